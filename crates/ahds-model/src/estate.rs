@@ -1,0 +1,175 @@
+//! `Estate`: everything one deployment description holds.
+
+use serde::{Deserialize, Serialize};
+
+use crate::events::{EventSubscription, SystemTopic};
+use crate::identity::UserAssignedIdentity;
+use crate::private_link::PrivateEndpoint;
+use crate::rbac::RoleAssignment;
+use crate::resource::{Meta, Resource, Source};
+use crate::services::{DicomService, FhirService, MedTechService, Workspace};
+use crate::targets::{ContainerRegistry, EventHubNamespace, KeyVault, StorageAccount};
+use crate::traffic::{Firewall, NetworkSecurityGroup};
+
+/// The version of the native format this crate reads and writes.
+pub const NATIVE_FORMAT_VERSION: u32 = 1;
+
+/// A resource the reader saw but did not model, listed so nothing is dropped silently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedResource {
+    /// The resource type as the input spells it (`azurerm_linux_virtual_machine`, `Microsoft.Compute/virtualMachines`).
+    pub resource_type: String,
+    /// The ARM id, address or name.
+    pub resource: String,
+    /// Why it was skipped.
+    pub reason: String,
+    /// Where it was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// Everything one deployment description holds, in the typed model.
+///
+/// This is also the native input format (see the README): each collection is a JSON array
+/// of resources; fields a description leaves out take the platform default, and `null`
+/// marks a value that is not known yet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Estate {
+    /// Optional link to the JSON Schema of the format.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The native format version; defaults to the current one.
+    #[serde(default = "native_version")]
+    pub version: u32,
+    /// AHDS workspaces.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workspaces: Vec<Workspace>,
+    /// FHIR services.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fhir_services: Vec<FhirService>,
+    /// DICOM services.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dicom_services: Vec<DicomService>,
+    /// MedTech services.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub medtech_services: Vec<MedTechService>,
+    /// Storage accounts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage_accounts: Vec<StorageAccount>,
+    /// Container registries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub container_registries: Vec<ContainerRegistry>,
+    /// Event Hubs namespaces.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eventhub_namespaces: Vec<EventHubNamespace>,
+    /// Key vaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_vaults: Vec<KeyVault>,
+    /// Private endpoints.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_endpoints: Vec<PrivateEndpoint>,
+    /// Role assignments. `None` (field absent) means the description carries no role
+    /// assignments at all, so role checks are skipped rather than failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_assignments: Option<Vec<RoleAssignment>>,
+    /// User-assigned managed identities.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_assigned_identities: Vec<UserAssignedIdentity>,
+    /// Network security groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub network_security_groups: Vec<NetworkSecurityGroup>,
+    /// Azure Firewalls and firewall policy rule collection groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub firewalls: Vec<Firewall>,
+    /// Event Grid system topics.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub system_topics: Vec<SystemTopic>,
+    /// Event Grid event subscriptions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_subscriptions: Vec<EventSubscription>,
+    /// Resources the reader saw but does not model (not part of the native format).
+    #[serde(skip)]
+    pub skipped: Vec<SkippedResource>,
+}
+
+fn native_version() -> u32 {
+    NATIVE_FORMAT_VERSION
+}
+
+/// Calls a macro once per resource collection of [`Estate`], with the field name and type.
+///
+/// Keeps the code that must visit every collection (counting, merging, the policy input
+/// document) from drifting out of step with the struct.
+#[macro_export]
+macro_rules! for_each_collection {
+    ($m:ident) => {
+        $m!(workspaces, $crate::Workspace);
+        $m!(fhir_services, $crate::FhirService);
+        $m!(dicom_services, $crate::DicomService);
+        $m!(medtech_services, $crate::MedTechService);
+        $m!(storage_accounts, $crate::StorageAccount);
+        $m!(container_registries, $crate::ContainerRegistry);
+        $m!(eventhub_namespaces, $crate::EventHubNamespace);
+        $m!(key_vaults, $crate::KeyVault);
+        $m!(private_endpoints, $crate::PrivateEndpoint);
+        $m!(user_assigned_identities, $crate::UserAssignedIdentity);
+        $m!(network_security_groups, $crate::NetworkSecurityGroup);
+        $m!(firewalls, $crate::Firewall);
+        $m!(system_topics, $crate::SystemTopic);
+        $m!(event_subscriptions, $crate::EventSubscription);
+    };
+}
+
+impl Estate {
+    /// An empty estate.
+    pub fn new() -> Self {
+        Estate {
+            version: NATIVE_FORMAT_VERSION,
+            ..Default::default()
+        }
+    }
+
+    /// The number of resources in the estate (skipped ones not counted).
+    pub fn resource_count(&self) -> usize {
+        let mut n = self.role_assignments.as_ref().map_or(0, Vec::len);
+        macro_rules! add {
+            ($f:ident, $t:ty) => {
+                n += self.$f.len();
+            };
+        }
+        for_each_collection!(add);
+        n
+    }
+
+    /// Every resource's common fields, in collection order.
+    pub fn metas(&self) -> Vec<Meta<'_>> {
+        let mut out = Vec::with_capacity(self.resource_count());
+        macro_rules! push {
+            ($f:ident, $t:ty) => {
+                out.extend(self.$f.iter().map(Resource::meta));
+            };
+        }
+        for_each_collection!(push);
+        if let Some(ras) = &self.role_assignments {
+            out.extend(ras.iter().map(Resource::meta));
+        }
+        out
+    }
+
+    /// Moves every resource of `other` into `self` (several input files into one estate).
+    pub fn merge(&mut self, other: Estate) {
+        macro_rules! extend {
+            ($f:ident, $t:ty) => {
+                self.$f.extend(other.$f);
+            };
+        }
+        for_each_collection!(extend);
+        match (&mut self.role_assignments, other.role_assignments) {
+            (Some(mine), Some(theirs)) => mine.extend(theirs),
+            (mine @ None, theirs @ Some(_)) => *mine = theirs,
+            _ => {}
+        }
+        self.skipped.extend(other.skipped);
+    }
+}

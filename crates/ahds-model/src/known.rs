@@ -1,0 +1,144 @@
+//! A value that a deployment description may not know yet.
+//!
+//! A Terraform plan marks attributes that are computed during apply as "known after apply";
+//! an ARM template may use an expression we cannot evaluate. Such values are never treated as
+//! `false` or empty: rules that depend on them report the finding as undetermined.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A value that is either known or will only be known after the deployment is applied.
+///
+/// In JSON (the native format and the policy input document) `Unknown` is written as `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Known<T> {
+    /// The value is known.
+    Value(T),
+    /// The value is only known after apply, or could not be evaluated.
+    #[default]
+    Unknown,
+}
+
+impl<T> Known<T> {
+    /// The value, if known.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Known::Value(v) => Some(v),
+            Known::Unknown => None,
+        }
+    }
+
+    /// Consumes `self` and returns the value, if known.
+    pub fn into_value(self) -> Option<T> {
+        match self {
+            Known::Value(v) => Some(v),
+            Known::Unknown => None,
+        }
+    }
+
+    /// True when the value is unknown.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Known::Unknown)
+    }
+
+    /// Borrows the inner value.
+    pub fn as_ref(&self) -> Known<&T> {
+        match self {
+            Known::Value(v) => Known::Value(v),
+            Known::Unknown => Known::Unknown,
+        }
+    }
+
+    /// Maps a known value, keeping `Unknown` unknown.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Known<U> {
+        match self {
+            Known::Value(v) => Known::Value(f(v)),
+            Known::Unknown => Known::Unknown,
+        }
+    }
+}
+
+impl<T> From<T> for Known<T> {
+    fn from(v: T) -> Self {
+        Known::Value(v)
+    }
+}
+
+impl<T: Serialize> Serialize for Known<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Known::Value(v) => v.serialize(s),
+            Known::Unknown => s.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Known<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(d)? {
+            Some(v) => Known::Value(v),
+            None => Known::Unknown,
+        })
+    }
+}
+
+/// A three-valued truth: `Some(true)`, `Some(false)` or `None` for undetermined.
+///
+/// Used for precomputed facts; serialized as `true`, `false` or `null`.
+pub type Tri = Option<bool>;
+
+/// Kleene conjunction: false wins over unknown, unknown wins over true.
+pub fn tri_and(a: Tri, b: Tri) -> Tri {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
+/// Kleene disjunction: true wins over unknown, unknown wins over false.
+pub fn tri_or(a: Tri, b: Tri) -> Tri {
+    match (a, b) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    }
+}
+
+/// `serde` helpers for optional fields whose presence matters and whose value may be unknown:
+/// a missing field is `None`, an explicit `null` is `Some(Known::Unknown)`.
+pub mod optional {
+    use super::Known;
+    use serde::{Deserialize, Deserializer};
+
+    /// Deserializes a present field (even `null`) as `Some`.
+    pub fn deserialize<'de, D, T>(d: D) -> Result<Option<Known<T>>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        Known::<T>::deserialize(d).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_is_unknown_and_round_trips() {
+        let k: Known<String> = serde_json::from_str("null").unwrap();
+        assert!(k.is_unknown());
+        assert_eq!(serde_json::to_string(&k).unwrap(), "null");
+        let k: Known<String> = serde_json::from_str("\"x\"").unwrap();
+        assert_eq!(k.value().map(String::as_str), Some("x"));
+    }
+
+    #[test]
+    fn kleene_logic() {
+        assert_eq!(tri_and(Some(true), None), None);
+        assert_eq!(tri_and(Some(false), None), Some(false));
+        assert_eq!(tri_or(Some(true), None), Some(true));
+        assert_eq!(tri_or(Some(false), None), None);
+        assert_eq!(tri_or(Some(false), Some(false)), Some(false));
+    }
+}

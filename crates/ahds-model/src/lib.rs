@@ -1,0 +1,92 @@
+//! The typed model of an Azure Health Data Services deployment, as far as its network access
+//! security goes.
+//!
+//! An [`Estate`] holds everything one deployment description contains: AHDS workspaces and
+//! their FHIR, DICOM and MedTech services with the configuration of each outbound feature;
+//! the storage accounts, container registries, Event Hubs namespaces and key vaults those
+//! features reach, with one common [`NetworkAcl`]; private endpoints; role assignments; NSG
+//! and firewall rules; and Event Grid system topics with their subscriptions.
+//!
+//! [`analyze`] derives what policies need from it — every [`OutboundLink`] from a service
+//! feature to its target, resolved by name, host or id, with IP, identity and role facts
+//! precomputed — and [`PolicyInput`] serializes both as the document Rego rules see.
+//!
+//! Values a plan does not know yet are [`Known::Unknown`], never `false` or empty.
+//!
+//! ```
+//! use ahds_model::{analyze, EgressTable, Estate, PolicyInput};
+//!
+//! let estate: Estate = serde_json::from_str(r#"{
+//!   "workspaces": [{ "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.HealthcareApis/workspaces/ws", "name": "ws" }],
+//!   "fhir_services": [{
+//!     "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.HealthcareApis/workspaces/ws/fhirservices/fhir",
+//!     "name": "fhir",
+//!     "workspace": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.HealthcareApis/workspaces/ws",
+//!     "identity": { "type": "SystemAssigned" },
+//!     "export": { "storage_account_name": "exportsa" }
+//!   }]
+//! }"#)?;
+//! let analysis = analyze(&estate, &EgressTable::default());
+//! assert_eq!(analysis.links.len(), 1);
+//! assert_eq!(analysis.links[0].feature.as_str(), "fhir.export");
+//! let input = serde_json::to_value(PolicyInput { estate: &estate, analysis: &analysis })?;
+//! assert_eq!(input["links"][0]["status"], "not_found");
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+mod analysis;
+mod egress;
+mod estate;
+mod events;
+mod identity;
+mod index;
+mod input;
+mod known;
+mod links;
+mod network;
+mod private_link;
+mod rbac;
+mod resource;
+mod resource_id;
+mod services;
+mod targets;
+mod traffic;
+mod validate;
+
+pub use analysis::{
+    Analysis, CGNAT_RANGE, ConnectionFact, DICOM_PRIVATE_DNS_ZONE, FHIR_PRIVATE_DNS_ZONE,
+    NetworkFacts, ServiceFacts, WorkspaceFacts, analyze,
+};
+pub use egress::{EgressTable, EgressTableError, normalize_location};
+pub use estate::{Estate, NATIVE_FORMAT_VERSION, SkippedResource};
+pub use events::{
+    DeliveryIdentity, DeliveryIdentityType, EventDestination, EventSubscription, SystemTopic,
+};
+pub use identity::{IdentityType, ManagedIdentity, UserAssignedIdentity, UserAssignedIdentityRef};
+pub use input::{INPUT_VERSION, PolicyInput};
+pub use known::{Known, Tri, optional, tri_and, tri_or};
+pub use links::{
+    Feature, LinkFacts, LinkIdentity, OutboundLink, PrivilegedGrant, ReferenceKind, Resolution,
+    RoleFacts, TargetReference, TargetType,
+};
+pub use network::{
+    AclDefaults, DefaultAction, IpRule, IpRuleError, NetworkAcl, NetworkAclSpec,
+    PublicNetworkAccess, ResourceAccessRule, defaults,
+};
+pub use private_link::{
+    ConnectionStatus, DnsZoneConfig, DnsZoneGroup, EndpointConnection, PrivateEndpoint,
+    WorkspaceConnection,
+};
+pub use rbac::{BuiltInRole, RoleAssignment, builtin_role, roles};
+pub use resource::{Meta, Resource, Source};
+pub use resource_id::{ResourceId, ResourceIdError, ResourceRef};
+pub use services::{
+    Cors, CustomerManagedKey, DicomService, DicomStorage, ExportConfig, FhirService, ImportConfig,
+    MedTechIngestion, MedTechService, Workspace,
+};
+pub use targets::{AccessPolicy, ContainerRegistry, EventHubNamespace, KeyVault, StorageAccount};
+pub use traffic::{
+    Direction, Firewall, FirewallRule, FirewallRuleCollection, NetworkSecurityGroup, RuleAccess,
+    SecurityRule,
+};
+pub use validate::{EstateProblem, validate};

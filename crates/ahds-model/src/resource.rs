@@ -1,0 +1,134 @@
+//! What every resource in an estate has: an identity (ARM id and/or input address), a name,
+//! a location, tags, and where it came from.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::known::Known;
+use crate::resource_id::ResourceId;
+
+/// Where a resource was read from, for reports and editors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The input file (`-` for standard input).
+    pub file: String,
+    /// JSON pointer to the resource in the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// Terraform address or template symbolic name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// 1-based line where the resource starts, where the input is a file people edit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+/// The common fields of a resource, borrowed from any resource type.
+#[derive(Debug, Clone, Copy)]
+pub struct Meta<'a> {
+    /// The ARM id, when known.
+    pub id: Option<&'a ResourceId>,
+    /// The input address, when the input has one.
+    pub address: Option<&'a str>,
+    /// The resource name.
+    pub name: &'a Known<String>,
+    /// The Azure region.
+    pub location: &'a Known<String>,
+    /// Resource tags.
+    pub tags: &'a BTreeMap<String, String>,
+    /// Where the resource was read from.
+    pub source: Option<&'a Source>,
+}
+
+impl Meta<'_> {
+    /// The lookup key: the lower-cased ARM id when known, otherwise the input address,
+    /// otherwise the name.
+    pub fn key(&self) -> String {
+        match (self.id, self.address) {
+            (Some(id), _) => id.key().to_string(),
+            (None, Some(a)) => a.to_string(),
+            (None, None) => self.name.value().cloned().unwrap_or_default(),
+        }
+    }
+
+    /// How reports name the resource: the ARM id as spelt in the input, or the address.
+    pub fn display_id(&self) -> String {
+        match (self.id, self.address) {
+            (Some(id), _) => id.as_str().to_string(),
+            (None, Some(a)) => a.to_string(),
+            (None, None) => self.name.value().cloned().unwrap_or_default(),
+        }
+    }
+
+    /// The subscription id, from the ARM id.
+    pub fn subscription(&self) -> Option<&str> {
+        self.id.and_then(ResourceId::subscription)
+    }
+}
+
+/// Implemented by every resource type of the model.
+pub trait Resource {
+    /// The ARM resource type this model type stands for.
+    const ARM_TYPE: &'static str;
+    /// The name of the collection in the native format and the policy input document.
+    const COLLECTION: &'static str;
+    /// The common fields.
+    fn meta(&self) -> Meta<'_>;
+    /// Sets where the resource was read from.
+    fn set_source(&mut self, source: Source);
+}
+
+/// Declares a resource struct with the common fields (`id`, `address`, `name`, `location`,
+/// `tags`, `origin`) followed by its own.
+macro_rules! resource {
+    (
+        $(#[$m:meta])*
+        pub struct $name:ident : $arm_type:literal in $collection:literal {
+            $( $(#[$fm:meta])* pub $f:ident : $t:ty, )*
+        }
+    ) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            /// The ARM resource id; absent where it is not known yet (a resource a plan creates).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub id: Option<$crate::ResourceId>,
+            /// The address of the resource in its input (Terraform address), when it has one.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub address: Option<String>,
+            /// The resource name.
+            pub name: $crate::Known<String>,
+            /// The Azure region (`eastus`); `null` when unknown.
+            #[serde(default)]
+            pub location: $crate::Known<String>,
+            /// Resource tags.
+            #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+            pub tags: std::collections::BTreeMap<String, String>,
+            /// Where the resource was read from (set by the readers, not part of the format).
+            #[serde(skip)]
+            pub origin: Option<$crate::resource::Source>,
+            $( $(#[$fm])* pub $f: $t, )*
+        }
+
+        impl $crate::resource::Resource for $name {
+            const ARM_TYPE: &'static str = $arm_type;
+            const COLLECTION: &'static str = $collection;
+            fn meta(&self) -> $crate::resource::Meta<'_> {
+                $crate::resource::Meta {
+                    id: self.id.as_ref(),
+                    address: self.address.as_deref(),
+                    name: &self.name,
+                    location: &self.location,
+                    tags: &self.tags,
+                    source: self.origin.as_ref(),
+                }
+            }
+            fn set_source(&mut self, source: $crate::resource::Source) {
+                self.origin = Some(source);
+            }
+        }
+    };
+}
+pub(crate) use resource;
