@@ -68,6 +68,10 @@ pub struct WorkspaceFacts {
 pub struct ServiceFacts {
     /// The key of its workspace (whether or not the workspace is in the input).
     pub workspace: Option<String>,
+    /// The outbound features the service uses, sorted.
+    pub features: Vec<Feature>,
+    /// Whether the service has a managed identity its features can use.
+    pub has_identity: Tri,
 }
 
 /// IP firewall facts of an outbound target.
@@ -111,6 +115,16 @@ pub fn analyze(estate: &Estate, egress: &EgressTable) -> Analysis {
     cx.dicom_links();
     cx.medtech_links();
     cx.event_links();
+    for link in &cx.analysis.links {
+        if let Some(f) = cx.analysis.services.get_mut(&link.service_id) {
+            if !f.features.contains(&link.feature) {
+                f.features.push(link.feature);
+            }
+        }
+    }
+    for f in cx.analysis.services.values_mut() {
+        f.features.sort();
+    }
     cx.analysis
 }
 
@@ -223,9 +237,15 @@ impl<'a> Context<'a> {
                     if let Some(f) = ws.as_ref().and_then(|w| facts.get_mut(w)) {
                         f.$field.push(key.clone());
                     }
-                    self.analysis
-                        .services
-                        .insert(key, ServiceFacts { workspace: ws });
+                    let has_identity = self.identity_of(&s.identity, s.meta()).has_identity;
+                    self.analysis.services.insert(
+                        key,
+                        ServiceFacts {
+                            workspace: ws,
+                            features: Vec::new(),
+                            has_identity,
+                        },
+                    );
                 }
             };
         }
@@ -590,7 +610,9 @@ impl<'a> Context<'a> {
             }
             let scope = self.scope_of(tm, child.as_ref());
             let required = feature.required_role();
-            let rbac = self.grants.holds(&end.identity.principals, &scope, required);
+            let rbac = self
+                .grants
+                .holds(&end.identity.principals, &scope, required);
             facts.role.held = rbac;
             if let Target::Vault(i) = t {
                 let kv = &self.estate.key_vaults[i];
@@ -638,9 +660,8 @@ impl<'a> Context<'a> {
         if let Some(ChildScope::EventHub(hub)) = child {
             let child_key = format!("{key}/eventhubs/{}", hub.to_ascii_lowercase());
             keys.push(child_key);
-            id = id.and_then(|ns| {
-                ResourceId::parse(&format!("{}/eventhubs/{hub}", ns.as_str())).ok()
-            });
+            id = id
+                .and_then(|ns| ResourceId::parse(&format!("{}/eventhubs/{hub}", ns.as_str())).ok());
         }
         Scope { keys, id }
     }
@@ -717,10 +738,8 @@ impl<'a> Context<'a> {
         }
         principals.sort();
         principals.dedup();
-        let has_identity = match kind {
-            Some(k) => Some(k.has_system() || (k.has_user() && !identity.user_assigned.is_empty())),
-            None => None,
-        };
+        let has_identity =
+            kind.map(|k| k.has_system() || (k.has_user() && !identity.user_assigned.is_empty()));
         LinkIdentity {
             owner: owner.display_id(),
             has_identity,
@@ -946,17 +965,17 @@ impl<'a> Grants<'a> {
     fn privileged(&self, principals: &[String], scope: &Scope) -> Vec<PrivilegedGrant> {
         let mut out = Vec::new();
         for ra in self.assignments_for(principals) {
-            for role in [roles::OWNER, roles::CONTRIBUTOR, roles::USER_ACCESS_ADMINISTRATOR] {
+            for role in [
+                roles::OWNER,
+                roles::CONTRIBUTOR,
+                roles::USER_ACCESS_ADMINISTRATOR,
+            ] {
                 if Self::role_matches(ra, role) == Some(true)
                     && self.covers(ra, scope) == Some(true)
                 {
                     out.push(PrivilegedGrant {
                         role: role.name,
-                        scope: ra
-                            .scope
-                            .value()
-                            .map(|s| s.to_string())
-                            .unwrap_or_default(),
+                        scope: ra.scope.value().map(|s| s.to_string()).unwrap_or_default(),
                         assignment: ra.meta().display_id(),
                     });
                 }

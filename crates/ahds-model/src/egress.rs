@@ -46,7 +46,9 @@ impl EgressTable {
             .ok_or(EgressTableError::NotAnObject(json_kind(value)))?;
         let mut entries = Vec::with_capacity(obj.len());
         for (region, v) in obj {
-            let s = v.as_str().ok_or(EgressTableError::NotAnObject(json_kind(v)))?;
+            let s = v
+                .as_str()
+                .ok_or(EgressTableError::NotAnObject(json_kind(v)))?;
             let addr = s.parse().map_err(|_| EgressTableError::BadAddress {
                 region: region.clone(),
                 address: s.to_string(),

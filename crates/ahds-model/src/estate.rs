@@ -173,3 +173,64 @@ impl Estate {
         self.skipped.extend(other.skipped);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::known::Known;
+    use crate::network::{DefaultAction, PublicNetworkAccess};
+
+    #[test]
+    fn omitted_fields_take_platform_defaults_not_unknown() {
+        let e: Estate = serde_json::from_str(
+            r#"{
+              "fhir_services": [{"name": "f", "workspace": "ws"}],
+              "storage_accounts": [{"name": "sa"}],
+              "eventhub_namespaces": [{"name": "ns"}],
+              "private_endpoints": [{"name": "pe"}],
+              "network_security_groups": [{"name": "nsg", "security_rules": [
+                {"name": "r", "direction": "Inbound", "access": "Allow"}]}]
+            }"#,
+        )
+        .unwrap();
+        let f = &e.fhir_services[0];
+        assert_eq!(
+            f.identity.kind,
+            Known::Value(crate::identity::IdentityType::None)
+        );
+        assert_eq!(f.cors.origins, Known::Value(vec![]));
+        assert_eq!(
+            f.public_network_access,
+            Known::Value(PublicNetworkAccess::Enabled)
+        );
+        let sa = &e.storage_accounts[0];
+        assert_eq!(
+            sa.network.default_action,
+            Known::Value(DefaultAction::Allow)
+        );
+        assert_eq!(sa.network.trusted_services, Known::Value(true));
+        assert_eq!(sa.is_hns_enabled, Known::Value(false));
+        assert_eq!(
+            e.eventhub_namespaces[0].network.trusted_services,
+            Known::Value(false)
+        );
+        assert_eq!(e.private_endpoints[0].dns_zone_groups, Known::Value(vec![]));
+        let rule = &e.network_security_groups[0].security_rules[0];
+        assert_eq!(rule.source_address_prefixes, Known::Value(vec![]));
+        assert!(e.role_assignments.is_none());
+    }
+
+    #[test]
+    fn native_format_round_trips() {
+        let text = r#"{
+          "workspaces": [{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.HealthcareApis/workspaces/ws", "name": "ws", "location": null}],
+          "storage_accounts": [{"address": "azurerm_storage_account.sa", "name": "sa", "network": {"default_action": "Deny", "ip_rules": ["100.64.0.0/10", "20.61.98.66"]}}],
+          "role_assignments": []
+        }"#;
+        let e: Estate = serde_json::from_str(text).unwrap();
+        let again: Estate = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(e, again);
+        assert_eq!(again.role_assignments, Some(vec![]));
+        assert!(again.workspaces[0].location.is_unknown());
+    }
+}

@@ -17,7 +17,10 @@ pub enum IdentityType {
     /// One or more user-assigned identities.
     UserAssigned,
     /// Both a system-assigned and user-assigned identities.
-    #[serde(rename = "SystemAssigned,UserAssigned", alias = "SystemAssigned, UserAssigned")]
+    #[serde(
+        rename = "SystemAssigned,UserAssigned",
+        alias = "SystemAssigned, UserAssigned"
+    )]
     SystemAndUserAssigned,
 }
 
@@ -49,8 +52,8 @@ pub struct UserAssignedIdentityRef {
     pub principal_id: Known<String>,
 }
 
-/// The managed identity block of a resource.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+/// The managed identity block of a resource. Absent means no managed identity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManagedIdentity {
     /// Which identities exist.
@@ -62,6 +65,16 @@ pub struct ManagedIdentity {
     /// Attached user-assigned identities.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub user_assigned: Vec<UserAssignedIdentityRef>,
+}
+
+impl Default for ManagedIdentity {
+    fn default() -> Self {
+        ManagedIdentity {
+            kind: known_none(),
+            principal_id: Known::Unknown,
+            user_assigned: Vec::new(),
+        }
+    }
 }
 
 fn known_none() -> Known<IdentityType> {

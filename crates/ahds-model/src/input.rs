@@ -7,8 +7,8 @@
 //! some kinds, derived `facts`. `links` lists every outbound connection with its
 //! precomputed facts.
 
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 use crate::analysis::{Analysis, NetworkFacts, ServiceFacts, WorkspaceFacts};
 use crate::estate::Estate;
@@ -91,22 +91,103 @@ impl Serialize for PolicyInput<'_> {
                 facts: |k: &str| a.workspaces.get(k).map(FactsRef::Workspace),
             },
         )?;
-        m.serialize_entry("fhir_services", &Collection { items: &e.fhir_services, facts: service })?;
-        m.serialize_entry("dicom_services", &Collection { items: &e.dicom_services, facts: service })?;
-        m.serialize_entry("medtech_services", &Collection { items: &e.medtech_services, facts: service })?;
-        m.serialize_entry("storage_accounts", &Collection { items: &e.storage_accounts, facts: target })?;
-        m.serialize_entry("container_registries", &Collection { items: &e.container_registries, facts: target })?;
-        m.serialize_entry("eventhub_namespaces", &Collection { items: &e.eventhub_namespaces, facts: target })?;
-        m.serialize_entry("key_vaults", &Collection { items: &e.key_vaults, facts: target })?;
-        m.serialize_entry("private_endpoints", &Collection { items: &e.private_endpoints, facts: none })?;
-        m.serialize_entry("user_assigned_identities", &Collection { items: &e.user_assigned_identities, facts: none })?;
-        m.serialize_entry("network_security_groups", &Collection { items: &e.network_security_groups, facts: none })?;
-        m.serialize_entry("firewalls", &Collection { items: &e.firewalls, facts: none })?;
-        m.serialize_entry("system_topics", &Collection { items: &e.system_topics, facts: none })?;
-        m.serialize_entry("event_subscriptions", &Collection { items: &e.event_subscriptions, facts: none })?;
+        m.serialize_entry(
+            "fhir_services",
+            &Collection {
+                items: &e.fhir_services,
+                facts: service,
+            },
+        )?;
+        m.serialize_entry(
+            "dicom_services",
+            &Collection {
+                items: &e.dicom_services,
+                facts: service,
+            },
+        )?;
+        m.serialize_entry(
+            "medtech_services",
+            &Collection {
+                items: &e.medtech_services,
+                facts: service,
+            },
+        )?;
+        m.serialize_entry(
+            "storage_accounts",
+            &Collection {
+                items: &e.storage_accounts,
+                facts: target,
+            },
+        )?;
+        m.serialize_entry(
+            "container_registries",
+            &Collection {
+                items: &e.container_registries,
+                facts: target,
+            },
+        )?;
+        m.serialize_entry(
+            "eventhub_namespaces",
+            &Collection {
+                items: &e.eventhub_namespaces,
+                facts: target,
+            },
+        )?;
+        m.serialize_entry(
+            "key_vaults",
+            &Collection {
+                items: &e.key_vaults,
+                facts: target,
+            },
+        )?;
+        m.serialize_entry(
+            "private_endpoints",
+            &Collection {
+                items: &e.private_endpoints,
+                facts: none,
+            },
+        )?;
+        m.serialize_entry(
+            "user_assigned_identities",
+            &Collection {
+                items: &e.user_assigned_identities,
+                facts: none,
+            },
+        )?;
+        m.serialize_entry(
+            "network_security_groups",
+            &Collection {
+                items: &e.network_security_groups,
+                facts: none,
+            },
+        )?;
+        m.serialize_entry(
+            "firewalls",
+            &Collection {
+                items: &e.firewalls,
+                facts: none,
+            },
+        )?;
+        m.serialize_entry(
+            "system_topics",
+            &Collection {
+                items: &e.system_topics,
+                facts: none,
+            },
+        )?;
+        m.serialize_entry(
+            "event_subscriptions",
+            &Collection {
+                items: &e.event_subscriptions,
+                facts: none,
+            },
+        )?;
         m.serialize_entry(
             "role_assignments",
-            &Collection { items: e.role_assignments.as_deref().unwrap_or(&[]), facts: none },
+            &Collection {
+                items: e.role_assignments.as_deref().unwrap_or(&[]),
+                facts: none,
+            },
         )?;
         m.serialize_entry("role_assignments_included", &e.role_assignments.is_some())?;
         m.serialize_entry("links", &a.links)?;

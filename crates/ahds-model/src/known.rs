@@ -81,6 +81,16 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Known<T> {
     }
 }
 
+/// `serde` default for list fields whose absence means "none": a known empty list.
+pub fn known_empty<T>() -> Known<Vec<T>> {
+    Known::Value(Vec::new())
+}
+
+/// `serde` default for flags whose absence means off.
+pub fn known_false() -> Known<bool> {
+    Known::Value(false)
+}
+
 /// A three-valued truth: `Some(true)`, `Some(false)` or `None` for undetermined.
 ///
 /// Used for precomputed facts; serialized as `true`, `false` or `null`.

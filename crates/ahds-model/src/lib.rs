@@ -64,7 +64,7 @@ pub use events::{
 };
 pub use identity::{IdentityType, ManagedIdentity, UserAssignedIdentity, UserAssignedIdentityRef};
 pub use input::{INPUT_VERSION, PolicyInput};
-pub use known::{Known, Tri, optional, tri_and, tri_or};
+pub use known::{Known, Tri, known_empty, known_false, optional, tri_and, tri_or};
 pub use links::{
     Feature, LinkFacts, LinkIdentity, OutboundLink, PrivilegedGrant, ReferenceKind, Resolution,
     RoleFacts, TargetReference, TargetType,

@@ -33,25 +33,59 @@ pub enum DefaultAction {
 
 /// One IP firewall rule: an address range given as a CIDR, or a single address.
 ///
-/// A single address is stored as a host prefix (`/32` or `/128`) and written back without
-/// the prefix, the way Azure shows it.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IpRule(pub IpNet);
+/// The range is held as an `ipnet` value (a single address as a host prefix, host bits
+/// cleared) for reasoning; the text is kept as written so reports show the user's value.
+#[derive(Clone)]
+pub struct IpRule {
+    net: IpNet,
+    text: Box<str>,
+}
 
 impl IpRule {
     /// The address range.
     pub fn net(&self) -> IpNet {
-        self.0
+        self.net
+    }
+
+    /// The rule as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
     }
 
     /// True when the rule admits every address of `other`.
     pub fn contains_net(&self, other: &IpNet) -> bool {
-        self.0.contains(other)
+        self.net.contains(other)
     }
 
     /// True when the rule admits `addr`.
     pub fn contains_addr(&self, addr: &IpAddr) -> bool {
-        self.0.contains(addr)
+        self.net.contains(addr)
+    }
+}
+
+impl From<IpNet> for IpRule {
+    fn from(net: IpNet) -> Self {
+        let text = if net.prefix_len() == net.max_prefix_len() {
+            net.addr().to_string()
+        } else {
+            net.to_string()
+        };
+        IpRule {
+            net: net.trunc(),
+            text: text.into(),
+        }
+    }
+}
+
+impl PartialEq for IpRule {
+    fn eq(&self, other: &Self) -> bool {
+        self.net == other.net
+    }
+}
+impl Eq for IpRule {}
+impl std::hash::Hash for IpRule {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.net.hash(state)
     }
 }
 
@@ -64,35 +98,36 @@ impl FromStr for IpRule {
     type Err = IpRuleError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
-        if let Ok(net) = t.parse::<IpNet>() {
-            // Azure accepts `1.2.3.0/24` but also stores host bits (`1.2.3.4/24`); both mean the range.
-            return Ok(IpRule(net.trunc()));
-        }
-        t.parse::<IpAddr>()
-            .map(|a| IpRule(IpNet::from(a)))
-            .map_err(|_| IpRuleError(s.to_string()))
+        let net = match t.parse::<IpNet>() {
+            // Azure stores `1.2.3.4/24` as given; it means the range `1.2.3.0/24`.
+            Ok(net) => net.trunc(),
+            Err(_) => t
+                .parse::<IpAddr>()
+                .map(IpNet::from)
+                .map_err(|_| IpRuleError(s.to_string()))?,
+        };
+        Ok(IpRule {
+            net,
+            text: t.into(),
+        })
     }
 }
 
 impl fmt::Display for IpRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.prefix_len() == self.0.max_prefix_len() {
-            write!(f, "{}", self.0.addr())
-        } else {
-            write!(f, "{}", self.0)
-        }
+        f.write_str(&self.text)
     }
 }
 
 impl fmt::Debug for IpRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "IpRule({self})")
+        write!(f, "IpRule({})", self.text)
     }
 }
 
 impl Serialize for IpRule {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(&self.text)
     }
 }
 
@@ -299,7 +334,8 @@ mod tests {
         assert_eq!(r.net().prefix_len(), 32);
         assert_eq!(r.to_string(), "20.62.128.148");
         let r: IpRule = "100.64.1.2/10".parse().unwrap();
-        assert_eq!(r.to_string(), "100.64.0.0/10");
+        assert_eq!(r.net().to_string(), "100.64.0.0/10");
+        assert_eq!(r.to_string(), "100.64.1.2/10", "shown as written");
         let r: IpRule = "2001:db8::/32".parse().unwrap();
         assert_eq!(r.net().prefix_len(), 32);
         assert!("300.1.1.1".parse::<IpRule>().is_err());
@@ -338,10 +374,17 @@ mod tests {
     fn resource_access_rules_match_wildcard_segments() {
         let rule = ResourceAccessRule {
             tenant_id: None,
-            resource_id: Known::Value("/subscriptions/S/resourceGroups/*/providers/Microsoft.HealthcareApis/workspaces/*".into()),
+            resource_id: Known::Value(
+                "/subscriptions/S/resourceGroups/*/providers/Microsoft.HealthcareApis/workspaces/*"
+                    .into(),
+            ),
         };
-        assert!(rule.admits("/subscriptions/s/resourcegroups/rg/providers/microsoft.healthcareapis/workspaces/ws"));
+        assert!(rule.admits(
+            "/subscriptions/s/resourcegroups/rg/providers/microsoft.healthcareapis/workspaces/ws"
+        ));
         assert!(!rule.admits("/subscriptions/s/resourcegroups/rg/providers/microsoft.healthcareapis/workspaces/ws/fhirservices/f"));
-        assert!(!rule.admits("/subscriptions/t/resourcegroups/rg/providers/microsoft.healthcareapis/workspaces/ws"));
+        assert!(!rule.admits(
+            "/subscriptions/t/resourcegroups/rg/providers/microsoft.healthcareapis/workspaces/ws"
+        ));
     }
 }

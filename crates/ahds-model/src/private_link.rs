@@ -85,7 +85,7 @@ resource! {
         #[serde(default)]
         pub connections: Vec<EndpointConnection>,
         /// DNS zone groups.
-        #[serde(default)]
+        #[serde(default = "crate::known::known_empty")]
         pub dns_zone_groups: Known<Vec<DnsZoneGroup>>,
     }
 }

@@ -78,7 +78,10 @@ pub mod roles {
 pub fn builtin_role(definition_id: Option<&str>, name: Option<&str>) -> Option<BuiltInRole> {
     if let Some(id) = definition_id {
         let guid = id.rsplit('/').next().unwrap_or(id);
-        if let Some(r) = roles::ALL.iter().find(|r| r.guid.eq_ignore_ascii_case(guid)) {
+        if let Some(r) = roles::ALL
+            .iter()
+            .find(|r| r.guid.eq_ignore_ascii_case(guid))
+        {
             return Some(*r);
         }
     }
@@ -117,7 +120,12 @@ mod tests {
     #[test]
     fn roles_match_by_guid_full_id_or_name() {
         assert_eq!(
-            builtin_role(Some("/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/BA92F5B4-2D11-453D-A403-E96B0029C9FE"), None),
+            builtin_role(
+                Some(
+                    "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/BA92F5B4-2D11-453D-A403-E96B0029C9FE"
+                ),
+                None
+            ),
             Some(roles::STORAGE_BLOB_DATA_CONTRIBUTOR)
         );
         assert_eq!(builtin_role(None, Some("acrpull")), Some(roles::ACR_PULL));

@@ -42,6 +42,8 @@ pub struct ResourceId {
     provider: Option<(usize, usize)>,
     /// `(type, name)` pairs after the provider namespace, outermost first.
     types: Vec<((usize, usize), (usize, usize))>,
+    /// For an extension resource, where its scope ends in `raw`.
+    extension_scope: Option<usize>,
 }
 
 impl ResourceId {
@@ -90,10 +92,13 @@ impl ResourceId {
             resource_group: None,
             provider: None,
             types: Vec::new(),
+            extension_scope: None,
         };
         let mut i = 0;
         if seg(0).eq_ignore_ascii_case("subscriptions") {
-            let sub = spans.get(1).ok_or(malformed("`subscriptions` without an id"))?;
+            let sub = spans
+                .get(1)
+                .ok_or(malformed("`subscriptions` without an id"))?;
             id.subscription = Some(*sub);
             i = 2;
             if spans.len() > i && seg(i).eq_ignore_ascii_case("resourceGroups") {
@@ -117,10 +122,27 @@ impl ResourceId {
             if rest.is_empty() {
                 return Err(malformed("provider namespace without a resource type"));
             }
-            if rest.len() % 2 != 0 {
-                return Err(malformed("a resource type without a name"));
+            // Extension resources (role assignments, locks) live under another resource:
+            // `<scope>/providers/<namespace>/<type>/<name>`. The last namespace names the type.
+            let mut j = 0;
+            while j < rest.len() {
+                let ty = rest[j];
+                if raw[ty.0..ty.1].eq_ignore_ascii_case("providers") {
+                    if j + 2 >= rest.len() {
+                        return Err(malformed("extension provider without a resource type"));
+                    }
+                    id.extension_scope = Some(ty.0 - 1);
+                    id.provider = Some(rest[j + 1]);
+                    id.types.clear();
+                    j += 2;
+                    continue;
+                }
+                let name = *rest
+                    .get(j + 1)
+                    .ok_or(malformed("a resource type without a name"))?;
+                id.types.push((ty, name));
+                j += 2;
             }
-            id.types = rest.chunks(2).map(|c| (c[0], c[1])).collect();
         }
         id.raw = raw;
         Ok(id)
@@ -176,8 +198,15 @@ impl ResourceId {
         !self.types.is_empty()
     }
 
+    /// For an extension resource (`<scope>/providers/Microsoft.Authorization/roleAssignments/<n>`),
+    /// the resource or scope it extends.
+    pub fn extension_scope(&self) -> Option<ResourceId> {
+        self.extension_scope
+            .and_then(|end| ResourceId::parse(&self.raw[..end]).ok())
+    }
+
     /// The parent resource of a child resource (e.g. the workspace of a FHIR service).
-    /// `None` for top-level resources and scopes.
+    /// `None` for top-level resources, extension resources and scopes.
     pub fn parent(&self) -> Option<ResourceId> {
         if self.types.len() < 2 {
             return None;
@@ -386,14 +415,29 @@ mod tests {
             "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-health2",
         )
         .unwrap();
-        let sub =
-            ResourceId::parse("/subscriptions/11111111-1111-1111-1111-111111111111").unwrap();
+        let sub = ResourceId::parse("/subscriptions/11111111-1111-1111-1111-111111111111").unwrap();
         assert!(rg.contains(&id));
         assert!(sub.contains(&id));
         assert!(id.contains(&id));
         assert!(!other_rg.contains(&id));
         assert!(!id.contains(&rg));
         assert!(!rg.is_resource());
+    }
+
+    #[test]
+    fn extension_resources_take_the_last_provider() {
+        let id = ResourceId::parse(&format!(
+            "{FHIR}/providers/Microsoft.Authorization/roleAssignments/ra1"
+        ))
+        .unwrap();
+        assert_eq!(
+            id.resource_type().unwrap(),
+            "Microsoft.Authorization/roleAssignments"
+        );
+        assert_eq!(id.name(), Some("ra1"));
+        assert_eq!(id.extension_scope().unwrap().as_str(), FHIR);
+        assert!(id.parent().is_none());
+        assert!(ResourceId::parse(&format!("{FHIR}/providers/Microsoft.Authorization")).is_err());
     }
 
     #[test]

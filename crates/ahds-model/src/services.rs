@@ -28,11 +28,11 @@ resource! {
 }
 
 /// Cross-origin resource sharing settings of a FHIR or DICOM service.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cors {
-    /// Allowed origins; `*` allows any.
-    #[serde(default)]
+    /// Allowed origins; `*` allows any. Absent means none.
+    #[serde(default = "crate::known::known_empty")]
     pub origins: Known<Vec<String>>,
 }
 
@@ -64,6 +64,14 @@ pub struct ImportConfig {
     /// Whether the service is in initial import mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_import_mode: Option<bool>,
+}
+
+impl Default for Cors {
+    fn default() -> Self {
+        Cors {
+            origins: Known::Value(Vec::new()),
+        }
+    }
 }
 
 fn known_true() -> Known<bool> {

@@ -14,7 +14,7 @@ resource! {
         #[serde(default = "defaults::storage_default", deserialize_with = "defaults::storage")]
         pub network: NetworkAcl,
         /// Hierarchical namespace (Data Lake Storage Gen2).
-        #[serde(default)]
+        #[serde(default = "crate::known::known_false")]
         pub is_hns_enabled: Known<bool>,
     }
 }
@@ -61,12 +61,8 @@ pub struct AccessPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_of: Option<ResourceRef>,
     /// Key permissions (`get`, `wrapKey`, `unwrapKey`, ...).
-    #[serde(default)]
+    #[serde(default = "crate::known::known_empty")]
     pub key_permissions: Known<Vec<String>>,
-}
-
-fn known_false() -> Known<bool> {
-    Known::Value(false)
 }
 
 resource! {
@@ -79,7 +75,7 @@ resource! {
         #[serde(default = "defaults::key_vault_default", deserialize_with = "defaults::key_vault")]
         pub network: NetworkAcl,
         /// Whether data-plane access is authorised with Azure RBAC instead of access policies.
-        #[serde(default = "known_false")]
+        #[serde(default = "crate::known::known_false")]
         pub enable_rbac_authorization: Known<bool>,
         /// Access policies.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -40,10 +40,10 @@ pub struct SecurityRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Known<u32>>,
     /// Source address prefixes (the single and plural fields merged).
-    #[serde(default)]
+    #[serde(default = "crate::known::known_empty")]
     pub source_address_prefixes: Known<Vec<String>>,
     /// Destination address prefixes (the single and plural fields merged).
-    #[serde(default)]
+    #[serde(default = "crate::known::known_empty")]
     pub destination_address_prefixes: Known<Vec<String>>,
     /// Destination port ranges.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -67,10 +67,10 @@ pub struct FirewallRule {
     /// The rule name.
     pub name: Known<String>,
     /// Source addresses (or IP groups).
-    #[serde(default)]
+    #[serde(default = "crate::known::known_empty")]
     pub source_addresses: Known<Vec<String>>,
     /// Destination addresses; may hold service tags.
-    #[serde(default)]
+    #[serde(default = "crate::known::known_empty")]
     pub destination_addresses: Known<Vec<String>>,
     /// Destination ports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
