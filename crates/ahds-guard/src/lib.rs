@@ -1,0 +1,61 @@
+//! Policy-as-code for the network access security of Azure Health Data Services.
+//!
+//! The [`Evaluator`] runs the bundled Rego catalog (embedded in this crate) and any custom
+//! policies on an [`ahds_model::Estate`] with the regorus engine, and returns a [`Report`]
+//! of violations, undetermined checks, suppressed findings and rule errors.
+//!
+//! ```
+//! use ahds_guard::{Evaluator, Severity};
+//! use ahds_model::Estate;
+//!
+//! let evaluator = Evaluator::bundled()?;
+//! let estate: Estate = serde_json::from_str(r#"{
+//!   "workspaces": [{
+//!     "id": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.HealthcareApis/workspaces/ws",
+//!     "name": "ws"
+//!   }]
+//! }"#)?;
+//! let report = evaluator.evaluate(&estate)?;
+//! assert!(report.violations.iter().any(|v| v.rule_id == "AHDS-PL-001"));
+//! assert!(report.fails_at(Severity::High));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod bundle;
+mod catalog;
+mod error;
+mod evaluator;
+mod metadata;
+mod policy_set;
+mod report;
+mod severity;
+mod testing;
+
+pub use bundle::{BundledFile, FILES as BUNDLED_FILES};
+pub use catalog::{RuleInfo, RuleOrigin};
+pub use error::{EvaluateError, LoadError};
+pub use evaluator::Evaluator;
+pub use metadata::{
+    AnnotationBlock, AnnotationTarget, Annotations, MetadataError, RelatedResource,
+    parse_annotations,
+};
+pub use policy_set::{PolicyModule, PolicySet};
+pub use report::{
+    REPORT_VERSION, Report, RuleError, Summary, Suppressed, ToolInfo, Undetermined, Violation,
+};
+pub use severity::{Severity, SeverityParseError};
+pub use testing::{TestOutcome, TestResult, TestRun, run_tests};
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn evaluator_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<super::Evaluator>();
+    }
+}
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

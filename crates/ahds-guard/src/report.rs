@@ -1,0 +1,235 @@
+//! The report an evaluation returns: violations, undetermined checks, suppressed findings,
+//! rule errors, skipped resources and a summary.
+
+use std::collections::BTreeMap;
+
+use ahds_model::{SkippedResource, Source};
+use serde::{Deserialize, Serialize};
+
+use crate::severity::Severity;
+
+/// The version of the report layout.
+pub const REPORT_VERSION: u32 = 1;
+
+/// A rule found a problem with a resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Violation {
+    /// Catalog id (`AHDS-TS-001`).
+    pub rule_id: String,
+    /// Kebab-case rule name (`outbound-target-publicly-accessible`).
+    pub rule_name: String,
+    /// Severity, after configuration overrides.
+    pub severity: Severity,
+    /// The rule's title.
+    pub title: String,
+    /// The resource: ARM id, or the input address where no id is known.
+    pub resource_id: String,
+    /// One sentence naming the resource and the offending value.
+    pub message: String,
+    /// The outbound feature (`fhir.export`), for outbound rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+    /// The outbound target, for outbound rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_id: Option<String>,
+    /// The values the rule based its finding on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<serde_json::Value>,
+    /// What to change.
+    pub remediation: String,
+    /// Where to read more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_url: Option<String>,
+    /// Where the resource was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// A rule could not decide because a fact it needs is unknown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Undetermined {
+    /// Catalog id.
+    pub rule_id: String,
+    /// Kebab-case rule name.
+    pub rule_name: String,
+    /// The severity the finding would have.
+    pub severity: Severity,
+    /// The resource.
+    pub resource_id: String,
+    /// What could not be decided, and why.
+    pub message: String,
+    /// The facts that are unknown.
+    pub missing: Vec<String>,
+    /// The outbound feature, for outbound rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+    /// The outbound target, for outbound rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_id: Option<String>,
+    /// Where the resource was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// A violation that a waiver suppressed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suppressed {
+    /// The violation.
+    #[serde(flatten)]
+    pub violation: Violation,
+    /// Why it is accepted.
+    pub justification: String,
+    /// Where the waiver came from (`config` or `tag`).
+    pub waiver: String,
+    /// When the waiver expires, if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// A rule that failed to evaluate. Its findings are missing from the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleError {
+    /// Catalog id, or the package path for a rule without one.
+    pub rule_id: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Counts for the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Summary {
+    /// Number of violations.
+    pub violations: usize,
+    /// Violations by severity (every severity present, zero included).
+    pub by_severity: BTreeMap<Severity, usize>,
+    /// Number of undetermined checks.
+    pub undetermined: usize,
+    /// Number of suppressed violations.
+    pub suppressed: usize,
+    /// Number of rule errors.
+    pub errors: usize,
+    /// Resources evaluated.
+    pub resources: usize,
+    /// Rules evaluated.
+    pub rules: usize,
+    /// Resources the readers skipped (unsupported types).
+    pub skipped: usize,
+    /// The highest violation severity, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_severity: Option<Severity>,
+}
+
+/// The tool that wrote the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    /// `ahds-guard`.
+    pub name: String,
+    /// The crate version.
+    pub version: String,
+}
+
+impl Default for ToolInfo {
+    fn default() -> Self {
+        ToolInfo {
+            name: "ahds-guard".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+/// The outcome of evaluating an estate. Every list is in a deterministic order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Report {
+    /// Report layout version.
+    pub version: u32,
+    /// The tool.
+    pub tool: ToolInfo,
+    /// Violations, most severe first.
+    pub violations: Vec<Violation>,
+    /// Checks that could not be decided.
+    pub undetermined: Vec<Undetermined>,
+    /// Violations suppressed by waivers.
+    pub suppressed: Vec<Suppressed>,
+    /// Rules that failed to evaluate.
+    pub errors: Vec<RuleError>,
+    /// Resources the readers did not model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedResource>,
+    /// Remarks about the evaluation as a whole (checks skipped, waivers unused).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+impl Report {
+    /// Sorts every list into its canonical order and recomputes the summary.
+    pub fn finish(&mut self, resources: usize, rules: usize) {
+        self.version = REPORT_VERSION;
+        self.violations.sort_by(violation_order);
+        self.violations.dedup();
+        self.undetermined.sort_by(|a, b| {
+            (
+                &a.rule_id,
+                &a.resource_id,
+                &a.feature,
+                &a.target_id,
+                &a.message,
+            )
+                .cmp(&(
+                    &b.rule_id,
+                    &b.resource_id,
+                    &b.feature,
+                    &b.target_id,
+                    &b.message,
+                ))
+        });
+        self.undetermined.dedup();
+        self.suppressed
+            .sort_by(|a, b| violation_order(&a.violation, &b.violation));
+        self.errors
+            .sort_by(|a, b| (&a.rule_id, &a.message).cmp(&(&b.rule_id, &b.message)));
+        self.notes.sort();
+        self.notes.dedup();
+        let mut by_severity: BTreeMap<Severity, usize> =
+            Severity::ALL.iter().map(|s| (*s, 0)).collect();
+        for v in &self.violations {
+            *by_severity.entry(v.severity).or_default() += 1;
+        }
+        self.summary = Summary {
+            violations: self.violations.len(),
+            by_severity,
+            undetermined: self.undetermined.len(),
+            suppressed: self.suppressed.len(),
+            errors: self.errors.len(),
+            resources,
+            rules,
+            skipped: self.skipped.len(),
+            max_severity: self.violations.iter().map(|v| v.severity).max(),
+        };
+    }
+
+    /// True when some violation is at or above `threshold`.
+    pub fn fails_at(&self, threshold: Severity) -> bool {
+        self.violations.iter().any(|v| v.severity >= threshold)
+    }
+}
+
+fn violation_order(a: &Violation, b: &Violation) -> std::cmp::Ordering {
+    b.severity.cmp(&a.severity).then_with(|| {
+        (
+            &a.rule_id,
+            &a.resource_id,
+            &a.feature,
+            &a.target_id,
+            &a.message,
+        )
+            .cmp(&(
+                &b.rule_id,
+                &b.resource_id,
+                &b.feature,
+                &b.target_id,
+                &b.message,
+            ))
+    })
+}
