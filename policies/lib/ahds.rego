@@ -1,0 +1,273 @@
+# METADATA
+# title: Shared helpers of the ahds-guard catalog
+# description: |
+#   Three-valued logic for facts a plan may not know yet (true, false, and null for
+#   undetermined), network-access predicates shared by the outbound rules, and the
+#   wording that names services, features and targets in messages.
+# scope: package
+package ahds.lib
+
+# --- Three-valued logic -----------------------------------------------------------------
+# A fact is true, false, or null when the input does not know it yet. Rules report a
+# violation when their condition is true and an undetermined check when it is null.
+
+# tri_eq is null when value is unknown, otherwise whether it equals want.
+tri_eq(value, _) := null if value == null
+
+tri_eq(value, want) := true if {
+	value != null
+	value == want
+}
+
+tri_eq(value, want) := false if {
+	value != null
+	value != want
+}
+
+# tri_not negates a three-valued fact.
+tri_not(a) := null if a == null
+
+tri_not(a) := false if a == true
+
+tri_not(a) := true if a == false
+
+# tri_and: false wins over unknown, unknown wins over true.
+tri_and(a, _) := false if a == false
+
+tri_and(a, b) := false if {
+	a != false
+	b == false
+}
+
+tri_and(a, b) := null if {
+	a == null
+	b != false
+}
+
+tri_and(a, b) := null if {
+	a == true
+	b == null
+}
+
+tri_and(a, b) := true if {
+	a == true
+	b == true
+}
+
+# tri_or: true wins over unknown, unknown wins over false.
+tri_or(a, b) := tri_not(tri_and(tri_not(a), tri_not(b)))
+
+# all_of folds tri_and over an array of facts.
+all_of(facts) := false if {
+	some f in facts
+	f == false
+} else := null if {
+	some f in facts
+	f == null
+} else := true
+
+# any_of folds tri_or over an array of facts.
+any_of(facts) := true if {
+	some f in facts
+	f == true
+} else := null if {
+	some f in facts
+	f == null
+} else := false
+
+# --- Network access ---------------------------------------------------------------------
+
+# accepts_all_networks: public access enabled and a firewall that admits everything.
+accepts_all_networks(net) := tri_and(
+	tri_eq(net.public_network_access, "Enabled"),
+	tri_eq(net.default_action, "Allow"),
+)
+
+# restricted: the target does not accept traffic from all networks.
+restricted(net) := tri_not(accepts_all_networks(net))
+
+# ip_rules_in_effect: the IP firewall decides (public access on, default action Deny).
+ip_rules_in_effect(net) := tri_and(
+	tri_eq(net.public_network_access, "Enabled"),
+	tri_eq(net.default_action, "Deny"),
+)
+
+# unknown_fields lists which of the named fields of obj are unknown.
+unknown_fields(obj, names) := [n | some n in names; obj[n] == null]
+
+# --- Private link -----------------------------------------------------------------------
+
+# approved_private_link: whether the workspace has an approved private endpoint connection.
+approved_private_link(ws) := true if {
+	some c in ws.facts.connections
+	c.status == "Approved"
+} else := null if {
+	some c in ws.facts.connections
+	c.status == null
+} else := false
+
+# --- Links and targets ------------------------------------------------------------------
+
+# target is the resolved target record of an outbound link.
+target(link) := input[link.target_type][link.target_id] if link.status == "resolved"
+
+# resolved_links are the outbound links whose target is in the input.
+resolved_links contains link if {
+	some link in input.links
+	link.status == "resolved"
+}
+
+# unresolved_links are the outbound links whose target is missing or unknown.
+unresolved_links contains link if {
+	some link in input.links
+	link.status != "resolved"
+}
+
+# The FHIR storage features that have a documented IP allowance and resource-instance rules.
+fhir_storage_features := {"fhir.export", "fhir.import"}
+
+# ip_allowance: the storage firewall admits the FHIR service through the documented IP
+# allowance: 100.64.0.0/10 from the same region, or the service region's egress address
+# from another region.
+ip_allowance(link, t) := false if not link.feature in fhir_storage_features
+
+ip_allowance(link, t) := tri_or(
+	tri_and(link.facts.same_region, t.facts.cgnat_allowed),
+	tri_and(tri_not(link.facts.same_region), egress_admitted(link, t)),
+) if link.feature in fhir_storage_features
+
+# egress_admitted: an IP rule admits the egress address of the service's region.
+egress_admitted(_, t) := null if t.facts.egress_regions == null
+
+egress_admitted(link, t) := null if {
+	t.facts.egress_regions != null
+	link.facts.service_region == null
+}
+
+egress_admitted(link, t) := true if {
+	link.facts.service_region != null
+	link.facts.service_region in t.facts.egress_regions
+}
+
+egress_admitted(link, t) := false if {
+	t.facts.egress_regions != null
+	link.facts.service_region != null
+	not link.facts.service_region in t.facts.egress_regions
+}
+
+# --- Wording ----------------------------------------------------------------------------
+
+kind_names := {
+	"workspaces": "workspace",
+	"fhir_services": "FHIR service",
+	"dicom_services": "DICOM service",
+	"medtech_services": "MedTech service",
+	"system_topics": "Event Grid system topic",
+	"event_subscriptions": "event subscription",
+	"storage_accounts": "storage account",
+	"container_registries": "container registry",
+	"eventhub_namespaces": "Event Hubs namespace",
+	"key_vaults": "key vault",
+}
+
+feature_names := {
+	"fhir.export": "export ($export)",
+	"fhir.import": "import ($import)",
+	"fhir.convert": "$convert-data templates",
+	"fhir.cmk": "customer-managed key",
+	"dicom.storage": "Data Lake storage",
+	"dicom.cmk": "customer-managed key",
+	"medtech.ingestion": "device message ingestion",
+	"workspace.events": "FHIR and DICOM events",
+}
+
+# trusted_settings names the trusted-services setting of each kind of target.
+trusted_settings := {
+	"storage_accounts": "networkAcls.bypass includes AzureServices",
+	"container_registries": "networkRuleBypassOptions is AzureServices",
+	"eventhub_namespaces": "trustedServiceAccessEnabled is true",
+	"key_vaults": "networkAcls.bypass is AzureServices",
+}
+
+# join_and joins words as `a`, `a and b`, `a, b and c`.
+join_and(words) := "" if count(words) == 0
+
+join_and(words) := words[0] if count(words) == 1
+
+join_and(words) := concat(" and ", [concat(", ", array.slice(words, 0, count(words) - 1)), words[count(words) - 1]]) if {
+	count(words) > 1
+}
+
+# name is a resource's name, or its id when the name is unknown.
+name(r) := r.name if r.name != null
+
+name(r) := r.resource_id if r.name == null
+
+# label: `FHIR service "fhir1"`.
+label(kind, r) := sprintf("%s %q", [kind_names[kind], name(r)])
+
+# service_label names the service end of a link.
+service_label(link) := sprintf("%s %q", [kind_names[link.service_type], link.service_name]) if {
+	link.service_name != null
+}
+
+service_label(link) := sprintf("%s %s", [kind_names[link.service_type], link.service_resource_id]) if {
+	link.service_name == null
+}
+
+# target_label names the target end of a link, resolved or not.
+target_label(link) := label(link.target_type, target(link)) if link.status == "resolved"
+
+target_label(link) := sprintf("%s %q", [kind_names[link.target_type], link.reference.value]) if {
+	link.status != "resolved"
+	link.reference.value != null
+}
+
+target_label(link) := sprintf("an unknown %s", [kind_names[link.target_type]]) if {
+	link.status != "resolved"
+	link.reference.value == null
+}
+
+# link_target_id is the target's id for reports, or the reference when unresolved.
+link_target_id(link) := link.target_resource_id if link.target_resource_id != null
+
+link_target_id(link) := link.reference.value if {
+	link.target_resource_id == null
+	link.reference.value != null
+}
+
+link_target_id(link) := "unknown" if {
+	link.target_resource_id == null
+	link.reference.value == null
+}
+
+# describe: `FHIR service "fhir1" uses storage account "sa" for export ($export)`.
+describe(link) := sprintf("%s uses %s for %s", [service_label(link), target_label(link), feature_names[link.feature]])
+
+# target_finding is a deny/undetermined entry about a link whose target must change.
+target_finding(link, msg, evidence) := {
+	"msg": msg,
+	"resource_id": link.target_resource_id,
+	"feature": link.feature,
+	"target_id": link.target_resource_id,
+	"evidence": evidence,
+}
+
+# service_finding is an entry about a link whose service (or its configuration) must change.
+service_finding(link, msg, evidence) := {
+	"msg": msg,
+	"resource_id": link.service_resource_id,
+	"feature": link.feature,
+	"target_id": link_target_id(link),
+	"evidence": evidence,
+}
+
+# unresolved_finding is the undetermined entry a target-dependent rule reports for a link
+# whose target is not in the input or not known.
+unresolved_finding(link, what) := {
+	"msg": sprintf("%s: cannot check %s because the target is not in the input", [describe(link), what]),
+	"resource_id": link.service_resource_id,
+	"feature": link.feature,
+	"target_id": link_target_id(link),
+	"missing": [sprintf("%s %s", [kind_names[link.target_type], link_target_id(link)])],
+}

@@ -1,0 +1,63 @@
+package ahds.lib_test
+
+import data.ahds.lib
+
+test_tri_and_truth_table if {
+	lib.tri_and(true, true) == true
+	lib.tri_and(true, false) == false
+	lib.tri_and(false, null) == false
+	lib.tri_and(null, false) == false
+	lib.tri_and(true, null) == null
+	lib.tri_and(null, true) == null
+	lib.tri_and(null, null) == null
+}
+
+test_tri_or_truth_table if {
+	lib.tri_or(false, false) == false
+	lib.tri_or(true, null) == true
+	lib.tri_or(null, true) == true
+	lib.tri_or(false, null) == null
+	lib.tri_or(null, null) == null
+}
+
+test_folds if {
+	lib.all_of([true, null, false]) == false
+	lib.all_of([true, null]) == null
+	lib.all_of([true, true]) == true
+	lib.any_of([false, null, true]) == true
+	lib.any_of([false, null]) == null
+	lib.any_of([false]) == false
+}
+
+test_accepts_all_networks if {
+	lib.accepts_all_networks({"public_network_access": "Enabled", "default_action": "Allow"}) == true
+	lib.accepts_all_networks({"public_network_access": "Disabled", "default_action": "Allow"}) == false
+	lib.accepts_all_networks({"public_network_access": "Enabled", "default_action": "Deny"}) == false
+	lib.accepts_all_networks({"public_network_access": null, "default_action": "Deny"}) == false
+	lib.accepts_all_networks({"public_network_access": null, "default_action": "Allow"}) == null
+	lib.restricted({"public_network_access": "SecuredByPerimeter", "default_action": "Allow"}) == true
+}
+
+test_ip_allowance_same_and_other_region if {
+	same := {"feature": "fhir.export", "facts": {"same_region": true, "service_region": "eastus"}}
+	other := {"feature": "fhir.export", "facts": {"same_region": false, "service_region": "eastus"}}
+	cgnat := {"facts": {"cgnat_allowed": true, "egress_regions": []}}
+	egress := {"facts": {"cgnat_allowed": false, "egress_regions": ["eastus"]}}
+	lib.ip_allowance(same, cgnat) == true
+	lib.ip_allowance(same, egress) == false
+	lib.ip_allowance(other, egress) == true
+	lib.ip_allowance(other, cgnat) == false
+	lib.ip_allowance({"feature": "fhir.convert", "facts": {}}, cgnat) == false
+}
+
+test_ip_allowance_unknown if {
+	unknown_region := {"feature": "fhir.import", "facts": {"same_region": null, "service_region": null}}
+	lib.ip_allowance(unknown_region, {"facts": {"cgnat_allowed": true, "egress_regions": []}}) == null
+}
+
+test_join_and if {
+	lib.join_and([]) == ""
+	lib.join_and(["a"]) == "a"
+	lib.join_and(["a", "b"]) == "a and b"
+	lib.join_and(["a", "b", "c"]) == "a, b and c"
+}

@@ -1,0 +1,67 @@
+# Builders for the policy input documents rule tests evaluate against. Only loaded with
+# the tests (the file name ends in _test.rego).
+package ahds.test.fixtures
+
+network := {
+	"public_network_access": "Enabled",
+	"default_action": "Deny",
+	"trusted_services": true,
+	"ip_rules": [],
+	"virtual_network_rules": [],
+	"resource_access_rules": [],
+}
+
+target_facts := {"broad_ip_rules": [], "cgnat_allowed": false, "egress_regions": []}
+
+link := {
+	"service_type": "fhir_services",
+	"service_id": "fhir",
+	"service_resource_id": "fhir-id",
+	"service_name": "fhir",
+	"workspace_id": "ws",
+	"feature": "fhir.export",
+	"target_type": "storage_accounts",
+	"reference": {"by": "account_name", "value": "sa"},
+	"status": "resolved",
+	"target_id": "sa",
+	"target_resource_id": "sa-id",
+	"via": null,
+	"via_resource_id": null,
+	"identity": {"owner": "fhir-id", "has_identity": true, "principals": ["p1"]},
+	"facts": {
+		"service_region": "eastus",
+		"same_region": true,
+		"same_subscription": true,
+		"instance_rule": true,
+		"delivery_with_identity": null,
+		"role": {
+			"required_role": "Storage Blob Data Contributor",
+			"required_role_id": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+			"model": "rbac",
+			"checked": true,
+			"held": true,
+		},
+		"privileged_roles": [],
+	},
+}
+
+# doc is an input with one link (the default patched by link_patch) and its target (the
+# default network and facts patched by network_patch and facts_patch).
+doc(link_patch, network_patch, facts_patch) := d if {
+	l := object.union(link, link_patch)
+	t := {
+		"key": l.target_id,
+		"resource_id": l.target_resource_id,
+		"name": "sa",
+		"network": object.union(network, network_patch),
+		"facts": object.union(target_facts, facts_patch),
+	}
+	d := {"links": [l], "role_assignments_included": true, l.target_type: {l.target_id: t}}
+}
+
+# unresolved is an input with one link whose target is not in the input.
+unresolved(status) := {"links": [object.union(link, {
+	"status": status,
+	"target_id": null,
+	"target_resource_id": null,
+})]}

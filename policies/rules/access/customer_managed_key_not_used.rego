@@ -1,0 +1,31 @@
+# METADATA
+# title: Service data is not encrypted with a customer-managed key
+# description: |
+#   A FHIR or DICOM service without a customer-managed key is encrypted with a
+#   Microsoft-managed key only. A customer-managed key in your key vault lets you control
+#   rotation and revoke access to the data.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/healthcare-apis/fhir/configure-customer-managed-key
+#     description: Configure customer-managed keys for the FHIR service
+# custom:
+#   id: AHDS-AC-002
+#   name: customer-managed-key-not-used
+#   severity: low
+#   remediation: >-
+#     Configure encryption with a key in your key vault (a user-assigned identity with Key
+#     Vault Crypto Service Encryption User on the vault) when the service is created.
+package ahds.rules.access.customer_managed_key_not_used
+
+import data.ahds.lib
+
+kinds := ["fhir_services", "dicom_services"]
+
+deny contains v if {
+	some kind in kinds
+	some s in input[kind]
+	not s.customer_managed_key
+	v := {
+		"msg": sprintf("%s is encrypted with a Microsoft-managed key only", [lib.label(kind, s)]),
+		"resource_id": s.resource_id,
+	}
+}

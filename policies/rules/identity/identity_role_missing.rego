@@ -1,0 +1,81 @@
+# METADATA
+# title: Managed identity lacks the role its outbound feature needs
+# description: |
+#   Each outbound feature's identity needs a data-plane role on its target: Storage Blob
+#   Data Contributor for FHIR export and import and DICOM storage, AcrPull for
+#   $convert-data, Key Vault Crypto Service Encryption User for customer-managed keys (or an
+#   access policy with get, wrapKey and unwrapKey on vaults without Azure RBAC), Azure Event
+#   Hubs Data Receiver for MedTech ingestion, and Azure Event Hubs Data Sender for the Event
+#   Grid system topic that delivers events. Without it the connection passes the network
+#   but is refused. Checked only when the input carries role assignments.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/healthcare-apis/fhir/configure-export-data
+#     description: Configure export settings for the FHIR service
+#   - ref: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
+#     description: Azure built-in roles
+# custom:
+#   id: AHDS-ID-002
+#   name: identity-role-missing
+#   severity: medium
+#   remediation: >-
+#     Assign the feature's role to the identity at the target's scope (or its resource
+#     group or subscription).
+package ahds.rules.identity.identity_role_missing
+
+import data.ahds.lib
+
+checked_links contains link if {
+	some link in lib.resolved_links
+	link.identity.has_identity == true
+	link.facts.role.checked == true
+}
+
+grant_text(link) := sprintf("an access policy with key permissions get, wrapKey and unwrapKey on %s", [lib.target_label(link)]) if {
+	link.facts.role.model == "access_policy"
+}
+
+grant_text(link) := sprintf("the %s role on %s or a parent scope", [link.facts.role.required_role, lib.target_label(link)]) if {
+	link.facts.role.model != "access_policy"
+}
+
+finding(link, msg) := {
+	"msg": msg,
+	"resource_id": link.identity.owner,
+	"feature": link.feature,
+	"target_id": link.target_resource_id,
+}
+
+deny contains v if {
+	some link in checked_links
+	link.facts.role.held == false
+	v := object.union(
+		finding(link, sprintf("the managed identity of %s lacks %s, which %s needs", [lib.service_label(link), grant_text(link), lib.feature_names[link.feature]])),
+		{
+			"evidence": {"required_role": link.facts.role.required_role, "required_role_id": link.facts.role.required_role_id, "model": link.facts.role.model, "principals": link.identity.principals},
+			"remediation": sprintf("Grant %s to the managed identity of %s.", [grant_text(link), lib.service_label(link)]),
+		},
+	)
+}
+
+undetermined contains u if {
+	some link in checked_links
+	link.facts.role.held == null
+	u := object.union(
+		finding(link, sprintf("cannot tell whether the managed identity of %s holds %s", [lib.service_label(link), grant_text(link)])),
+		{"missing": ["principal, scope or role of a role assignment"]},
+	)
+}
+
+undetermined contains lib.unresolved_finding(link, "the identity's role on it") if {
+	some link in lib.unresolved_links
+	link.identity.has_identity == true
+	link.facts.role.checked == true
+}
+
+# Role checks need role assignments; say so once when the input has none.
+notes contains msg if {
+	not input.role_assignments_included
+	skipped := [l | some l in lib.resolved_links; l.facts.role.model == "rbac"; l.identity.has_identity == true]
+	count(skipped) > 0
+	msg := sprintf("the input carries no role assignments, so role checks were skipped for %d outbound link(s)", [count(skipped)])
+}

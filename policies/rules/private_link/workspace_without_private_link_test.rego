@@ -1,0 +1,34 @@
+package ahds.rules.private_link.workspace_without_private_link_test
+
+import data.ahds.rules.private_link.workspace_without_private_link as rule
+
+ws(connections) := {"workspaces": {"ws": {
+	"key": "ws",
+	"resource_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.HealthcareApis/workspaces/ws",
+	"name": "ws",
+	"facts": {"connections": connections},
+}}}
+
+test_fails_without_connections if {
+	some v in rule.deny with input as ws([])
+	v.resource_id == "/subscriptions/s/resourceGroups/rg/providers/Microsoft.HealthcareApis/workspaces/ws"
+	contains(v.msg, `workspace "ws"`)
+}
+
+test_fails_when_only_pending if {
+	vs := rule.deny with input as ws([{"status": "Pending"}, {"status": "Rejected"}])
+	count(vs) == 1
+	some v in vs
+	contains(v.msg, "its connections are Pending and Rejected")
+}
+
+test_passes_with_an_approved_connection if {
+	count(rule.deny) == 0 with input as ws([{"status": "Pending"}, {"status": "Approved"}])
+	count(rule.undetermined) == 0 with input as ws([{"status": "Approved"}])
+}
+
+test_unknown_state_is_undetermined if {
+	count(rule.deny) == 0 with input as ws([{"status": null}])
+	some u in rule.undetermined with input as ws([{"status": null}])
+	u.missing == ["private endpoint connection status"]
+}

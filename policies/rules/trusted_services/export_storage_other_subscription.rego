@@ -1,0 +1,47 @@
+# METADATA
+# title: FHIR export storage is in another subscription
+# description: |
+#   The FHIR service can export only to a storage account in its own subscription. An
+#   export destination in a different subscription makes every $export request fail.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/healthcare-apis/fhir/configure-export-data
+#     description: Configure export settings for the FHIR service
+# custom:
+#   id: AHDS-TS-007
+#   name: export-storage-other-subscription
+#   severity: high
+#   remediation: >-
+#     Point the FHIR service's export configuration at a storage account in the FHIR
+#     service's own subscription.
+package ahds.rules.trusted_services.export_storage_other_subscription
+
+import data.ahds.lib
+
+export_links contains link if {
+	some link in lib.resolved_links
+	link.feature == "fhir.export"
+}
+
+deny contains v if {
+	some link in export_links
+	link.facts.same_subscription == false
+	v := lib.service_finding(
+		link,
+		sprintf("%s, which is in another subscription than the FHIR service", [lib.describe(link)]),
+		{"service": link.service_resource_id, "target": link.target_resource_id},
+	)
+}
+
+undetermined contains u if {
+	some link in export_links
+	link.facts.same_subscription == null
+	u := object.union(
+		lib.service_finding(link, sprintf("%s: the subscriptions are not known yet", [lib.describe(link)]), null),
+		{"missing": ["subscription of the FHIR service or the storage account"]},
+	)
+}
+
+undetermined contains lib.unresolved_finding(link, "its subscription") if {
+	some link in lib.unresolved_links
+	link.feature == "fhir.export"
+}

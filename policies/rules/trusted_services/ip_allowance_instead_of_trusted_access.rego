@@ -1,0 +1,69 @@
+# METADATA
+# title: Storage admits the FHIR service by IP instead of as a trusted service
+# description: |
+#   The storage firewall admits the FHIR service only through the documented IP allowance:
+#   100.64.0.0/10 for an account in the same region, or the FHIR service region's published
+#   egress address for an account in another region. Both ranges are shared by every
+#   customer in the region, so anyone's FHIR service (and more) passes the firewall. Trusted
+#   access with a resource-instance rule admits only your workspace.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/healthcare-apis/fhir/configure-export-data
+#     description: Configure export settings for the FHIR service
+#   - ref: https://learn.microsoft.com/azure/healthcare-apis/fhir/configure-import-data
+#     description: Configure import settings for the FHIR service
+# custom:
+#   id: AHDS-TS-004
+#   name: ip-allowance-instead-of-trusted-access
+#   severity: medium
+#   remediation: >-
+#     Let trusted Microsoft services through the storage firewall with a resource-instance
+#     rule for the workspace, then remove the 100.64.0.0/10 or regional egress IP rule.
+package ahds.rules.trusted_services.ip_allowance_instead_of_trusted_access
+
+import data.ahds.lib
+
+by_ip(link, t) := lib.all_of([
+	lib.restricted(t.network),
+	lib.tri_eq(t.network.trusted_services, false),
+	lib.ip_allowance(link, t),
+])
+
+storage_links contains link if {
+	some link in lib.resolved_links
+	link.feature in lib.fhir_storage_features
+}
+
+allowance(link) := "100.64.0.0/10 (same region)" if link.facts.same_region == true
+
+allowance(link) := sprintf("the %s egress address (another region)", [link.facts.service_region]) if {
+	link.facts.same_region == false
+}
+
+deny contains v if {
+	some link in storage_links
+	t := lib.target(link)
+	by_ip(link, t) == true
+	v := lib.target_finding(
+		link,
+		sprintf("%s, and the account admits the FHIR service only through the IP allowance %s", [lib.describe(link), allowance(link)]),
+		{"ip_rules": t.network.ip_rules, "trusted_services": false, "same_region": link.facts.same_region},
+	)
+}
+
+undetermined contains u if {
+	some link in storage_links
+	t := lib.target(link)
+	by_ip(link, t) == null
+	u := object.union(
+		lib.target_finding(link, sprintf("%s: cannot tell whether the FHIR service is admitted by IP rule", [lib.describe(link)]), null),
+		{"missing": array.concat(
+			lib.unknown_fields(t.network, ["public_network_access", "default_action", "trusted_services", "ip_rules"]),
+			[f | some f in ["same_region", "service_region"]; link.facts[f] == null],
+		)},
+	)
+}
+
+undetermined contains lib.unresolved_finding(link, "its IP rules") if {
+	some link in lib.unresolved_links
+	link.feature in lib.fhir_storage_features
+}

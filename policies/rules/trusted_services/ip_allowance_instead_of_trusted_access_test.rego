@@ -1,0 +1,33 @@
+package ahds.rules.trusted_services.ip_allowance_instead_of_trusted_access_test
+
+import data.ahds.rules.trusted_services.ip_allowance_instead_of_trusted_access as rule
+import data.ahds.test.fixtures
+
+test_fails_for_the_cgnat_range_in_the_same_region if {
+	d := fixtures.doc({}, {"trusted_services": false}, {"cgnat_allowed": true})
+	some v in rule.deny with input as d
+	contains(v.msg, "100.64.0.0/10 (same region)")
+}
+
+test_fails_for_the_egress_address_from_another_region if {
+	d := fixtures.doc({"facts": {"same_region": false}}, {"trusted_services": false}, {"egress_regions": ["eastus"]})
+	some v in rule.deny with input as d
+	contains(v.msg, "eastus egress address")
+}
+
+test_passes_when_trusted_services_are_allowed if {
+	count(rule.deny) == 0 with input as fixtures.doc({}, {}, {"cgnat_allowed": true})
+}
+
+test_passes_when_the_allowance_does_not_match_the_region if {
+	# The CGNAT range works only in the same region.
+	d := fixtures.doc({"facts": {"same_region": false}}, {"trusted_services": false}, {"cgnat_allowed": true})
+	count(rule.deny) == 0 with input as d
+}
+
+test_unknown_region_is_undetermined if {
+	d := fixtures.doc({"facts": {"same_region": null, "service_region": null}}, {"trusted_services": false}, {"cgnat_allowed": true})
+	count(rule.deny) == 0 with input as d
+	some u in rule.undetermined with input as d
+	u.missing == ["same_region", "service_region"]
+}

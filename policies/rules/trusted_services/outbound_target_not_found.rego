@@ -1,0 +1,39 @@
+# METADATA
+# title: Outbound target is not in the input
+# description: |
+#   An AHDS outbound feature names a target (by account name, login server, key URL, host
+#   name or id) that is not part of the checked input, so its network settings and role
+#   assignments cannot be verified. Check the target together with the service, or confirm
+#   it by other means.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/healthcare-apis/network-access-security
+#     description: Manage network access security in Azure Health Data Services
+# custom:
+#   id: AHDS-TS-006
+#   name: outbound-target-not-found
+#   severity: info
+#   remediation: >-
+#     Include the target resource in the checked input (the same plan, template or resource
+#     export), or fix the name in the service's configuration if it is wrong.
+package ahds.rules.trusted_services.outbound_target_not_found
+
+import data.ahds.lib
+
+deny contains v if {
+	some link in input.links
+	link.status == "not_found"
+	v := lib.service_finding(
+		link,
+		sprintf("%s, which is not in the input; its network settings cannot be verified", [lib.describe(link)]),
+		{"reference": link.reference},
+	)
+}
+
+undetermined contains u if {
+	some link in input.links
+	link.status == "unknown"
+	u := object.union(
+		lib.service_finding(link, sprintf("%s uses %s for %s whose name is not known yet", [lib.service_label(link), lib.kind_names[link.target_type], lib.feature_names[link.feature]]), null),
+		{"missing": [sprintf("%s reference (%s)", [lib.kind_names[link.target_type], link.reference.by])]},
+	)
+}

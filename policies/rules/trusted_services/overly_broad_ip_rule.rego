@@ -1,0 +1,63 @@
+# METADATA
+# title: Outbound target firewall admits an overly broad IP range
+# description: |
+#   An IP rule on the target of an AHDS outbound feature admits an IPv4 range wider than /16
+#   or an IPv6 range wider than /32. Such a rule opens the target to a large part of the
+#   internet (often whole cloud regions) and usually stands in for the trusted-service
+#   exception. The documented 100.64.0.0/10 allowance is judged by AHDS-TS-004 instead.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/healthcare-apis/network-access-security
+#     description: Manage network access security in Azure Health Data Services
+# custom:
+#   id: AHDS-TS-005
+#   name: overly-broad-ip-rule
+#   severity: high
+#   remediation: >-
+#     Remove the broad IP rule; admit the AHDS service as a trusted Microsoft service and
+#     admit clients by narrow ranges or private endpoints.
+package ahds.rules.trusted_services.overly_broad_ip_rule
+
+import data.ahds.lib
+
+deny contains v if {
+	some link in lib.resolved_links
+	t := lib.target(link)
+	lib.ip_rules_in_effect(t.network) == true
+	broad := t.facts.broad_ip_rules
+	count(broad) > 0
+	v := object.union(
+		lib.target_finding(
+			link,
+			sprintf("%s, whose firewall admits the overly broad range(s) %s", [lib.describe(link), concat(", ", broad)]),
+			{"broad_ip_rules": broad},
+		),
+		{"remediation": sprintf("Remove %s from the IP rules of %s.", [concat(", ", broad), lib.target_label(link)])},
+	)
+}
+
+undetermined contains u if {
+	some link in lib.resolved_links
+	t := lib.target(link)
+	lib.ip_rules_in_effect(t.network) != false
+	t.facts.broad_ip_rules == null
+	u := object.union(
+		lib.target_finding(link, sprintf("%s: its IP rules are not known yet", [lib.describe(link)]), null),
+		{"missing": ["ip_rules"]},
+	)
+}
+
+undetermined contains u if {
+	some link in lib.resolved_links
+	t := lib.target(link)
+	lib.ip_rules_in_effect(t.network) == null
+	broad := t.facts.broad_ip_rules
+	count(broad) > 0
+	u := object.union(
+		lib.target_finding(link, sprintf("%s: its firewall has the broad range(s) %s but whether it is in effect is not known yet", [lib.describe(link), concat(", ", broad)]), null),
+		{"missing": lib.unknown_fields(t.network, ["public_network_access", "default_action"])},
+	)
+}
+
+undetermined contains lib.unresolved_finding(link, "its IP rules") if {
+	some link in lib.unresolved_links
+}

@@ -1,0 +1,66 @@
+# METADATA
+# title: Export or import storage lacks a resource-instance rule for the workspace
+# description: |
+#   The documented set-up for FHIR export and import lets trusted Microsoft services through
+#   the storage firewall and adds a resource-instance rule for the AHDS workspace (or the
+#   FHIR service). The rule limits the trusted-service exception to your own workspace
+#   instead of any instance of the service.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/healthcare-apis/fhir/configure-export-data
+#     description: Configure export settings for the FHIR service
+#   - ref: https://learn.microsoft.com/azure/storage/common/storage-network-security
+#     description: Azure Storage resource-instance rules
+# custom:
+#   id: AHDS-TS-003
+#   name: storage-instance-rule-missing
+#   severity: medium
+#   remediation: >-
+#     Add a resource-instance rule (networkAcls.resourceAccessRules; Terraform
+#     network_rules.private_link_access) for the workspace or the FHIR service to the
+#     storage account.
+package ahds.rules.trusted_services.storage_instance_rule_missing
+
+import data.ahds.lib
+
+missing_rule(link, t) := lib.all_of([
+	lib.restricted(t.network),
+	lib.tri_eq(t.network.trusted_services, true),
+	lib.tri_eq(link.facts.instance_rule, false),
+])
+
+storage_links contains link if {
+	some link in lib.resolved_links
+	link.feature in lib.fhir_storage_features
+}
+
+deny contains v if {
+	some link in storage_links
+	t := lib.target(link)
+	missing_rule(link, t) == true
+	v := object.union(
+		lib.target_finding(
+			link,
+			sprintf("%s; the account lets trusted Microsoft services through but has no resource-instance rule for the workspace or the FHIR service", [lib.describe(link)]),
+			{"resource_access_rules": t.network.resource_access_rules},
+		),
+		{"remediation": sprintf("Add a resource-instance rule for %s (or its workspace) to %s.", [lib.service_label(link), lib.target_label(link)])},
+	)
+}
+
+undetermined contains u if {
+	some link in storage_links
+	t := lib.target(link)
+	missing_rule(link, t) == null
+	u := object.union(
+		lib.target_finding(link, sprintf("%s: cannot tell whether a resource-instance rule admits the workspace", [lib.describe(link)]), null),
+		{"missing": array.concat(
+			lib.unknown_fields(t.network, ["public_network_access", "default_action", "trusted_services", "resource_access_rules"]),
+			[f | some f in ["instance_rule"]; link.facts[f] == null],
+		)},
+	)
+}
+
+undetermined contains lib.unresolved_finding(link, "its resource-instance rules") if {
+	some link in lib.unresolved_links
+	link.feature in lib.fhir_storage_features
+}

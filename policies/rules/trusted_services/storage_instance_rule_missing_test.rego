@@ -1,0 +1,32 @@
+package ahds.rules.trusted_services.storage_instance_rule_missing_test
+
+import data.ahds.rules.trusted_services.storage_instance_rule_missing as rule
+import data.ahds.test.fixtures
+
+test_fails_without_an_instance_rule if {
+	d := fixtures.doc({"facts": {"instance_rule": false}}, {}, {})
+	some v in rule.deny with input as d
+	v.feature == "fhir.export"
+	contains(v.msg, "no resource-instance rule")
+}
+
+test_fails_for_import_too if {
+	d := fixtures.doc({"feature": "fhir.import", "facts": {"instance_rule": false}}, {}, {})
+	count(rule.deny) == 1 with input as d
+}
+
+test_passes_with_an_instance_rule if {
+	count(rule.deny) == 0 with input as fixtures.doc({}, {}, {})
+}
+
+test_passes_for_dicom_storage if {
+	d := fixtures.doc({"feature": "dicom.storage", "facts": {"instance_rule": null}}, {}, {})
+	count(rule.deny) == 0 with input as d
+	count(rule.undetermined) == 0 with input as d
+}
+
+test_unknown_rules_are_undetermined if {
+	d := fixtures.doc({"facts": {"instance_rule": null}}, {"resource_access_rules": null}, {})
+	some u in rule.undetermined with input as d
+	u.missing == ["resource_access_rules", "instance_rule"]
+}

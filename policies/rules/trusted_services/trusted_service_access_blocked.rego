@@ -1,0 +1,65 @@
+# METADATA
+# title: Restricted outbound target blocks trusted Microsoft services
+# description: |
+#   The target of an AHDS outbound feature restricts network access but does not let
+#   trusted Microsoft services through, and no documented IP allowance admits the service
+#   either. The feature's connections are refused: exports and imports fail, $convert-data
+#   cannot load templates, events and device messages do not flow, and a service encrypted
+#   with a customer-managed key loses access to its key.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/healthcare-apis/network-access-security
+#     description: Manage network access security in Azure Health Data Services
+#   - ref: https://learn.microsoft.com/azure/storage/common/storage-network-security
+#     description: Azure Storage firewall and trusted service exceptions
+# custom:
+#   id: AHDS-TS-002
+#   name: trusted-service-access-blocked
+#   severity: high
+#   remediation: >-
+#     Allow trusted Microsoft services on the target: storage networkAcls.bypass includes
+#     AzureServices, container registry networkRuleBypassOptions = AzureServices, Event
+#     Hubs trustedServiceAccessEnabled = true, key vault networkAcls.bypass = AzureServices.
+package ahds.rules.trusted_services.trusted_service_access_blocked
+
+import data.ahds.lib
+
+blocked(link, t) := lib.all_of([
+	lib.restricted(t.network),
+	lib.tri_eq(t.network.trusted_services, false),
+	lib.tri_not(lib.ip_allowance(link, t)),
+])
+
+deny contains v if {
+	some link in lib.resolved_links
+	t := lib.target(link)
+	blocked(link, t) == true
+	v := object.union(
+		lib.target_finding(
+			link,
+			sprintf("%s, which restricts network access without letting trusted Microsoft services through, so %s fails", [lib.describe(link), lib.feature_names[link.feature]]),
+			{
+				"public_network_access": t.network.public_network_access,
+				"default_action": t.network.default_action,
+				"trusted_services": t.network.trusted_services,
+			},
+		),
+		{"remediation": sprintf("On %s make sure %s.", [lib.target_label(link), lib.trusted_settings[link.target_type]])},
+	)
+}
+
+undetermined contains u if {
+	some link in lib.resolved_links
+	t := lib.target(link)
+	blocked(link, t) == null
+	u := object.union(
+		lib.target_finding(link, sprintf("%s: cannot tell whether trusted Microsoft services get through", [lib.describe(link)]), null),
+		{"missing": array.concat(
+			lib.unknown_fields(t.network, ["public_network_access", "default_action", "trusted_services", "ip_rules"]),
+			[f | some f in ["same_region", "service_region"]; link.facts[f] == null; link.feature in lib.fhir_storage_features],
+		)},
+	)
+}
+
+undetermined contains lib.unresolved_finding(link, "whether trusted Microsoft services get through") if {
+	some link in lib.unresolved_links
+}

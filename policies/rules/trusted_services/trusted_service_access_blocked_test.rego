@@ -1,0 +1,49 @@
+package ahds.rules.trusted_services.trusted_service_access_blocked_test
+
+import data.ahds.rules.trusted_services.trusted_service_access_blocked as rule
+import data.ahds.test.fixtures
+
+test_fails_when_trusted_services_are_blocked if {
+	d := fixtures.doc({}, {"trusted_services": false}, {})
+	some v in rule.deny with input as d
+	v.resource_id == "sa-id"
+	contains(v.msg, "without letting trusted Microsoft services through")
+}
+
+test_fails_for_each_target_kind if {
+	every kind in ["container_registries", "eventhub_namespaces", "key_vaults"] {
+		d := fixtures.doc({"target_type": kind, "feature": "fhir.convert"}, {"trusted_services": false}, {})
+		count(rule.deny) == 1 with input as d
+	}
+}
+
+test_passes_when_trusted_services_are_allowed if {
+	count(rule.deny) == 0 with input as fixtures.doc({}, {}, {})
+}
+
+test_passes_when_the_target_is_open if {
+	# An open target is AHDS-TS-001's finding; nothing is blocked.
+	count(rule.deny) == 0 with input as fixtures.doc({}, {"trusted_services": false, "default_action": "Allow"}, {})
+}
+
+test_passes_with_the_documented_ip_allowance if {
+	d := fixtures.doc({}, {"trusted_services": false}, {"cgnat_allowed": true})
+	count(rule.deny) == 0 with input as d
+}
+
+test_ip_allowance_does_not_apply_to_other_features if {
+	d := fixtures.doc({"feature": "dicom.storage"}, {"trusted_services": false}, {"cgnat_allowed": true})
+	count(rule.deny) == 1 with input as d
+}
+
+test_unknown_region_is_undetermined if {
+	d := fixtures.doc({"facts": {"same_region": null}}, {"trusted_services": false}, {"cgnat_allowed": true})
+	count(rule.deny) == 0 with input as d
+	count(rule.undetermined) == 1 with input as d
+}
+
+test_unknown_trusted_setting_is_undetermined if {
+	d := fixtures.doc({}, {"trusted_services": null}, {})
+	some u in rule.undetermined with input as d
+	u.missing == ["trusted_services"]
+}
