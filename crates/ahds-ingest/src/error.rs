@@ -1,0 +1,98 @@
+//! Errors that name the place in the input.
+
+use std::fmt;
+
+/// A place in an input file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// JSON pointer to the offending value, when known.
+    pub pointer: Option<String>,
+}
+
+impl Location {
+    /// A location given by line and column.
+    pub fn at(line: usize, column: usize) -> Self {
+        Location {
+            line: Some(line),
+            column: Some(column),
+            pointer: None,
+        }
+    }
+
+    /// A location given by a JSON pointer.
+    pub fn pointer(pointer: impl Into<String>) -> Self {
+        Location {
+            line: None,
+            column: None,
+            pointer: Some(pointer.into()),
+        }
+    }
+}
+
+/// An input that could not be read into the model.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct IngestError {
+    /// The file (`-` for standard input).
+    pub file: String,
+    /// Where in the file.
+    pub location: Location,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for IngestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.location.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.location.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        if let Some(p) = &self.location.pointer {
+            write!(f, ": at `{}`", if p.is_empty() { "/" } else { p })?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl IngestError {
+    /// An error at a place in `file`.
+    pub fn new(file: &str, location: Location, message: impl Into<String>) -> Self {
+        IngestError {
+            file: file.to_string(),
+            location,
+            message: message.into(),
+        }
+    }
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn escape_pointer_segment(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+/// Turns a `serde_path_to_error` path (`a.b[3].c`) into a JSON pointer (`/a/b/3/c`).
+pub(crate) fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        out.push('/');
+        match seg {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(&escape_pointer_segment(key)),
+            Segment::Enum { variant } => out.push_str(&escape_pointer_segment(variant)),
+            // serde cannot name the segment (a syntax error inside a value): stop at the
+            // last one it could.
+            Segment::Unknown => {
+                out.pop();
+                break;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,100 @@
+//! Readers that turn deployment descriptions into the `ahds-model` [`Estate`].
+//!
+//! Every reader names the place of any problem (file, line and column, or JSON pointer),
+//! never panics on bad input, and lists the resources it does not model instead of
+//! dropping them.
+//!
+//! ```
+//! use ahds_ingest::{read, InputFormat};
+//!
+//! let text = br#"{ "storage_accounts": [{ "name": "sa", "network": { "default_action": "Deny" } }] }"#;
+//! let (estate, format) = read(text, "estate.json", InputFormat::Auto).map_err(|e| e[0].clone())?;
+//! assert_eq!(format, InputFormat::Native);
+//! assert_eq!(estate.storage_accounts.len(), 1);
+//! # Ok::<(), ahds_ingest::IngestError>(())
+//! ```
+
+mod error;
+mod native;
+mod positions;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use ahds_model::Estate;
+pub use error::{IngestError, Location, escape_pointer_segment};
+pub use native::read_native;
+
+/// The input formats the readers understand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputFormat {
+    /// Detect the format from the document.
+    Auto,
+    /// The model's own JSON.
+    Native,
+}
+
+impl InputFormat {
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputFormat::Auto => "auto",
+            InputFormat::Native => "native",
+        }
+    }
+}
+
+impl fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for InputFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "auto" => Ok(InputFormat::Auto),
+            "native" => Ok(InputFormat::Native),
+            other => Err(format!(
+                "unknown input format `{other}`; expected auto or native"
+            )),
+        }
+    }
+}
+
+/// Reads a document in `format` (or the detected format for [`InputFormat::Auto`]).
+///
+/// Returns the estate and the format it was read as, or every problem found.
+pub fn read(
+    bytes: &[u8],
+    file: &str,
+    format: InputFormat,
+) -> Result<(Estate, InputFormat), Vec<IngestError>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        vec![IngestError::new(
+            file,
+            Location::at(line, column),
+            format!(
+                "input is not UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )]
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(vec![IngestError::new(
+            file,
+            Location::at(1, 1),
+            "input is empty",
+        )]);
+    }
+    match format {
+        InputFormat::Auto | InputFormat::Native => {
+            read_native(text, file).map(|e| (e, InputFormat::Native))
+        }
+    }
+}
