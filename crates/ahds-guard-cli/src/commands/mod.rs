@@ -1,0 +1,19 @@
+//! One module per subcommand.
+
+pub(crate) mod check;
+pub(crate) mod rules;
+pub(crate) mod test;
+
+use std::io::Write;
+
+use crate::Failure;
+
+/// Writes to stdout, treating a closed pipe (`| head`) as success.
+pub(crate) fn write_stdout(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure(vec![format!("cannot write the output: {e}")])),
+    }
+}

@@ -1,0 +1,56 @@
+//! `ahds-guard`: the command-line gate for Azure Health Data Services network access
+//! security. Thin by design: argument parsing, reading inputs, formatting and exit codes;
+//! everything else lives in the library crates.
+
+mod cli;
+mod commands;
+mod output;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit code: nothing at or above `--fail-on`.
+pub(crate) const EXIT_OK: u8 = 0;
+/// Exit code: violations at or above `--fail-on`, or failing tests.
+pub(crate) const EXIT_VIOLATIONS: u8 = 1;
+/// Exit code: bad usage, unreadable or invalid input, or a policy that failed.
+pub(crate) const EXIT_ERROR: u8 = 2;
+
+/// A failure that ends the command with exit code 2 and a message on stderr.
+#[derive(Debug)]
+pub(crate) struct Failure(pub(crate) Vec<String>);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(vec![e.to_string()])
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        cli::Command::Check(args) => commands::check::run(&args),
+        cli::Command::Rules(args) => commands::rules::run(&args),
+        cli::Command::Explain(args) => commands::rules::explain(&args),
+        cli::Command::Test(args) => commands::test::run(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(messages)) => {
+            let mut err = std::io::stderr().lock();
+            for m in messages {
+                let _ = writeln!(err, "error: {m}");
+            }
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Report formatters.
+
+pub(crate) mod json;
+pub(crate) mod text;

@@ -1,0 +1,156 @@
+//! The CLI's contract: exit codes, report fields, and errors that name the place.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ahds-guard"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ahds-guard");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn insecure_example_reports_violations_and_exits_1() {
+    let out = run(
+        &[
+            "check",
+            "testdata/examples/contoso-clinical.json",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let violations = report["violations"].as_array().expect("violations");
+    assert!(!violations.is_empty());
+    for v in violations {
+        for field in ["rule_id", "severity", "resource_id", "message"] {
+            assert!(v[field].is_string(), "violation without {field}: {v}");
+        }
+    }
+    for key in ["undetermined", "suppressed", "errors"] {
+        assert!(report[key].is_array(), "report without {key}");
+    }
+    assert!(report["summary"].is_object());
+}
+
+#[test]
+fn hardened_example_exits_0() {
+    let out = run(
+        &["check", "testdata/examples/contoso-clinical-hardened.json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    // The insecure example's worst findings are high: nothing at critical.
+    let out = run(
+        &[
+            "check",
+            "testdata/examples/contoso-clinical.json",
+            "--fail-on",
+            "critical",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(
+        &[
+            "check",
+            "testdata/examples/contoso-clinical.json",
+            "--fail-on",
+            "high",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn malformed_json_names_line_and_column_and_exits_2() {
+    let out = run(
+        &["check", "-"],
+        Some(b"{\n  \"workspaces\": [\n    {\"name\": \"ws\",}\n  ]\n}\n"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("-:3:"), "no line in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn wrong_field_type_names_the_json_pointer_and_exits_2() {
+    let input =
+        br#"{"storage_accounts": [{"name": "sa", "network": {"ip_rules": ["10.0.0.0/8", 42]}}]}"#;
+    let out = run(&["check", "-"], Some(input));
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("/storage_accounts/0/network/ip_rules/1"),
+        "no pointer in: {err}"
+    );
+}
+
+#[test]
+fn invalid_cidr_and_unknown_field_are_errors() {
+    let out = run(
+        &["check", "-"],
+        Some(
+            br#"{"storage_accounts": [{"name": "sa", "network": {"ip_rules": ["10.0.0.0/33"]}}]}"#,
+        ),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("10.0.0.0/33"), "{}", stderr(&out));
+    let out = run(&["check", "-"], Some(br#"{"storage_acounts": []}"#));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("storage_acounts"), "{}", stderr(&out));
+}
+
+#[test]
+fn missing_file_and_bad_usage_exit_2() {
+    let out = run(&["check", "no/such/file.json"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no/such/file.json"));
+    let out = run(&["check", "x.json", "--fail-on", "severe"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn rules_and_explain_print_the_catalog() {
+    let out = run(&["rules"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 19, "{text}");
+    let out = run(&["explain", "AHDS-TS-002"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("trusted-service-access-blocked"));
+    let out = run(&["explain", "AHDS-XX-999"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
