@@ -1,0 +1,37 @@
+//! Helpers shared by the integration tests: reading fixtures from the workspace's
+//! `testdata/` and evaluating them with the bundled catalog.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use ahds_guard::{Evaluator, Report};
+use ahds_ingest::{Estate, InputFormat, read};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// One evaluator for all tests of a binary: preparation is the expensive part.
+pub fn evaluator() -> &'static Evaluator {
+    static E: OnceLock<Evaluator> = OnceLock::new();
+    E.get_or_init(|| Evaluator::bundled().expect("bundled policies load"))
+}
+
+/// Reads a fixture given relative to the workspace root; reports name it the same way.
+pub fn estate(rel: &str) -> Estate {
+    let bytes = std::fs::read(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    match read(&bytes, rel, InputFormat::Auto) {
+        Ok((estate, _)) => estate,
+        Err(errors) => panic!("{rel}: {errors:?}"),
+    }
+}
+
+/// Evaluates a fixture.
+pub fn report(rel: &str) -> Report {
+    evaluator()
+        .evaluate(&estate(rel))
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
