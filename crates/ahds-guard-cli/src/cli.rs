@@ -41,6 +41,10 @@ pub(crate) enum InputFormatArg {
     Auto,
     /// The native JSON format.
     Native,
+    /// `terraform show -json` output of a plan.
+    TerraformPlan,
+    /// Azure Resource Manager resources or deployment templates.
+    Arm,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,8 @@
 //! The CLI's contract: exit codes, report fields, and errors that name the place.
 
+// Test helpers outside #[test] functions may panic on setup failures.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

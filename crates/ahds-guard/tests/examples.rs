@@ -1,6 +1,9 @@
 //! The bundled example deployments: the realistic mixed one finds each wrong setting once
 //! (snapshot reviewed), the hardened one finds nothing.
 
+// Test helpers outside #[test] functions may panic on setup failures.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -1,6 +1,9 @@
 //! Every rule has a failing and a passing fixture under `testdata/rules/<rule id>/`: the
 //! failing one must raise the rule (snapshot reviewed), the passing one must not.
 
+// Test helpers outside #[test] functions may panic on setup failures.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 mod common;
 
 use std::collections::BTreeSet;

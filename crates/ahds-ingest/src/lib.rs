@@ -8,22 +8,24 @@
 //! use ahds_ingest::{read, InputFormat};
 //!
 //! let text = br#"{ "storage_accounts": [{ "name": "sa", "network": { "default_action": "Deny" } }] }"#;
-//! let (estate, format) = read(text, "estate.json", InputFormat::Auto).map_err(|e| e[0].clone())?;
-//! assert_eq!(format, InputFormat::Native);
-//! assert_eq!(estate.storage_accounts.len(), 1);
+//! let ingested = read(text, "estate.json", InputFormat::Auto).map_err(|e| e[0].clone())?;
+//! assert_eq!(ingested.format, InputFormat::Native);
+//! assert_eq!(ingested.estate.storage_accounts.len(), 1);
 //! # Ok::<(), ahds_ingest::IngestError>(())
 //! ```
 
+mod detect;
 mod error;
 mod native;
 mod positions;
+mod terraform;
+mod util;
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use ahds_model::Estate;
 pub use error::{IngestError, Location, escape_pointer_segment};
-pub use native::read_native;
 
 /// The input formats the readers understand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,6 +34,10 @@ pub enum InputFormat {
     Auto,
     /// The model's own JSON.
     Native,
+    /// `terraform show -json` output of a plan.
+    TerraformPlan,
+    /// Azure Resource Manager resources (as Azure returns them) or deployment templates.
+    Arm,
 }
 
 impl InputFormat {
@@ -40,6 +46,8 @@ impl InputFormat {
         match self {
             InputFormat::Auto => "auto",
             InputFormat::Native => "native",
+            InputFormat::TerraformPlan => "terraform-plan",
+            InputFormat::Arm => "arm",
         }
     }
 }
@@ -56,21 +64,32 @@ impl FromStr for InputFormat {
         match s {
             "auto" => Ok(InputFormat::Auto),
             "native" => Ok(InputFormat::Native),
+            "terraform-plan" => Ok(InputFormat::TerraformPlan),
+            "arm" => Ok(InputFormat::Arm),
             other => Err(format!(
-                "unknown input format `{other}`; expected auto or native"
+                "unknown input format `{other}`; expected auto, native, terraform-plan or arm"
             )),
         }
     }
 }
 
+/// What a reader made of one input.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    /// The resources read.
+    pub estate: Estate,
+    /// The format the input was read as.
+    pub format: InputFormat,
+    /// Problems with single resources, which were left out of the estate; the rest of the
+    /// input was read. A caller should still fail (exit 2) when this is not empty.
+    pub problems: Vec<IngestError>,
+}
+
 /// Reads a document in `format` (or the detected format for [`InputFormat::Auto`]).
 ///
-/// Returns the estate and the format it was read as, or every problem found.
-pub fn read(
-    bytes: &[u8],
-    file: &str,
-    format: InputFormat,
-) -> Result<(Estate, InputFormat), Vec<IngestError>> {
+/// Returns the estate, the format it was read as and the problems of single resources; a
+/// document that cannot be read at all returns every problem found.
+pub fn read(bytes: &[u8], file: &str, format: InputFormat) -> Result<Ingested, Vec<IngestError>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
@@ -92,9 +111,5 @@ pub fn read(
             "input is empty",
         )]);
     }
-    match format {
-        InputFormat::Auto | InputFormat::Native => {
-            read_native(text, file).map(|e| (e, InputFormat::Native))
-        }
-    }
+    detect::read_text(text, file, format)
 }

@@ -1,34 +1,43 @@
 //! The native format: the model's own JSON (see `ahds_model::Estate`).
 
-use ahds_model::{Estate, Resource, Source, for_each_collection, validate};
+use ahds_model::{Estate, Resource, RoleAssignment, Source, for_each_collection, validate};
+use serde_json::Value;
 
 use crate::error::{IngestError, Location, path_to_pointer};
 use crate::positions::Positions;
 
-/// Reads a native-format document.
-pub fn read_native(text: &str, file: &str) -> Result<Estate, Vec<IngestError>> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let mut estate: Estate = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        let inner = e.into_inner();
-        vec![IngestError {
-            file: file.to_string(),
-            location: Location {
-                line: (inner.line() > 0).then_some(inner.line()),
-                column: (inner.column() > 0).then_some(inner.column()),
-                pointer: (!pointer.is_empty()).then_some(pointer),
-            },
-            message: json_message(&inner),
-        }]
-    })?;
-    de.end().map_err(|e| {
-        vec![IngestError::new(
-            file,
-            Location::at(e.line(), e.column()),
-            json_message(&e),
-        )]
-    })?;
+/// The top-level keys of a native document.
+pub(crate) const NATIVE_KEYS: &[&str] = &[
+    "$schema",
+    "version",
+    "workspaces",
+    "fhir_services",
+    "dicom_services",
+    "medtech_services",
+    "storage_accounts",
+    "container_registries",
+    "eventhub_namespaces",
+    "key_vaults",
+    "private_endpoints",
+    "role_assignments",
+    "user_assigned_identities",
+    "network_security_groups",
+    "firewalls",
+    "system_topics",
+    "event_subscriptions",
+];
+
+/// Reads a native-format document. A resource that does not fit the format is reported
+/// and left out; the others are read.
+pub(crate) fn read_native(
+    text: &str,
+    file: &str,
+) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
     let positions = Positions::of(text);
+    let (mut estate, mut problems) = match typed(text, file) {
+        Ok(estate) => (estate, Vec::new()),
+        Err(first) => per_resource(text, file, &positions, first)?,
+    };
     macro_rules! locate {
         ($f:ident, $t:ty) => {
             set_sources(&mut estate.$f, stringify!($f), file, &positions);
@@ -38,25 +47,184 @@ pub fn read_native(text: &str, file: &str) -> Result<Estate, Vec<IngestError>> {
     if let Some(ras) = estate.role_assignments.as_mut() {
         set_sources(ras, "role_assignments", file, &positions);
     }
-    let problems = validate(&estate);
-    if !problems.is_empty() {
-        return Err(problems
-            .into_iter()
-            .map(|p| {
-                let line = positions.line_of(&p.pointer);
-                IngestError {
-                    file: file.to_string(),
-                    location: Location {
-                        line,
-                        column: None,
-                        pointer: Some(p.pointer),
-                    },
-                    message: p.message,
-                }
-            })
-            .collect());
-    }
+    drop_invalid(&mut estate, file, &positions, &mut problems);
+    Ok((estate, problems))
+}
+
+/// The fast path: the whole document at once.
+fn typed(text: &str, file: &str) -> Result<Estate, IngestError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let estate: Estate = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let pointer = path_to_pointer(e.path());
+        let inner = e.into_inner();
+        IngestError {
+            file: file.to_string(),
+            location: Location {
+                line: (inner.line() > 0).then_some(inner.line()),
+                column: (inner.column() > 0).then_some(inner.column()),
+                pointer: (!pointer.is_empty()).then_some(pointer),
+            },
+            message: json_message(&inner),
+        }
+    })?;
+    de.end().map_err(|e| {
+        IngestError::new(file, Location::at(e.line(), e.column()), json_message(&e))
+    })?;
     Ok(estate)
+}
+
+/// The slow path after a failure: read each resource on its own so one bad resource does
+/// not hide the others. Problems outside the resource lists stay fatal.
+fn per_resource(
+    text: &str,
+    file: &str,
+    positions: &Positions,
+    first: IngestError,
+) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
+    let Ok(Value::Object(doc)) = serde_json::from_str::<Value>(text) else {
+        return Err(vec![first]);
+    };
+    let mut estate = Estate::new();
+    let mut problems = Vec::new();
+    let fatal = |key: &str, message: String| {
+        vec![IngestError::new(
+            file,
+            Location {
+                line: positions.line_of(&format!("/{key}")),
+                column: None,
+                pointer: Some(format!("/{key}")),
+            },
+            message,
+        )]
+    };
+    for (key, value) in doc {
+        let items = match (key.as_str(), &value) {
+            ("$schema", Value::String(s)) => {
+                estate.schema = Some(s.clone());
+                continue;
+            }
+            ("version", v) => {
+                estate.version = serde_json::from_value(v.clone())
+                    .map_err(|e| fatal(&key, format!("`version` must be a whole number: {e}")))?;
+                continue;
+            }
+            (k, Value::Array(items)) if NATIVE_KEYS.contains(&k) => items,
+            (k, _) if NATIVE_KEYS.contains(&k) => {
+                return Err(fatal(
+                    &key,
+                    format!("`{key}` must be an array of resources"),
+                ));
+            }
+            _ => {
+                return Err(fatal(
+                    &key,
+                    format!(
+                        "unknown field `{key}`, expected one of {}",
+                        NATIVE_KEYS.join(", ")
+                    ),
+                ));
+            }
+        };
+        macro_rules! read_items {
+            ($f:ident, $t:ty) => {
+                if key == stringify!($f) {
+                    estate.$f = read_each::<$t>(items, &key, file, positions, &mut problems);
+                }
+            };
+        }
+        for_each_collection!(read_items);
+        if key == "role_assignments" {
+            estate.role_assignments = Some(read_each::<RoleAssignment>(
+                items,
+                &key,
+                file,
+                positions,
+                &mut problems,
+            ));
+        }
+    }
+    if problems.is_empty() {
+        // The typed pass failed for a reason the per-resource pass does not see.
+        return Err(vec![first]);
+    }
+    Ok((estate, problems))
+}
+
+fn read_each<T: serde::de::DeserializeOwned>(
+    items: &[Value],
+    collection: &str,
+    file: &str,
+    positions: &Positions,
+    problems: &mut Vec<IngestError>,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        match serde_path_to_error::deserialize::<_, T>(item) {
+            Ok(r) => out.push(r),
+            Err(e) => {
+                let base = format!("/{collection}/{i}");
+                problems.push(IngestError::new(
+                    file,
+                    Location {
+                        line: positions.line_of(&base),
+                        column: None,
+                        pointer: Some(format!("{base}{}", path_to_pointer(e.path()))),
+                    },
+                    format!("resource left out: {}", e.into_inner()),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Removes resources no rule can reason about (duplicates, ids of the wrong type) and
+/// reports them.
+fn drop_invalid(
+    estate: &mut Estate,
+    file: &str,
+    positions: &Positions,
+    problems: &mut Vec<IngestError>,
+) {
+    let invalid = validate(estate);
+    if invalid.is_empty() {
+        return;
+    }
+    let mut doomed: Vec<(String, usize)> = Vec::new();
+    for p in invalid {
+        let mut parts = p.pointer.trim_start_matches('/').splitn(2, '/');
+        if let (Some(c), Some(Ok(i))) = (parts.next(), parts.next().map(str::parse::<usize>)) {
+            doomed.push((c.to_string(), i));
+        }
+        problems.push(IngestError::new(
+            file,
+            Location {
+                line: positions.line_of(&p.pointer),
+                column: None,
+                pointer: Some(p.pointer.clone()),
+            },
+            format!("resource left out: {}", p.message),
+        ));
+    }
+    doomed.sort();
+    doomed.dedup();
+    for (collection, i) in doomed.into_iter().rev() {
+        macro_rules! remove {
+            ($f:ident, $t:ty) => {
+                if collection == stringify!($f) && i < estate.$f.len() {
+                    estate.$f.remove(i);
+                }
+            };
+        }
+        for_each_collection!(remove);
+        if collection == "role_assignments" {
+            if let Some(ras) = estate.role_assignments.as_mut() {
+                if i < ras.len() {
+                    ras.remove(i);
+                }
+            }
+        }
+    }
 }
 
 fn set_sources<T: Resource>(items: &mut [T], collection: &str, file: &str, positions: &Positions) {

@@ -429,8 +429,12 @@ impl<'a> Context<'a> {
                 .and_then(|t| self.idx.topics.get(&self.idx.canonical(t)))
                 .copied();
             let topic = topic_slot.map(|i| &estate.system_topics[i]);
-            let workspace_slot = topic
-                .and_then(|t| t.source.value())
+            // A subscription scoped to the workspace itself uses its implicit system topic.
+            let source = match topic {
+                Some(t) => t.source.value(),
+                None => es.topic.value(),
+            };
+            let workspace_slot = source
                 .and_then(|s| self.idx.workspaces.get(&self.idx.canonical(s)))
                 .copied();
             let (service_type, meta) = match (workspace_slot, topic) {

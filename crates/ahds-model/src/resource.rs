@@ -39,6 +39,8 @@ pub struct Meta<'a> {
     pub tags: &'a BTreeMap<String, String>,
     /// Where the resource was read from.
     pub source: Option<&'a Source>,
+    /// The subscription given without an ARM id.
+    pub subscription_hint: Option<&'a str>,
 }
 
 impl Meta<'_> {
@@ -61,9 +63,12 @@ impl Meta<'_> {
         }
     }
 
-    /// The subscription id, from the ARM id.
+    /// The subscription: from the ARM id, or as the input states it for a resource whose id
+    /// is not known yet.
     pub fn subscription(&self) -> Option<&str> {
-        self.id.and_then(ResourceId::subscription)
+        self.id
+            .and_then(ResourceId::subscription)
+            .or(self.subscription_hint)
     }
 }
 
@@ -106,6 +111,11 @@ macro_rules! resource {
             /// Resource tags.
             #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
             pub tags: std::collections::BTreeMap<String, String>,
+            /// The subscription the resource is deployed to, for a resource without an `id`.
+            /// Readers of plans set an opaque token that is equal for resources deployed
+            /// through the same provider configuration.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub subscription: Option<String>,
             /// Where the resource was read from (set by the readers, not part of the format).
             #[serde(skip)]
             pub origin: Option<$crate::resource::Source>,
@@ -123,6 +133,7 @@ macro_rules! resource {
                     location: &self.location,
                     tags: &self.tags,
                     source: self.origin.as_ref(),
+                    subscription_hint: self.subscription.as_deref(),
                 }
             }
             fn set_source(&mut self, source: $crate::resource::Source) {

@@ -1,6 +1,6 @@
 //! `ahds-guard check`.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use ahds_guard::Evaluator;
@@ -16,23 +16,31 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
     let format = match args.input_format {
         InputFormatArg::Auto => InputFormat::Auto,
         InputFormatArg::Native => InputFormat::Native,
+        InputFormatArg::TerraformPlan => InputFormat::TerraformPlan,
+        InputFormatArg::Arm => InputFormat::Arm,
     };
-    let (estate, _) = read(&bytes, &name, format)
+    let ingested = read(&bytes, &name, format)
         .map_err(|errors| Failure(errors.iter().map(ToString::to_string).collect()))?;
+    for p in &ingested.problems {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "error: {p}");
+    }
     let evaluator = Evaluator::bundled()?;
-    let report = evaluator.evaluate(&estate)?;
+    let report = evaluator.evaluate(&ingested.estate)?;
     let text = match args.format {
         ReportFormat::Json => output::json::render(&report)?,
         ReportFormat::Text => output::text::render(&report),
     };
     write_stdout(&text)?;
-    Ok(if !report.errors.is_empty() {
-        EXIT_ERROR
-    } else if report.fails_at(args.fail_on) {
-        EXIT_VIOLATIONS
-    } else {
-        EXIT_OK
-    })
+    Ok(
+        if !report.errors.is_empty() || !ingested.problems.is_empty() {
+            EXIT_ERROR
+        } else if report.fails_at(args.fail_on) {
+            EXIT_VIOLATIONS
+        } else {
+            EXIT_OK
+        },
+    )
 }
 
 fn read_input(path: &Path) -> Result<(Vec<u8>, String), Failure> {

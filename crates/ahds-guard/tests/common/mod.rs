@@ -10,27 +10,34 @@ use ahds_guard::{Evaluator, Report};
 use ahds_ingest::{Estate, InputFormat, read};
 
 /// The workspace root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// One evaluator for all tests of a binary: preparation is the expensive part.
-pub fn evaluator() -> &'static Evaluator {
+pub(crate) fn evaluator() -> &'static Evaluator {
     static E: OnceLock<Evaluator> = OnceLock::new();
     E.get_or_init(|| Evaluator::bundled().expect("bundled policies load"))
 }
 
 /// Reads a fixture given relative to the workspace root; reports name it the same way.
-pub fn estate(rel: &str) -> Estate {
+pub(crate) fn estate(rel: &str) -> Estate {
     let bytes = std::fs::read(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     match read(&bytes, rel, InputFormat::Auto) {
-        Ok((estate, _)) => estate,
+        Ok(ingested) => {
+            assert!(
+                ingested.problems.is_empty(),
+                "{rel}: {:?}",
+                ingested.problems
+            );
+            ingested.estate
+        }
         Err(errors) => panic!("{rel}: {errors:?}"),
     }
 }
 
 /// Evaluates a fixture.
-pub fn report(rel: &str) -> Report {
+pub(crate) fn report(rel: &str) -> Report {
     evaluator()
         .evaluate(&estate(rel))
         .unwrap_or_else(|e| panic!("{rel}: {e}"))

@@ -1,0 +1,527 @@
+//! Terraform plan JSON (`terraform show -json PLANFILE`) with the azurerm provider.
+//!
+//! Resources come from `planned_values` (root and nested modules); values known only after
+//! apply come from `resource_changes[].change.after_unknown` and stay unknown. Where such a
+//! value links two resources (a role assignment's principal, a private endpoint's target),
+//! the link is recovered from the `configuration` section's references, through module
+//! variables and outputs. Attribute names follow the azurerm provider, both the 3.x/4.x
+//! names and their 5.x renames.
+
+mod address;
+mod attrs;
+mod config;
+mod healthcare;
+mod network;
+mod plan;
+mod rbac;
+mod targets;
+
+use ahds_model::{
+    Estate, IdentityType, Known, ManagedIdentity, ResourceId, ResourceRef, SkippedResource, Source,
+    UserAssignedIdentityRef,
+};
+use serde_json::Value;
+
+use crate::error::{IngestError, Location};
+use attrs::Attr;
+use config::{Config, Target, expression};
+use plan::{Plan, PlanResource};
+
+/// Resource types read for the links they provide (an event hub's namespace, a key's
+/// vault, a DNS zone's name) rather than as resources of their own.
+const AUXILIARY: &[&str] = &[
+    "azurerm_eventhub",
+    "azurerm_key_vault_key",
+    "azurerm_private_dns_zone",
+];
+
+/// True when the document looks like `terraform show -json` output of a plan.
+pub(crate) fn looks_like_plan(doc: &Value) -> bool {
+    doc.get("format_version").is_some()
+        && (doc.get("planned_values").is_some() || doc.get("resource_changes").is_some())
+}
+
+/// Reads a plan. Returns the estate and the problems of single resources (which are left
+/// out); a document that is not a plan at all is an error.
+pub(crate) fn read_plan(
+    doc: &Value,
+    file: &str,
+) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
+    let plan = Plan::read(doc).map_err(|e| {
+        vec![IngestError::new(
+            file,
+            Location::pointer(e.pointer),
+            e.message,
+        )]
+    })?;
+    let mut b = Builder {
+        file,
+        plan: &plan,
+        config: Config::new(doc),
+        estate: Estate::new(),
+        problems: Vec::new(),
+    };
+    b.read_all();
+    Ok((b.estate, b.problems))
+}
+
+/// Maps plan resources onto the model.
+pub(crate) struct Builder<'p, 'a> {
+    file: &'p str,
+    plan: &'p Plan<'a>,
+    config: Config<'a>,
+    estate: Estate,
+    problems: Vec<IngestError>,
+}
+
+/// One resource being read, with its configuration block.
+pub(crate) struct Res<'p, 'a> {
+    pub(crate) r: &'p PlanResource<'a>,
+    pub(crate) attrs: Attr<'a>,
+    pub(crate) config: Option<&'a Value>,
+}
+
+/// A problem with one attribute: the resource is left out and reported.
+pub(crate) struct Bad {
+    pub(crate) attr: String,
+    pub(crate) message: String,
+}
+
+pub(crate) type Mapped<T> = Result<T, Bad>;
+
+impl<'p, 'a> Builder<'p, 'a> {
+    fn read_all(&mut self) {
+        let plan = self.plan;
+        let mut role_assignments = Vec::new();
+        let mut saw_role_assignments = false;
+        for r in &plan.resources {
+            if r.data {
+                self.estate.skipped.push(SkippedResource {
+                    resource_type: format!("data.{}", r.rtype),
+                    resource: r.address.clone(),
+                    reason: "data source: read-only lookups are not checked".into(),
+                    source: Some(self.source(r)),
+                });
+                continue;
+            }
+            let res = Res {
+                r,
+                attrs: r.attrs(),
+                config: self.config.resource(&r.module, false, &r.rtype, &r.name),
+            };
+            let result = match r.rtype.as_str() {
+                "azurerm_healthcare_workspace" => self.workspace(&res),
+                "azurerm_healthcare_fhir_service" => self.fhir(&res),
+                "azurerm_healthcare_dicom_service" => self.dicom(&res),
+                "azurerm_healthcare_medtech_service" => self.medtech(&res),
+                "azurerm_healthcare_medtech_service_fhir_destination" => Ok(()), // after the services
+                "azurerm_storage_account" => self.storage_account(&res),
+                "azurerm_storage_account_network_rules" => Ok(()), // after the accounts
+                "azurerm_container_registry" => self.container_registry(&res),
+                "azurerm_eventhub_namespace" => self.eventhub_namespace(&res),
+                "azurerm_key_vault" => self.key_vault(&res),
+                "azurerm_key_vault_access_policy" => Ok(()), // after the vaults
+                "azurerm_private_endpoint" => self.private_endpoint(&res),
+                "azurerm_network_security_group" => self.network_security_group(&res),
+                "azurerm_network_security_rule" => Ok(()), // after the groups
+                "azurerm_firewall" => self.firewall(&res),
+                "azurerm_firewall_network_rule_collection" => Ok(()), // after the firewalls
+                "azurerm_firewall_policy_rule_collection_group" => {
+                    self.firewall_policy_rule_collection_group(&res)
+                }
+                "azurerm_role_assignment" => {
+                    saw_role_assignments = true;
+                    self.role_assignment(&res)
+                        .map(|ra| role_assignments.push(ra))
+                }
+                "azurerm_user_assigned_identity" => self.user_assigned_identity(&res),
+                "azurerm_eventgrid_system_topic" => self.system_topic(&res),
+                "azurerm_eventgrid_system_topic_event_subscription"
+                | "azurerm_eventgrid_event_subscription" => Ok(()), // after the topics
+                t if AUXILIARY.contains(&t) => Ok(()),
+                other => {
+                    self.estate.skipped.push(SkippedResource {
+                        resource_type: other.to_string(),
+                        resource: r.address.clone(),
+                        reason: "resource type not modelled: no network-access rule reads it"
+                            .into(),
+                        source: Some(self.source(r)),
+                    });
+                    Ok(())
+                }
+            };
+            self.report(r, result);
+        }
+        // Resources that attach to others read after them.
+        for r in &plan.resources {
+            if r.data {
+                continue;
+            }
+            let res = Res {
+                r,
+                attrs: r.attrs(),
+                config: self.config.resource(&r.module, false, &r.rtype, &r.name),
+            };
+            let result = match r.rtype.as_str() {
+                "azurerm_healthcare_medtech_service_fhir_destination" => {
+                    self.medtech_fhir_destination(&res)
+                }
+                "azurerm_storage_account_network_rules" => self.storage_network_rules(&res),
+                "azurerm_key_vault_access_policy" => self.key_vault_access_policy(&res),
+                "azurerm_network_security_rule" => self.network_security_rule(&res),
+                "azurerm_firewall_network_rule_collection" => self.firewall_rule_collection(&res),
+                "azurerm_eventgrid_system_topic_event_subscription"
+                | "azurerm_eventgrid_event_subscription" => self.event_subscription(&res),
+                _ => Ok(()),
+            };
+            self.report(r, result);
+        }
+        if saw_role_assignments {
+            self.estate.role_assignments = Some(role_assignments);
+        }
+    }
+
+    fn report(&mut self, r: &PlanResource<'_>, result: Mapped<()>) {
+        if let Err(bad) = result {
+            self.problems.push(IngestError::new(
+                self.file,
+                Location::pointer(format!("{}/values/{}", r.pointer, bad.attr)),
+                format!("{} `{}`: {}", r.rtype, r.address, bad.message),
+            ));
+        }
+    }
+
+    pub(crate) fn source(&self, r: &PlanResource<'_>) -> Source {
+        Source {
+            file: self.file.to_string(),
+            pointer: Some(r.pointer.clone()),
+            address: Some(r.address.clone()),
+            line: None,
+        }
+    }
+
+    /// The common fields: id (when known), address, name, location, tags, subscription.
+    pub(crate) fn common(&self, res: &Res<'_, 'a>) -> Mapped<Common> {
+        let id = match res.attrs.get("id").str() {
+            Some(Known::Value(s)) => Some(parse_id(&s, "id")?),
+            _ => None,
+        };
+        let tags = match res.attrs.get("tags").raw() {
+            Some(Value::Object(m)) => m
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect(),
+            _ => Default::default(),
+        };
+        Ok(Common {
+            subscription: if id.is_some() {
+                None
+            } else {
+                Some(self.config.subscription_token(res.config))
+            },
+            id,
+            address: res.r.address.clone(),
+            name: res
+                .attrs
+                .get("name")
+                .str()
+                .unwrap_or(Known::Value(res.r.name.clone())),
+            location: res.attrs.get("location").str().unwrap_or(Known::Unknown),
+            tags,
+            source: self.source(res.r),
+        })
+    }
+
+    /// Follows the configuration references of an attribute to plan resources.
+    pub(crate) fn targets(
+        &self,
+        res: &Res<'_, 'a>,
+        path: &[&str],
+        block: usize,
+    ) -> Vec<(Target, Option<&'p PlanResource<'a>>)> {
+        let Some(expr) = expression(res.config, path, block) else {
+            return Vec::new();
+        };
+        self.config
+            .resolve(&res.r.module, expr)
+            .into_iter()
+            .map(|t| {
+                let found = self.plan.find(&t.address, res.r);
+                (t, found)
+            })
+            .collect()
+    }
+
+    /// A reference attribute (an id): known ids parse; unknown ones resolve to the
+    /// referenced plan resource's address; unset is `None`.
+    pub(crate) fn reference(
+        &self,
+        res: &Res<'_, 'a>,
+        attr: Attr<'a>,
+        path: &[&str],
+        block: usize,
+    ) -> Mapped<Option<Known<ResourceRef>>> {
+        match attr.str() {
+            None => Ok(None),
+            Some(Known::Value(s)) => Ok(Some(Known::Value(parse_ref(&s, &path.join("/"))?))),
+            Some(Known::Unknown) => Ok(Some(
+                self.targets(res, path, block)
+                    .into_iter()
+                    .find_map(|(t, found)| found.filter(|_| t.is_id()).map(|f| self.ref_of(f)))
+                    .map_or(Known::Unknown, Known::Value),
+            )),
+        }
+    }
+
+    /// How other resources refer to a plan resource: its id when known, else its address.
+    /// An event hub is not a resource of the model: it is named as a child of its
+    /// namespace (`<namespace>/eventhubs/<name>`), the scope role assignments use.
+    pub(crate) fn ref_of(&self, r: &PlanResource<'a>) -> ResourceRef {
+        if let Some(Known::Value(id)) = r.attrs().get("id").str() {
+            return ResourceRef::parse(&id)
+                .unwrap_or_else(|_| ResourceRef::Address(r.address.clone()));
+        }
+        if r.rtype == "azurerm_eventhub" {
+            let name = r.attrs().get("name").str().and_then(Known::into_value);
+            if let (Some(Known::Value(ns)), Some(name)) = (self.namespace_of_eventhub(r), name) {
+                let child = format!("{}/eventhubs/{name}", ns.as_str());
+                return ResourceRef::parse(&child).unwrap_or(ResourceRef::Address(child));
+            }
+        }
+        ResourceRef::Address(r.address.clone())
+    }
+
+    /// A string attribute that may be unknown because it copies another resource's
+    /// attribute (`azurerm_storage_account.x.name`): read the referenced planned value.
+    pub(crate) fn copied_string(
+        &self,
+        res: &Res<'_, 'a>,
+        attr: Attr<'a>,
+        path: &[&str],
+    ) -> Option<Known<String>> {
+        match attr.str()? {
+            Known::Value(v) => Some(Known::Value(v)),
+            Known::Unknown => Some(
+                self.targets(res, path, 0)
+                    .into_iter()
+                    .find_map(|(t, found)| {
+                        let f = found?;
+                        let mut a = f.attrs();
+                        for step in &t.attr {
+                            a = a.get(step);
+                        }
+                        a.str().and_then(Known::into_value)
+                    })
+                    .map_or(Known::Unknown, Known::Value),
+            ),
+        }
+    }
+
+    /// The `identity` block of a resource.
+    pub(crate) fn identity(&self, res: &Res<'_, 'a>) -> Mapped<ManagedIdentity> {
+        let Some(block) = res.attrs.block("identity") else {
+            return Ok(ManagedIdentity::default());
+        };
+        if block.is_unknown() {
+            return Ok(ManagedIdentity {
+                kind: Known::Unknown,
+                ..ManagedIdentity::default()
+            });
+        }
+        let kind = match block.get("type").str() {
+            None => Known::Value(IdentityType::None),
+            Some(Known::Unknown) => Known::Unknown,
+            Some(Known::Value(t)) => Known::Value(identity_type(&t).ok_or_else(|| Bad {
+                attr: "identity/0/type".into(),
+                message: format!("unknown identity type `{t}`"),
+            })?),
+        };
+        let mut user_assigned = Vec::new();
+        let ids = block.get("identity_ids");
+        match ids.strings() {
+            Some(Known::Value(list)) => {
+                for s in list {
+                    user_assigned.push(UserAssignedIdentityRef {
+                        principal_id: self.uai_principal(&ResourceRef::parse(&s).ok()),
+                        id: parse_ref(&s, "identity/0/identity_ids")?,
+                    });
+                }
+            }
+            Some(Known::Unknown) => {
+                for (_, found) in self.targets(res, &["identity", "identity_ids"], 0) {
+                    if let Some(f) = found {
+                        let r = self.ref_of(f);
+                        user_assigned.push(UserAssignedIdentityRef {
+                            principal_id: f
+                                .attrs()
+                                .get("principal_id")
+                                .str()
+                                .unwrap_or(Known::Unknown),
+                            id: r,
+                        });
+                    }
+                }
+            }
+            None => {}
+        }
+        Ok(ManagedIdentity {
+            kind,
+            principal_id: block.get("principal_id").str().unwrap_or(Known::Unknown),
+            user_assigned,
+        })
+    }
+
+    fn uai_principal(&self, r: &Option<ResourceRef>) -> Known<String> {
+        let Some(id) = r else { return Known::Unknown };
+        self.plan
+            .of_type("azurerm_user_assigned_identity")
+            .find(|u| {
+                u.attrs()
+                    .get("id")
+                    .str()
+                    .and_then(Known::into_value)
+                    .as_deref()
+                    .map(str::to_ascii_lowercase)
+                    == Some(id.key().to_string())
+            })
+            .and_then(|u| u.attrs().get("principal_id").str())
+            .unwrap_or(Known::Unknown)
+    }
+
+    /// A principal id that may be unknown: also returns the resource whose managed identity
+    /// it comes from, when the configuration says so.
+    pub(crate) fn principal(
+        &self,
+        res: &Res<'_, 'a>,
+        attr: Attr<'a>,
+        path: &[&str],
+    ) -> (Known<String>, Option<ResourceRef>) {
+        match attr.str() {
+            Some(Known::Value(p)) => (Known::Value(p), None),
+            None => (Known::Unknown, None),
+            Some(Known::Unknown) => {
+                let of = self
+                    .targets(res, path, 0)
+                    .into_iter()
+                    .find_map(|(t, found)| {
+                        let f = found?;
+                        let reads_principal = t
+                            .attr
+                            .last()
+                            .is_some_and(|a| a == "principal_id" || a == "object_id");
+                        reads_principal.then(|| self.ref_of(f))
+                    });
+                (Known::Unknown, of)
+            }
+        }
+    }
+
+    /// Plan resources of a type with a given name (for attributes that name, not id, a
+    /// resource: `network_security_group_name`).
+    pub(crate) fn by_name(
+        &self,
+        rtype: &str,
+        name: &Known<String>,
+    ) -> Option<&'p PlanResource<'a>> {
+        let name = name.value()?;
+        let plan: &'p Plan<'a> = self.plan;
+        let mut found = plan.resources.iter().filter(|r| {
+            !r.data
+                && r.rtype == rtype
+                && r.attrs()
+                    .get("name")
+                    .str()
+                    .and_then(Known::into_value)
+                    .as_deref()
+                    == Some(name.as_str())
+        });
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    pub(crate) fn estate(&mut self) -> &mut Estate {
+        &mut self.estate
+    }
+}
+
+/// The fields every model resource has.
+pub(crate) struct Common {
+    pub(crate) id: Option<ResourceId>,
+    pub(crate) address: String,
+    pub(crate) name: Known<String>,
+    pub(crate) location: Known<String>,
+    pub(crate) tags: std::collections::BTreeMap<String, String>,
+    pub(crate) subscription: Option<String>,
+    pub(crate) source: Source,
+}
+
+/// Fills the common fields of a model resource from [`Common`].
+macro_rules! resource_from {
+    ($t:ident, $c:expr, { $($f:ident : $v:expr),* $(,)? }) => {{
+        let c = $c;
+        ahds_model::$t {
+            id: c.id,
+            address: Some(c.address),
+            name: c.name,
+            location: c.location,
+            tags: c.tags,
+            subscription: c.subscription,
+            origin: Some(c.source),
+            $($f: $v,)*
+        }
+    }};
+}
+pub(crate) use resource_from;
+
+pub(crate) fn parse_id(s: &str, attr: &str) -> Mapped<ResourceId> {
+    ResourceId::parse(s).map_err(|e| Bad {
+        attr: attr.to_string(),
+        message: e.to_string(),
+    })
+}
+
+pub(crate) fn parse_ref(s: &str, attr: &str) -> Mapped<ResourceRef> {
+    if s.starts_with('/') {
+        parse_id(s, attr).map(ResourceRef::Id)
+    } else {
+        Err(Bad {
+            attr: attr.to_string(),
+            message: format!("`{s}` is not an ARM resource id"),
+        })
+    }
+}
+
+pub(crate) fn identity_type(s: &str) -> Option<IdentityType> {
+    let norm: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match norm.as_str() {
+        "none" | "" => Some(IdentityType::None),
+        "systemassigned" => Some(IdentityType::SystemAssigned),
+        "userassigned" => Some(IdentityType::UserAssigned),
+        "systemassigned,userassigned" => Some(IdentityType::SystemAndUserAssigned),
+        _ => None,
+    }
+}
+
+/// `enabled` flags mapped onto public network access: missing means the platform default.
+pub(crate) fn public_access(flag: Option<Known<bool>>) -> Known<ahds_model::PublicNetworkAccess> {
+    use ahds_model::PublicNetworkAccess::{Disabled, Enabled};
+    match flag {
+        None => Known::Value(Enabled),
+        Some(k) => k.map(|b| if b { Enabled } else { Disabled }),
+    }
+}
+
+/// Reads the first present of several attribute names (3.x/4.x name, 5.x rename).
+pub(crate) fn first_of<'a>(attrs: Attr<'a>, names: &[&'static str]) -> (Attr<'a>, &'static str) {
+    for n in names {
+        let a = attrs.get(n);
+        if !a.is_unset() {
+            return (a, n);
+        }
+    }
+    (attrs.get(names[0]), names[0])
+}
