@@ -60,11 +60,13 @@ pub(crate) fn read_text(
                 problems,
             })
         }
-        InputFormat::Arm => Err(vec![IngestError::new(
-            file,
-            Location::pointer(""),
-            "Azure Resource Manager input is not supported yet",
-        )]),
+        InputFormat::Arm => {
+            crate::arm::read_arm(&doc, text, file).map(|(estate, problems)| Ingested {
+                estate,
+                format,
+                problems,
+            })
+        }
     }
 }
 

@@ -14,6 +14,7 @@
 //! # Ok::<(), ahds_ingest::IngestError>(())
 //! ```
 
+mod arm;
 mod detect;
 mod error;
 mod native;
@@ -112,4 +113,44 @@ pub fn read(bytes: &[u8], file: &str, format: InputFormat) -> Result<Ingested, V
         )]);
     }
     detect::read_text(text, file, format)
+}
+
+/// Reads an ARM deployment template with a parameters file
+/// (`deploymentParameters.json`), whose values take the place of the defaults.
+pub fn read_template_with_parameters(
+    template: &[u8],
+    parameters: &[u8],
+    file: &str,
+    parameters_file: &str,
+) -> Result<Ingested, Vec<IngestError>> {
+    let text = std::str::from_utf8(template).map_err(|_| {
+        vec![IngestError::new(
+            file,
+            Location::at(1, 1),
+            "template is not UTF-8",
+        )]
+    })?;
+    let ptext = std::str::from_utf8(parameters).map_err(|_| {
+        vec![IngestError::new(
+            parameters_file,
+            Location::at(1, 1),
+            "parameters file is not UTF-8",
+        )]
+    })?;
+    let doc = detect::parse_json(text, file)?;
+    let params = detect::parse_json(ptext, parameters_file)?;
+    if !arm::is_template(&doc) {
+        return Err(vec![IngestError::new(
+            file,
+            Location::pointer(""),
+            "not an ARM deployment template",
+        )]);
+    }
+    arm::read_template_with_parameters(&doc, &params, text, file).map(|(estate, problems)| {
+        Ingested {
+            estate,
+            format: InputFormat::Arm,
+            problems,
+        }
+    })
 }

@@ -331,10 +331,12 @@ impl<'p, 'a> Builder<'p, 'a> {
         let kind = match block.get("type").str() {
             None => Known::Value(IdentityType::None),
             Some(Known::Unknown) => Known::Unknown,
-            Some(Known::Value(t)) => Known::Value(identity_type(&t).ok_or_else(|| Bad {
-                attr: "identity/0/type".into(),
-                message: format!("unknown identity type `{t}`"),
-            })?),
+            Some(Known::Value(t)) => {
+                Known::Value(crate::util::identity_type(&t).ok_or_else(|| Bad {
+                    attr: "identity/0/type".into(),
+                    message: format!("unknown identity type `{t}`"),
+                })?)
+            }
         };
         let mut user_assigned = Vec::new();
         let ids = block.get("identity_ids");
@@ -488,21 +490,6 @@ pub(crate) fn parse_ref(s: &str, attr: &str) -> Mapped<ResourceRef> {
             attr: attr.to_string(),
             message: format!("`{s}` is not an ARM resource id"),
         })
-    }
-}
-
-pub(crate) fn identity_type(s: &str) -> Option<IdentityType> {
-    let norm: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    match norm.as_str() {
-        "none" | "" => Some(IdentityType::None),
-        "systemassigned" => Some(IdentityType::SystemAssigned),
-        "userassigned" => Some(IdentityType::UserAssigned),
-        "systemassigned,userassigned" => Some(IdentityType::SystemAndUserAssigned),
-        _ => None,
     }
 }
 

@@ -1,0 +1,103 @@
+//! Azure Resource Manager input: resources as Azure returns them (one resource, an array, a
+//! `{"value": [...]}` list, Azure Resource Graph `{"data": [...]}` rows) and deployment
+//! templates (`az bicep build` output and exported templates).
+
+mod expr;
+mod props;
+mod resources;
+mod template;
+
+use ahds_model::Estate;
+use serde_json::Value;
+
+use crate::error::{IngestError, Location};
+use crate::positions::Positions;
+use resources::{ArmResource, map_resources};
+
+pub(crate) use template::{is_parameters_file, is_template};
+
+/// Reads ARM JSON: a template, or resources in any of the listing shapes.
+pub(crate) fn read_arm(
+    doc: &Value,
+    text: &str,
+    file: &str,
+) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
+    if is_template(doc) {
+        return template::read_template(doc, None, text, file);
+    }
+    if is_parameters_file(doc) {
+        return Err(vec![IngestError::new(
+            file,
+            Location::pointer("/$schema"),
+            "this is a deployment parameters file: check it together with its template",
+        )]);
+    }
+    let positions = Positions::with_depth(text, 2);
+    let (list, base): (&[Value], &str) = match doc {
+        Value::Array(a) => (a, ""),
+        Value::Object(m) => match (m.get("value"), m.get("data")) {
+            (Some(Value::Array(a)), _) => (a, "/value"),
+            (_, Some(Value::Array(a))) => (a, "/data"),
+            _ if m.contains_key("id") || m.contains_key("type") => (std::slice::from_ref(doc), ""),
+            _ => {
+                return Err(vec![IngestError::new(
+                    file,
+                    Location::pointer(""),
+                    "not Azure Resource Manager JSON: expected a resource, an array of resources, \
+                     a `value` list or an Azure Resource Graph `data` list",
+                )]);
+            }
+        },
+        _ => {
+            return Err(vec![IngestError::new(
+                file,
+                Location::pointer(""),
+                "not Azure Resource Manager JSON: the document is not an object or array",
+            )]);
+        }
+    };
+    let single =
+        matches!(doc, Value::Object(m) if !m.contains_key("value") && !m.contains_key("data"));
+    let mut problems = Vec::new();
+    let mut resources = Vec::with_capacity(list.len());
+    for (i, r) in list.iter().enumerate() {
+        let pointer = if single {
+            String::new()
+        } else {
+            format!("{base}/{i}")
+        };
+        if !r.is_object() || props::str_at(r, &["type"]).is_none() {
+            problems.push(IngestError::new(
+                file,
+                Location {
+                    line: positions.line_of(&pointer),
+                    column: None,
+                    pointer: Some(pointer.clone()),
+                },
+                "entry left out: not a resource (no string `type`)",
+            ));
+            continue;
+        }
+        resources.push(ArmResource {
+            value: r,
+            line: positions
+                .line_of(&pointer)
+                .and_then(|l| u32::try_from(l).ok()),
+            pointer,
+            address: None,
+        });
+    }
+    let (estate, mut mapped_problems) = map_resources(&resources, file);
+    problems.append(&mut mapped_problems);
+    Ok((estate, problems))
+}
+
+/// Reads a template with a parameters file.
+pub(crate) fn read_template_with_parameters(
+    template: &Value,
+    parameters: &Value,
+    text: &str,
+    file: &str,
+) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
+    template::read_template(template, Some(parameters), text, file)
+}
