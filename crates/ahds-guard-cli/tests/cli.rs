@@ -157,3 +157,53 @@ fn rules_and_explain_print_the_catalog() {
     let out = run(&["explain", "AHDS-XX-999"], None);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn reads_terraform_plans_and_arm_resources_by_detection_or_flag() {
+    for (path, flag) in [
+        ("testdata/terraform/contoso-plan.json", "terraform-plan"),
+        ("testdata/arm/contoso-clinical-resources.json", "arm"),
+        ("testdata/arm/contoso-clinical-graph.json", "arm"),
+    ] {
+        let out = run(&["check", path, "--format", "json"], None);
+        assert_eq!(out.status.code(), Some(1), "{path}: {}", stderr(&out));
+        let out = run(
+            &[
+                "check",
+                path,
+                "--input-format",
+                flag,
+                "--fail-on",
+                "critical",
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{path}: {}", stderr(&out));
+    }
+    // Forcing the wrong format is an error that says what was expected.
+    let out = run(
+        &[
+            "check",
+            "testdata/examples/contoso-clinical.json",
+            "--input-format",
+            "terraform-plan",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a Terraform plan"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_file_in_no_known_format_names_the_formats_tried() {
+    let out = run(&["check", "-"], Some(br#"{"kind": "something else"}"#));
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for format in ["native", "Terraform plan", "Azure Resource Manager"] {
+        assert!(err.contains(format), "{err}");
+    }
+}
