@@ -34,7 +34,7 @@ pub const FHIR_PRIVATE_DNS_ZONE: &str = "privatelink.fhir.azurehealthcareapis.co
 pub const DICOM_PRIVATE_DNS_ZONE: &str = "privatelink.dicom.azurehealthcareapis.com";
 
 /// A private endpoint connection of a workspace, from either side.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ConnectionFact {
     /// The private endpoint's key, when known.
     pub private_endpoint: Option<String>,
@@ -51,7 +51,7 @@ pub struct ConnectionFact {
 }
 
 /// Derived facts about a workspace.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default, schemars::JsonSchema)]
 pub struct WorkspaceFacts {
     /// Private endpoint connections, from the workspace and from endpoints targeting it.
     pub connections: Vec<ConnectionFact>,
@@ -64,7 +64,7 @@ pub struct WorkspaceFacts {
 }
 
 /// Derived facts about a FHIR, DICOM or MedTech service.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ServiceFacts {
     /// The key of its workspace (whether or not the workspace is in the input).
     pub workspace: Option<String>,
@@ -75,7 +75,7 @@ pub struct ServiceFacts {
 }
 
 /// IP firewall facts of an outbound target.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NetworkFacts {
     /// IP rules wider than /16 (IPv4) or /32 (IPv6), other than the documented
     /// `100.64.0.0/10` allowance; `null` when the rules are unknown.

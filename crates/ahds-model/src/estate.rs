@@ -15,7 +15,7 @@ use crate::traffic::{Firewall, NetworkSecurityGroup};
 pub const NATIVE_FORMAT_VERSION: u32 = 1;
 
 /// A resource the reader saw but did not model, listed so nothing is dropped silently.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SkippedResource {
     /// The resource type as the input spells it (`azurerm_linux_virtual_machine`, `Microsoft.Compute/virtualMachines`).
     pub resource_type: String,
@@ -33,7 +33,7 @@ pub struct SkippedResource {
 /// This is also the native input format (see the README): each collection is a JSON array
 /// of resources; fields a description leaves out take the platform default, and `null`
 /// marks a value that is not known yet.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Estate {
     /// Optional link to the JSON Schema of the format.

@@ -23,7 +23,7 @@ resource! {
 }
 
 /// The kind of identity an event subscription delivers with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum DeliveryIdentityType {
     /// The system topic's system-assigned identity.
     SystemAssigned,
@@ -32,7 +32,7 @@ pub enum DeliveryIdentityType {
 }
 
 /// The identity an event subscription delivers with (`deliveryWithResourceIdentity`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryIdentity {
     /// System- or user-assigned.
@@ -44,7 +44,7 @@ pub struct DeliveryIdentity {
 }
 
 /// Where an event subscription delivers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventDestination {
     /// The endpoint type (`EventHub`, `WebHook`, `StorageQueue`, ...).

@@ -7,7 +7,9 @@ use crate::resource::resource;
 use crate::resource_id::ResourceRef;
 
 /// The kinds of managed identity a resource has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
 pub enum IdentityType {
     /// No managed identity.
     #[default]
@@ -42,7 +44,7 @@ impl IdentityType {
 }
 
 /// A user-assigned identity attached to a resource.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserAssignedIdentityRef {
     /// The identity resource.
@@ -53,7 +55,7 @@ pub struct UserAssignedIdentityRef {
 }
 
 /// The managed identity block of a resource. Absent means no managed identity.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManagedIdentity {
     /// Which identities exist.

@@ -26,7 +26,7 @@ pub struct PolicyInput<'a> {
     pub analysis: &'a Analysis,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum FactsRef<'a> {
     Workspace(&'a WorkspaceFacts),
@@ -34,7 +34,7 @@ enum FactsRef<'a> {
     Target(&'a NetworkFacts),
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Entry<'a, T> {
     key: &'a str,
     resource_id: String,

@@ -86,6 +86,11 @@ pub fn known_empty<T>() -> Known<Vec<T>> {
     Known::Value(Vec::new())
 }
 
+/// `serde` default for string lists whose absence means "none".
+pub fn known_no_strings() -> Known<Vec<String>> {
+    Known::Value(Vec::new())
+}
+
 /// `serde` default for flags whose absence means off.
 pub fn known_false() -> Known<bool> {
     Known::Value(false)
@@ -127,6 +132,23 @@ pub mod optional {
         T: Deserialize<'de>,
     {
         Known::<T>::deserialize(d).map(Some)
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Known<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Known_{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let inner = generator.subschema_for::<T>();
+        schemars::json_schema!({
+            "anyOf": [inner, {"type": "null", "description": "Not known yet (known only after apply)."}]
+        })
     }
 }
 

@@ -48,6 +48,7 @@ mod private_link;
 mod rbac;
 mod resource;
 mod resource_id;
+mod schema;
 mod services;
 mod targets;
 mod traffic;
@@ -64,7 +65,9 @@ pub use events::{
 };
 pub use identity::{IdentityType, ManagedIdentity, UserAssignedIdentity, UserAssignedIdentityRef};
 pub use input::{INPUT_VERSION, PolicyInput};
-pub use known::{Known, Tri, known_empty, known_false, optional, tri_and, tri_or};
+pub use known::{
+    Known, Tri, known_empty, known_false, known_no_strings, optional, tri_and, tri_or,
+};
 pub use links::{
     Feature, LinkFacts, LinkIdentity, OutboundLink, PrivilegedGrant, ReferenceKind, Resolution,
     RoleFacts, TargetReference, TargetType,
@@ -80,6 +83,7 @@ pub use private_link::{
 pub use rbac::{BuiltInRole, RoleAssignment, builtin_role, roles};
 pub use resource::{Meta, Resource, Source};
 pub use resource_id::{ResourceId, ResourceIdError, ResourceRef};
+pub use schema::{input_schema, native_schema};
 pub use services::{
     Cors, CustomerManagedKey, DicomService, DicomStorage, ExportConfig, FhirService, ImportConfig,
     MedTechIngestion, MedTechService, Workspace,

@@ -7,7 +7,9 @@ use crate::known::{Known, Tri};
 use crate::rbac::{BuiltInRole, roles};
 
 /// An AHDS feature that makes outbound connections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 pub enum Feature {
     /// FHIR `$export` to a storage account.
     #[serde(rename = "fhir.export")]
@@ -90,7 +92,9 @@ impl Feature {
 
 /// The kinds of outbound target. Serialized as the name of their collection in the policy
 /// input, so a policy finds a target with `input[link.target_type][link.target_id]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetType {
     /// `storage_accounts`
@@ -108,7 +112,7 @@ pub enum TargetType {
 }
 
 /// How a service's configuration names its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferenceKind {
     /// A storage account name.
@@ -124,7 +128,7 @@ pub enum ReferenceKind {
 }
 
 /// The target as the configuration names it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TargetReference {
     /// How it is named.
     pub by: ReferenceKind,
@@ -133,7 +137,7 @@ pub struct TargetReference {
 }
 
 /// Whether the target was found in the input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Resolution {
     /// The target is in the input.
@@ -145,7 +149,7 @@ pub enum Resolution {
 }
 
 /// The identity a link authenticates with.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LinkIdentity {
     /// The resource that holds the identity (the service, or the Event Grid system topic
     /// for events), as reports name it.
@@ -158,7 +162,7 @@ pub struct LinkIdentity {
 }
 
 /// The role a link's identity needs, and whether it holds it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RoleFacts {
     /// The role's name.
     pub required_role: &'static str,
@@ -173,7 +177,7 @@ pub struct RoleFacts {
 }
 
 /// An over-privileged role the link's identity holds on the target or a parent scope.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PrivilegedGrant {
     /// The role name.
     pub role: &'static str,
@@ -184,7 +188,7 @@ pub struct PrivilegedGrant {
 }
 
 /// Facts about a link that are awkward or slow to compute in Rego.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LinkFacts {
     /// The service's region, normalised.
     pub service_region: Known<String>,
@@ -204,7 +208,7 @@ pub struct LinkFacts {
 }
 
 /// One outbound connection: a service feature and the target it reaches.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OutboundLink {
     /// The collection of the service (`fhir_services`, `workspaces` for events).
     pub service_type: &'static str,

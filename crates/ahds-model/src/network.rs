@@ -12,7 +12,7 @@ use crate::known::Known;
 use crate::resource_id::ResourceRef;
 
 /// Whether a resource accepts traffic over its public endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum PublicNetworkAccess {
     /// The public endpoint is reachable (subject to the firewall).
     Enabled,
@@ -23,7 +23,7 @@ pub enum PublicNetworkAccess {
 }
 
 /// What the firewall does with traffic no rule matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum DefaultAction {
     /// Traffic from all networks is accepted.
     Allow,
@@ -140,7 +140,7 @@ impl<'de> Deserialize<'de> for IpRule {
 
 /// A resource-instance rule: lets one Azure resource (or a wildcard pattern of resources)
 /// through a storage firewall as a trusted service, e.g. a specific AHDS workspace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceAccessRule {
     /// The tenant of the admitted resource.
@@ -174,7 +174,7 @@ impl ResourceAccessRule {
 }
 
 /// The network access settings of an outbound target, with platform defaults applied.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NetworkAcl {
     /// Public network access.
     pub public_network_access: Known<PublicNetworkAccess>,
@@ -219,7 +219,7 @@ impl AclDefaults {
 
 /// Network settings as a description gives them: a missing field takes the platform default
 /// ([`AclDefaults`]); an explicit `null` is unknown.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkAclSpec {
     /// See [`NetworkAcl::public_network_access`].
@@ -321,6 +321,24 @@ pub mod defaults {
     /// Default for a key vault without a `network` field.
     pub fn key_vault_default() -> NetworkAcl {
         NetworkAcl::platform_default(AclDefaults::KEY_VAULT)
+    }
+}
+
+impl schemars::JsonSchema for IpRule {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IpRule".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "An IPv4 or IPv6 address or CIDR range (`203.0.113.0/24`).",
+            "examples": ["100.64.0.0/10", "20.61.98.66"]
+        })
     }
 }
 

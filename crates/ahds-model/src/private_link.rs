@@ -7,7 +7,19 @@ use crate::resource::resource;
 use crate::resource_id::ResourceRef;
 
 /// The state of a private link connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum ConnectionStatus {
     /// Approved: traffic flows.
     Approved,
@@ -20,7 +32,7 @@ pub enum ConnectionStatus {
 }
 
 /// A private endpoint connection as the target resource (a workspace) records it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspaceConnection {
     /// The connection's own id or name.
@@ -34,7 +46,7 @@ pub struct WorkspaceConnection {
 }
 
 /// A private link service connection of a private endpoint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointConnection {
     /// The connection name.
@@ -53,7 +65,7 @@ pub struct EndpointConnection {
 }
 
 /// A private DNS zone linked through a DNS zone group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DnsZoneConfig {
     /// The zone name, e.g. `privatelink.fhir.azurehealthcareapis.com`.
@@ -64,7 +76,7 @@ pub struct DnsZoneConfig {
 }
 
 /// A DNS zone group of a private endpoint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DnsZoneGroup {
     /// The group name.
@@ -85,7 +97,11 @@ resource! {
         #[serde(default)]
         pub connections: Vec<EndpointConnection>,
         /// DNS zone groups.
-        #[serde(default = "crate::known::known_empty")]
+        #[serde(default = "no_zone_groups")]
         pub dns_zone_groups: Known<Vec<DnsZoneGroup>>,
     }
+}
+
+fn no_zone_groups() -> Known<Vec<DnsZoneGroup>> {
+    Known::Value(Vec::new())
 }

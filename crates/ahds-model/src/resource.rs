@@ -9,7 +9,7 @@ use crate::known::Known;
 use crate::resource_id::ResourceId;
 
 /// Where a resource was read from, for reports and editors.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Source {
     /// The input file (`-` for standard input).
     pub file: String,
@@ -94,7 +94,7 @@ macro_rules! resource {
         }
     ) => {
         $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             /// The ARM resource id; absent where it is not known yet (a resource a plan creates).

@@ -370,6 +370,42 @@ impl<'de> Deserialize<'de> for ResourceRef {
     }
 }
 
+impl schemars::JsonSchema for ResourceId {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ResourceId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^/",
+            "description": "An Azure Resource Manager id (compared case-insensitively)."
+        })
+    }
+}
+
+impl schemars::JsonSchema for ResourceRef {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ResourceRef".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "minLength": 1,
+            "description": "An ARM id (starting with `/`) or the input address of a resource not created yet."
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

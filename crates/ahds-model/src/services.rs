@@ -28,16 +28,16 @@ resource! {
 }
 
 /// Cross-origin resource sharing settings of a FHIR or DICOM service.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cors {
     /// Allowed origins; `*` allows any. Absent means none.
-    #[serde(default = "crate::known::known_empty")]
+    #[serde(default = "crate::known::known_no_strings")]
     pub origins: Known<Vec<String>>,
 }
 
 /// Customer-managed key encryption.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerManagedKey {
     /// The key URL in its key vault (`https://<vault>.vault.azure.net/keys/<key>[/<version>]`).
@@ -45,7 +45,7 @@ pub struct CustomerManagedKey {
 }
 
 /// FHIR `$export` destination.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExportConfig {
     /// The destination storage account, by name.
@@ -53,7 +53,7 @@ pub struct ExportConfig {
 }
 
 /// FHIR `$import` source.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportConfig {
     /// Whether import is enabled.
@@ -111,7 +111,7 @@ resource! {
 }
 
 /// DICOM external storage (Data Lake Storage) used for import, export and analytics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DicomStorage {
     /// The storage account.
@@ -145,7 +145,7 @@ resource! {
 }
 
 /// Where a MedTech service reads device messages from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MedTechIngestion {
     /// The Event Hubs namespace: its fully qualified host (`<ns>.servicebus.windows.net`)

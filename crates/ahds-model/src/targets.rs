@@ -12,6 +12,7 @@ resource! {
     pub struct StorageAccount : "Microsoft.Storage/storageAccounts" in "storage_accounts" {
         /// Network settings (`networkAcls`, `publicNetworkAccess`).
         #[serde(default = "defaults::storage_default", deserialize_with = "defaults::storage")]
+        #[schemars(with = "crate::NetworkAclSpec")]
         pub network: NetworkAcl,
         /// Hierarchical namespace (Data Lake Storage Gen2).
         #[serde(default = "crate::known::known_false")]
@@ -30,6 +31,7 @@ resource! {
         pub sku: Known<String>,
         /// Network settings (`networkRuleSet`, `networkRuleBypassOptions`, `publicNetworkAccess`).
         #[serde(default = "defaults::container_registry_default", deserialize_with = "defaults::container_registry")]
+        #[schemars(with = "crate::NetworkAclSpec")]
         pub network: NetworkAcl,
     }
 }
@@ -42,12 +44,13 @@ resource! {
         pub service_bus_endpoint: Known<String>,
         /// Network settings (`networkRuleSets/default`, `publicNetworkAccess`).
         #[serde(default = "defaults::event_hubs_default", deserialize_with = "defaults::event_hubs")]
+        #[schemars(with = "crate::NetworkAclSpec")]
         pub network: NetworkAcl,
     }
 }
 
 /// A key vault access policy entry (vaults that do not use Azure RBAC).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccessPolicy {
     /// The tenant of the principal.
@@ -61,7 +64,7 @@ pub struct AccessPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_of: Option<ResourceRef>,
     /// Key permissions (`get`, `wrapKey`, `unwrapKey`, ...).
-    #[serde(default = "crate::known::known_empty")]
+    #[serde(default = "crate::known::known_no_strings")]
     pub key_permissions: Known<Vec<String>>,
 }
 
@@ -73,6 +76,7 @@ resource! {
         pub vault_uri: Known<String>,
         /// Network settings (`networkAcls`, `publicNetworkAccess`).
         #[serde(default = "defaults::key_vault_default", deserialize_with = "defaults::key_vault")]
+        #[schemars(with = "crate::NetworkAclSpec")]
         pub network: NetworkAcl,
         /// Whether data-plane access is authorised with Azure RBAC instead of access policies.
         #[serde(default = "crate::known::known_false")]

@@ -6,7 +6,7 @@ use crate::known::Known;
 use crate::resource::resource;
 
 /// The direction of an NSG rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Direction {
     /// Traffic into the subnet or NIC.
     Inbound,
@@ -15,7 +15,7 @@ pub enum Direction {
 }
 
 /// Whether a rule allows or denies matching traffic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum RuleAccess {
     /// The rule admits matching traffic.
     Allow,
@@ -24,7 +24,7 @@ pub enum RuleAccess {
 }
 
 /// One NSG security rule. Source and destination hold addresses, CIDRs or service tags.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityRule {
     /// The rule name.
@@ -40,10 +40,10 @@ pub struct SecurityRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Known<u32>>,
     /// Source address prefixes (the single and plural fields merged).
-    #[serde(default = "crate::known::known_empty")]
+    #[serde(default = "crate::known::known_no_strings")]
     pub source_address_prefixes: Known<Vec<String>>,
     /// Destination address prefixes (the single and plural fields merged).
-    #[serde(default = "crate::known::known_empty")]
+    #[serde(default = "crate::known::known_no_strings")]
     pub destination_address_prefixes: Known<Vec<String>>,
     /// Destination port ranges.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -61,16 +61,16 @@ resource! {
 }
 
 /// One Azure Firewall network rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirewallRule {
     /// The rule name.
     pub name: Known<String>,
     /// Source addresses (or IP groups).
-    #[serde(default = "crate::known::known_empty")]
+    #[serde(default = "crate::known::known_no_strings")]
     pub source_addresses: Known<Vec<String>>,
     /// Destination addresses; may hold service tags.
-    #[serde(default = "crate::known::known_empty")]
+    #[serde(default = "crate::known::known_no_strings")]
     pub destination_addresses: Known<Vec<String>>,
     /// Destination ports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -78,7 +78,7 @@ pub struct FirewallRule {
 }
 
 /// A collection of firewall network rules sharing an action.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirewallRuleCollection {
     /// The collection name.
