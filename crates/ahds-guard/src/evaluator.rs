@@ -6,6 +6,7 @@ use ahds_model::{EgressTable, Estate, PolicyInput, Source, analyze, validate};
 use regorus::{Engine, Value};
 
 use crate::catalog::RuleInfo;
+use crate::config::{CompiledWaiver, Config, ConfigError};
 use crate::error::{EvaluateError, LoadError};
 use crate::policy_set::PolicySet;
 use crate::report::{Report, RuleError, Undetermined, Violation};
@@ -20,6 +21,9 @@ pub struct Evaluator {
     engine: Engine,
     rules: Vec<RuleInfo>,
     egress: EgressTable,
+    config: Config,
+    waivers: Vec<CompiledWaiver>,
+    today: Option<jiff::civil::Date>,
 }
 
 /// Where the FHIR egress table sits in the data document (`policies/data/fhir_egress/data.json`).
@@ -53,7 +57,46 @@ impl Evaluator {
             engine,
             rules: set.rules().to_vec(),
             egress,
+            config: Config::default(),
+            waivers: Vec::new(),
+            today: None,
         })
+    }
+
+    /// Applies a configuration: rule selection, severity overrides and waivers. Rule ids it
+    /// names must exist in the catalog.
+    pub fn with_config(mut self, config: Config) -> Result<Self, ConfigError> {
+        let ids: Vec<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
+        config.check_rule_ids(&ids)?;
+        self.waivers = config.compile_waivers()?;
+        self.config = config;
+        Ok(self)
+    }
+
+    /// Fixes the date waivers expire against (the current UTC date otherwise).
+    pub fn with_today(mut self, today: jiff::civil::Date) -> Self {
+        self.today = Some(today);
+        self
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The rules that run under the configuration, with severity overrides applied.
+    pub fn active_rules(&self) -> Vec<RuleInfo> {
+        self.rules
+            .iter()
+            .filter(|r| self.config.runs(&r.id))
+            .map(|r| {
+                let mut r = r.clone();
+                if let Some(s) = self.config.severity_of(&r.id) {
+                    r.severity = s;
+                }
+                r
+            })
+            .collect()
     }
 
     /// The catalog of rules this evaluator runs.
@@ -93,7 +136,8 @@ impl Evaluator {
             skipped: estate.skipped.clone(),
             ..Report::default()
         };
-        for rule in &self.rules {
+        let rules = self.active_rules();
+        for rule in &rules {
             if let Err(message) = self.run_rule(&mut engine, rule, &sources, &mut report) {
                 report.errors.push(RuleError {
                     rule_id: rule.id.clone(),
@@ -101,7 +145,13 @@ impl Evaluator {
                 });
             }
         }
-        report.finish(estate.resource_count(), self.rules.len());
+        let today = self.today.unwrap_or_else(|| {
+            jiff::Timestamp::now()
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .date()
+        });
+        crate::waivers::apply(&mut report, estate, &self.waivers, today);
+        report.finish(estate.resource_count(), rules.len());
         Ok(report)
     }
 

@@ -1,0 +1,340 @@
+//! Configuration (`.ahds-guard.toml`): which rules run, severity overrides, the default
+//! `--fail-on`, and waivers for accepted risks.
+//!
+//! ```toml
+//! fail_on = "medium"
+//!
+//! [rules]
+//! disable = ["AHDS-AC-002"]
+//!
+//! [severity]
+//! "AHDS-TS-006" = "medium"
+//!
+//! [[waiver]]
+//! rule = "AHDS-PL-002"
+//! resource = "/subscriptions/*/resourceGroups/rg-legacy/**"
+//! justification = "Legacy workspace; private link lands in the Q1 migration"
+//! expires = "2027-03-31"
+//! ```
+
+use std::collections::BTreeMap;
+
+use globset::{GlobBuilder, GlobMatcher};
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::severity::Severity;
+
+/// The file name discovered in the working directory.
+pub const CONFIG_FILE_NAME: &str = ".ahds-guard.toml";
+
+/// A configuration file that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct ConfigError {
+    /// The configuration file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Which rules run.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSelection {
+    /// When set, only these rules run.
+    #[serde(default)]
+    pub enable: Option<Vec<toml::Spanned<String>>>,
+    /// These rules do not run.
+    #[serde(default)]
+    pub disable: Vec<toml::Spanned<String>>,
+}
+
+/// An accepted risk: findings of a rule on matching resources are suppressed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// The rule id (`AHDS-PL-002`), or `*` for every rule.
+    pub rule: toml::Spanned<String>,
+    /// The resource: an exact ARM id or Terraform address, or a glob (`*` within one
+    /// segment, `**` across segments). ARM ids match case-insensitively.
+    pub resource: toml::Spanned<String>,
+    /// Why the risk is accepted. Required.
+    pub justification: String,
+    /// The last day the waiver holds (`2027-03-31`); after it the findings are reported
+    /// again.
+    #[serde(default)]
+    pub expires: Option<toml::Spanned<String>>,
+}
+
+/// Parsed configuration.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The default `--fail-on` threshold.
+    #[serde(default)]
+    pub fail_on: Option<Severity>,
+    /// Rule selection.
+    #[serde(default)]
+    pub rules: RuleSelection,
+    /// Severity overrides by rule id.
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+    /// Waivers.
+    #[serde(default, rename = "waiver")]
+    pub waivers: Vec<Waiver>,
+    /// The file the configuration came from.
+    #[serde(skip)]
+    pub file: String,
+    /// The file's text, to turn spans into lines.
+    #[serde(skip)]
+    text: String,
+}
+
+/// A waiver ready to match findings.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledWaiver {
+    pub(crate) rule: String,
+    pub(crate) resource: String,
+    pub(crate) matcher: ResourceMatcher,
+    pub(crate) justification: String,
+    pub(crate) expires: Option<Date>,
+    /// `file:line` of the waiver, for notes.
+    pub(crate) place: String,
+}
+
+/// How a waiver's `resource` matches.
+#[derive(Debug, Clone)]
+pub(crate) enum ResourceMatcher {
+    Exact(String),
+    Glob(GlobMatcher),
+}
+
+impl ResourceMatcher {
+    pub(crate) fn matches(&self, resource: &str) -> bool {
+        match self {
+            ResourceMatcher::Exact(e) => {
+                if e.starts_with('/') {
+                    e.eq_ignore_ascii_case(resource)
+                } else {
+                    e == resource
+                }
+            }
+            ResourceMatcher::Glob(g) => g.is_match(resource),
+        }
+    }
+}
+
+impl Config {
+    /// Parses configuration text; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            ConfigError {
+                file: file.to_string(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        config.file = file.to_string();
+        config.text = text.to_string();
+        for w in &config.waivers {
+            if w.justification.trim().is_empty() {
+                return Err(config.error_at(w.rule.span().start, "waiver without a justification"));
+            }
+        }
+        Ok(config)
+    }
+
+    /// Reads a configuration file.
+    pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: file.clone(),
+            line: 1,
+            column: 1,
+            message: format!("cannot read: {e}"),
+        })?;
+        Config::parse(&text, &file)
+    }
+
+    pub(crate) fn error_at(&self, offset: usize, message: impl Into<String>) -> ConfigError {
+        let (line, column) = line_col(&self.text, offset);
+        ConfigError {
+            file: self.file.clone(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    /// Checks every rule id the configuration names against the catalog.
+    pub(crate) fn check_rule_ids(&self, known: &[&str]) -> Result<(), ConfigError> {
+        let check = |id: &toml::Spanned<String>, what: &str| {
+            if known.iter().any(|k| k.eq_ignore_ascii_case(id.get_ref())) {
+                Ok(())
+            } else {
+                Err(self.error_at(
+                    id.span().start,
+                    format!("{what} names unknown rule `{}`", id.get_ref()),
+                ))
+            }
+        };
+        for id in self.rules.enable.iter().flatten() {
+            check(id, "`rules.enable`")?;
+        }
+        for id in &self.rules.disable {
+            check(id, "`rules.disable`")?;
+        }
+        for id in self.severity.keys() {
+            if !known.iter().any(|k| k.eq_ignore_ascii_case(id)) {
+                let offset = self.text.find(id.as_str()).unwrap_or(0);
+                return Err(self.error_at(offset, format!("`severity` names unknown rule `{id}`")));
+            }
+        }
+        for w in &self.waivers {
+            if w.rule.get_ref() != "*" {
+                check(&w.rule, "waiver")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// True when the rule runs under this configuration.
+    pub fn runs(&self, rule_id: &str) -> bool {
+        let enabled = self.rules.enable.as_ref().is_none_or(|list| {
+            list.iter()
+                .any(|r| r.get_ref().eq_ignore_ascii_case(rule_id))
+        });
+        enabled
+            && !self
+                .rules
+                .disable
+                .iter()
+                .any(|r| r.get_ref().eq_ignore_ascii_case(rule_id))
+    }
+
+    /// The severity override of a rule.
+    pub fn severity_of(&self, rule_id: &str) -> Option<Severity> {
+        self.severity
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(rule_id))
+            .map(|(_, s)| *s)
+    }
+
+    pub(crate) fn compile_waivers(&self) -> Result<Vec<CompiledWaiver>, ConfigError> {
+        let mut out = Vec::with_capacity(self.waivers.len());
+        for w in &self.waivers {
+            let pattern = w.resource.get_ref().trim();
+            if pattern.is_empty() {
+                return Err(
+                    self.error_at(w.resource.span().start, "waiver with an empty `resource`")
+                );
+            }
+            let matcher = if pattern.contains(['*', '?', '[', '{']) {
+                let glob = GlobBuilder::new(pattern)
+                    .case_insensitive(pattern.starts_with('/'))
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| {
+                        self.error_at(w.resource.span().start, format!("bad glob: {e}"))
+                    })?;
+                ResourceMatcher::Glob(glob.compile_matcher())
+            } else {
+                ResourceMatcher::Exact(pattern.to_string())
+            };
+            let expires = match &w.expires {
+                None => None,
+                Some(e) => Some(e.get_ref().trim().parse::<Date>().map_err(|err| {
+                    self.error_at(
+                        e.span().start,
+                        format!("`expires` is not a date (YYYY-MM-DD): {err}"),
+                    )
+                })?),
+            };
+            let (line, _) = line_col(&self.text, w.rule.span().start);
+            out.push(CompiledWaiver {
+                rule: w.rule.get_ref().clone(),
+                resource: pattern.to_string(),
+                matcher,
+                justification: w.justification.trim().to_string(),
+                expires,
+                place: format!("{}:{line}", self.file),
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_section() {
+        let c = Config::parse(
+            r#"
+fail_on = "medium"
+[rules]
+disable = ["AHDS-AC-002"]
+[severity]
+"AHDS-TS-006" = "high"
+[[waiver]]
+rule = "AHDS-PL-002"
+resource = "/subscriptions/*/resourceGroups/rg-legacy/**"
+justification = "migrating"
+expires = "2027-03-31"
+"#,
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(c.fail_on, Some(Severity::Medium));
+        assert!(!c.runs("AHDS-AC-002"));
+        assert!(c.runs("AHDS-PL-001"));
+        assert_eq!(c.severity_of("ahds-ts-006"), Some(Severity::High));
+        let w = c.compile_waivers().unwrap();
+        assert_eq!(w[0].place, "c.toml:8");
+        assert!(w[0].matcher.matches(
+            "/subscriptions/S/resourcegroups/RG-LEGACY/providers/Microsoft.HealthcareApis/workspaces/ws"
+        ));
+        assert!(!w[0].matcher.matches(
+            "/subscriptions/S/resourceGroups/rg-prod/providers/Microsoft.HealthcareApis/workspaces/ws"
+        ));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = Config::parse(
+            "[[waiver]]\nrule = \"AHDS-PL-002\"\nresource = \"x\"\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("justification"), "{e}");
+        let e = Config::parse("fail_on = \"severe\"\n", "c.toml").unwrap_err();
+        assert_eq!(e.line, 1);
+        let e = Config::parse("[rules]\ndisabel = []\n", "c.toml").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        let c = Config::parse("[[waiver]]\nrule = \"X\"\nresource = \"r\"\njustification = \"j\"\nexpires = \"soon\"\n", "c.toml").unwrap();
+        let e = c.compile_waivers().unwrap_err();
+        assert_eq!(e.line, 5, "{e}");
+        let c = Config::parse("[rules]\ndisable = [\"AHDS-XX-001\"]\n", "c.toml").unwrap();
+        let e = c.check_rule_ids(&["AHDS-PL-001"]).unwrap_err();
+        assert_eq!(
+            (e.line, e.message.contains("AHDS-XX-001")),
+            (2, true),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,114 @@
+//! Waivers: accepted risks recorded in the configuration or on the resource itself
+//! (`ahds-guard-ignore` tags, as Checkov and trivy users expect), applied to a report.
+
+use std::collections::{BTreeMap, HashMap};
+
+use ahds_model::Estate;
+use jiff::civil::Date;
+
+use crate::config::CompiledWaiver;
+use crate::report::{Report, Suppressed};
+
+/// The tag that lists rule ids to ignore on a resource (comma-separated).
+pub const IGNORE_TAG: &str = "ahds-guard-ignore";
+/// The tag that justifies an `ahds-guard-ignore` tag. Required.
+pub const JUSTIFICATION_TAG: &str = "ahds-guard-justification";
+/// The optional tag with the last day a tag waiver holds (`2027-03-31`).
+pub const EXPIRES_TAG: &str = "ahds-guard-expires";
+
+fn tag<'t>(tags: &'t BTreeMap<String, String>, name: &str) -> Option<&'t str> {
+    tags.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Moves waived violations to `suppressed` and notes expired, unused and unjustified
+/// waivers.
+pub(crate) fn apply(report: &mut Report, estate: &Estate, waivers: &[CompiledWaiver], today: Date) {
+    let tags: HashMap<String, &BTreeMap<String, String>> = estate
+        .metas()
+        .into_iter()
+        .filter(|m| !m.tags.is_empty())
+        .flat_map(|m| [(m.display_id(), m.tags), (m.key(), m.tags)])
+        .collect();
+    let mut used = vec![false; waivers.len()];
+    let mut noted_tags: Vec<String> = Vec::new();
+    let violations = std::mem::take(&mut report.violations);
+    for v in violations {
+        // Configuration waivers first: they are reviewed in one place.
+        let from_config = waivers.iter().enumerate().find(|(_, w)| {
+            (w.rule == "*" || w.rule.eq_ignore_ascii_case(&v.rule_id))
+                && w.matcher.matches(&v.resource_id)
+        });
+        if let Some((i, w)) = from_config {
+            used[i] = true;
+            if w.expires.is_none_or(|e| e >= today) {
+                report.suppressed.push(Suppressed {
+                    justification: w.justification.clone(),
+                    waiver: format!("config ({})", w.place),
+                    expires: w.expires.map(|d| d.to_string()),
+                    violation: v,
+                });
+                continue;
+            }
+        }
+        let resource_tags = tags
+            .get(&v.resource_id)
+            .or_else(|| tags.get(&v.resource_id.to_ascii_lowercase()));
+        if let Some(t) = resource_tags {
+            let listed = tag(t, IGNORE_TAG).is_some_and(|ids| {
+                ids.split(',')
+                    .any(|id| id.trim().eq_ignore_ascii_case(&v.rule_id))
+            });
+            if listed {
+                let justification = tag(t, JUSTIFICATION_TAG)
+                    .map(str::trim)
+                    .filter(|j| !j.is_empty());
+                let expires = tag(t, EXPIRES_TAG).map(|e| e.trim().parse::<Date>());
+                match (justification, expires) {
+                    (None, _) => {
+                        let note = format!(
+                            "`{}` carries an {IGNORE_TAG} tag for {} without an {JUSTIFICATION_TAG} tag; the finding is reported",
+                            v.resource_id, v.rule_id
+                        );
+                        if !noted_tags.contains(&note) {
+                            noted_tags.push(note);
+                        }
+                    }
+                    (Some(_), Some(Err(_))) => noted_tags.push(format!(
+                        "`{}`: the {EXPIRES_TAG} tag is not a date (YYYY-MM-DD); the finding is reported",
+                        v.resource_id
+                    )),
+                    (Some(_), Some(Ok(e))) if e < today => noted_tags.push(format!(
+                        "the tag waiver for {} on `{}` expired on {e}; the finding is reported again",
+                        v.rule_id, v.resource_id
+                    )),
+                    (Some(j), expires) => {
+                        report.suppressed.push(Suppressed {
+                            justification: j.to_string(),
+                            waiver: format!("tag ({IGNORE_TAG})"),
+                            expires: expires.and_then(Result::ok).map(|d| d.to_string()),
+                            violation: v,
+                        });
+                        continue;
+                    }
+                }
+            }
+        }
+        report.violations.push(v);
+    }
+    report.notes.extend(noted_tags);
+    for (w, used) in waivers.iter().zip(used) {
+        match w.expires {
+            Some(e) if e < today => report.notes.push(format!(
+                "waiver for {} on `{}` ({}) expired on {e}; its findings are reported again",
+                w.rule, w.resource, w.place
+            )),
+            _ if !used => report.notes.push(format!(
+                "waiver for {} on `{}` ({}) matched no finding; remove it if the risk is gone",
+                w.rule, w.resource, w.place
+            )),
+            _ => {}
+        }
+    }
+}
