@@ -61,3 +61,17 @@ test_join_and if {
 	lib.join_and(["a", "b"]) == "a and b"
 	lib.join_and(["a", "b", "c"]) == "a, b and c"
 }
+
+test_labels_of_unresolved_links if {
+	named := {"target_type": "storage_accounts", "status": "not_found", "reference": {"value": "sa"}, "target_resource_id": null}
+	unnamed := {"target_type": "storage_accounts", "status": "unknown", "reference": {"value": null}, "target_resource_id": null}
+	lib.target_label(named) == `storage account "sa"`
+	lib.target_label(unnamed) == "an unknown storage account"
+	lib.link_target_id(named) == "sa"
+	lib.link_target_id(unnamed) == "unknown"
+}
+
+test_labels_fall_back_to_ids_when_names_are_unknown if {
+	lib.service_label({"service_type": "fhir_services", "service_name": null, "service_resource_id": "azurerm_healthcare_fhir_service.f"}) == "FHIR service azurerm_healthcare_fhir_service.f"
+	lib.label("workspaces", {"name": null, "resource_id": "ws-id"}) == `workspace "ws-id"`
+}

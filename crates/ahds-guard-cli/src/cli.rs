@@ -23,6 +23,10 @@ pub(crate) enum Command {
     Explain(ExplainArgs),
     /// Run the Rego tests of the bundled and given policies.
     Test(TestArgs),
+    /// Print the policy input document rules see for an input.
+    Input(InputArgs),
+    /// Print the JSON Schema of the native format or the policy input.
+    Schema(SchemaArgs),
 }
 
 /// Report formats of `check`.
@@ -47,20 +51,39 @@ pub(crate) enum InputFormatArg {
     Arm,
 }
 
+/// Policies and configuration shared by the commands that evaluate or list rules.
+#[derive(Debug, Args)]
+pub(crate) struct PolicyArgs {
+    /// A directory of custom Rego policies (and `data.json` files) to load besides the
+    /// bundled catalog. Repeatable.
+    #[arg(long = "policy", value_name = "DIR")]
+    pub(crate) policies: Vec<PathBuf>,
+    /// Configuration file (rule selection, severities, waivers). Defaults to
+    /// `.ahds-guard.toml` in the working directory when it exists.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Ignore `.ahds-guard.toml` in the working directory.
+    #[arg(long, conflicts_with = "config")]
+    pub(crate) no_config: bool,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// Input file (`-` for standard input).
+    /// Input files or directories (`-` for standard input).
     #[arg(value_name = "PATH", default_value = "-")]
-    pub(crate) input: PathBuf,
+    pub(crate) inputs: Vec<PathBuf>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub(crate) format: ReportFormat,
-    /// Exit with 1 when a violation is at or above this severity.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
-    pub(crate) fail_on: Severity,
+    /// Exit with 1 when a violation is at or above this severity [default: `fail_on` of the
+    /// configuration, else low].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub(crate) fail_on: Option<Severity>,
     /// Input format.
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
     pub(crate) input_format: InputFormatArg,
+    #[command(flatten)]
+    pub(crate) policy: PolicyArgs,
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +91,8 @@ pub(crate) struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub(crate) format: ListFormat,
+    #[command(flatten)]
+    pub(crate) policy: PolicyArgs,
 }
 
 /// Formats of listings.
@@ -77,12 +102,25 @@ pub(crate) enum ListFormat {
     Text,
     /// JSON.
     Json,
+    /// The Markdown rule reference (`docs/rules.md`).
+    Markdown,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct ExplainArgs {
     /// Rule id (`AHDS-TS-001`) or name (`outbound-target-publicly-accessible`).
     pub(crate) rule: String,
+    #[command(flatten)]
+    pub(crate) policy: PolicyArgs,
+}
+
+/// Formats of test results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TestFormat {
+    /// PASS/FAIL lines and a closing count.
+    Text,
+    /// JSON results (and coverage).
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +128,57 @@ pub(crate) struct TestArgs {
     /// Policy directories whose tests run besides the bundled ones.
     #[arg(value_name = "DIR")]
     pub(crate) dirs: Vec<PathBuf>,
+    /// Run only tests whose full name (`data.<package>.<test>`) matches this regular
+    /// expression.
+    #[arg(long, value_name = "REGEX")]
+    pub(crate) run: Option<String>,
+    /// Report line coverage of the policies.
+    #[arg(long)]
+    pub(crate) coverage: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+    pub(crate) format: TestFormat,
+    /// Leave the bundled policies out (test only the given directories).
+    #[arg(long)]
+    pub(crate) no_bundled: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InputArgs {
+    /// Input files or directories (`-` for standard input).
+    #[arg(value_name = "PATH", default_value = "-")]
+    pub(crate) inputs: Vec<PathBuf>,
+    /// Input format.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
+    pub(crate) input_format: InputFormatArg,
+}
+
+/// Which schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SchemaKind {
+    /// The native input format.
+    Native,
+    /// The policy input document.
+    Input,
+}
+
+/// Formats of schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SchemaFormat {
+    /// JSON Schema.
+    Json,
+    /// A Markdown field reference (input only).
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SchemaArgs {
+    /// Which schema.
+    #[arg(value_enum)]
+    pub(crate) kind: SchemaKind,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SchemaFormat::Json)]
+    pub(crate) format: SchemaFormat,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {

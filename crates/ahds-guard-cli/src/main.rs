@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod output;
+mod setup;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -42,6 +43,8 @@ fn main() -> ExitCode {
         cli::Command::Rules(args) => commands::rules::run(&args),
         cli::Command::Explain(args) => commands::rules::explain(&args),
         cli::Command::Test(args) => commands::test::run(&args),
+        cli::Command::Input(args) => commands::input::input(&args),
+        cli::Command::Schema(args) => commands::input::schema(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

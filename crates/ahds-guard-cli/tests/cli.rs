@@ -207,3 +207,177 @@ fn a_file_in_no_known_format_names_the_formats_tried() {
         assert!(err.contains(format), "{err}");
     }
 }
+
+#[test]
+fn custom_policies_report_with_their_own_id_and_severity() {
+    let out = run(
+        &[
+            "check",
+            "testdata/examples/contoso-clinical.json",
+            "--policy",
+            "testdata/custom-policies/contoso",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let custom: Vec<&serde_json::Value> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["rule_id"] == "CONTOSO-NET-001")
+        .collect();
+    assert_eq!(custom.len(), 2, "{custom:#?}");
+    assert!(custom.iter().all(|v| v["severity"] == "high"));
+    let out = run(
+        &["rules", "--policy", "testdata/custom-policies/contoso"],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("CONTOSO-NET-001"));
+}
+
+#[test]
+fn broken_custom_policies_are_load_errors_naming_file_and_line() {
+    for (dir, place) in [
+        ("syntax", "bad.rego:11"),
+        ("metadata", "no_severity.rego:1"),
+        ("yaml", "bad_yaml.rego:3"),
+        ("collision", "collision.rego:1"),
+    ] {
+        let path = format!("testdata/custom-policies/broken/{dir}");
+        let out = run(
+            &[
+                "check",
+                "testdata/examples/contoso-clinical.json",
+                "--policy",
+                &path,
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(2), "{dir}");
+        assert!(stderr(&out).contains(place), "{dir}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn test_runs_given_policies_and_fails_on_failing_tests() {
+    let out = run(&["test", "testdata/custom-policies/contoso"], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains(
+        "PASS data.contoso.rules.approved_ip_ranges_test.test_unapproved_range_is_denied"
+    ));
+    assert!(text.trim_end().ends_with("passed, 0 failed"), "{text}");
+
+    let out = run(
+        &[
+            "test",
+            "testdata/custom-policies/broken/failing-test",
+            "--no-bundled",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("FAIL data.broken.failing_test.test_fails"),
+        "{text}"
+    );
+    assert!(text.contains("1 passed, 1 failed"), "{text}");
+
+    let out = run(&["test", "--run", "private_dns_zone_missing"], None);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.lines()
+            .filter(|l| l.starts_with("PASS"))
+            .all(|l| l.contains("private_dns_zone_missing"))
+    );
+    assert!(text.contains("6 passed, 0 failed"), "{text}");
+}
+
+#[test]
+fn test_coverage_reports_every_policy_file() {
+    let out = run(&["test", "--coverage", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let run_json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cov = &run_json["coverage"];
+    assert!(cov["percent"].as_f64().unwrap() >= 90.0, "{cov}");
+    let files = cov["files"].as_array().unwrap();
+    assert!(
+        files
+            .iter()
+            .all(|f| !f["path"].as_str().unwrap().ends_with("_test.rego"))
+    );
+    assert!(files.len() >= 21);
+}
+
+#[test]
+fn input_prints_the_document_rules_see() {
+    let out = run(&["input", "testdata/terraform/contoso-plan.json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["links"].as_array().unwrap().len(), 6);
+    assert!(
+        doc["fhir_services"]["azurerm_healthcare_fhir_service.fhir"]["public_network_access"]
+            .is_null()
+    );
+    let out = run(&["schema", "native"], None);
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["title"], "ahds-guard native estate");
+}
+
+#[test]
+fn configuration_file_sets_fail_on_and_waivers() {
+    let dir = std::env::temp_dir().join(format!("ahds-guard-cli-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("guard.toml");
+    std::fs::write(&config, "fail_on = \"critical\"\n").unwrap();
+    let config_arg = config.display().to_string();
+    let out = run(
+        &[
+            "check",
+            "testdata/examples/contoso-clinical.json",
+            "--config",
+            &config_arg,
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "fail_on from the config: {}",
+        stderr(&out)
+    );
+    let out = run(
+        &[
+            "check",
+            "testdata/examples/contoso-clinical.json",
+            "--config",
+            &config_arg,
+            "--fail-on",
+            "high",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "--fail-on overrides the config");
+    std::fs::write(&config, "[rules]\ndisable = [\"AHDS-XX-123\"]\n").unwrap();
+    let out = run(
+        &[
+            "check",
+            "testdata/examples/contoso-clinical.json",
+            "--config",
+            &config_arg,
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("guard.toml:2"), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}

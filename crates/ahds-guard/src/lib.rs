@@ -23,6 +23,8 @@
 
 mod bundle;
 mod catalog;
+mod config;
+pub mod docs;
 mod error;
 mod evaluator;
 mod metadata;
@@ -30,9 +32,11 @@ mod policy_set;
 mod report;
 mod severity;
 mod testing;
+mod waivers;
 
 pub use bundle::{BundledFile, FILES as BUNDLED_FILES};
 pub use catalog::{RuleInfo, RuleOrigin};
+pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleSelection, Waiver};
 pub use error::{EvaluateError, LoadError};
 pub use evaluator::Evaluator;
 pub use metadata::{
@@ -44,7 +48,11 @@ pub use report::{
     REPORT_VERSION, Report, RuleError, Summary, Suppressed, ToolInfo, Undetermined, Violation,
 };
 pub use severity::{Severity, SeverityParseError};
-pub use testing::{TestOutcome, TestResult, TestRun, run_tests};
+pub use testing::{
+    Coverage, FileCoverage, TestOptions, TestOutcome, TestResult, TestRun, run_tests,
+    run_tests_with,
+};
+pub use waivers::{EXPIRES_TAG, IGNORE_TAG, JUSTIFICATION_TAG};
 
 #[cfg(test)]
 mod tests {

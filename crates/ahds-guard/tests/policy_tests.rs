@@ -1,9 +1,13 @@
-//! Runs every bundled Rego test through the library's test runner.
+//! Runs every bundled Rego test through the library's test runner, and checks that it
+//! discovers as many tests as `opa test` (and `shared/tools/opa-verify`) would: every
+//! distinct `test_*` rule of every file.
 
 // Test helpers outside #[test] functions may panic on setup failures.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use ahds_guard::{PolicySet, TestOutcome, run_tests};
+use std::collections::BTreeSet;
+
+use ahds_guard::{BUNDLED_FILES, PolicySet, TestOutcome, run_tests};
 
 #[test]
 fn bundled_policy_tests_pass() {
@@ -20,5 +24,24 @@ fn bundled_policy_tests_pass() {
         "failing policy tests:\n{}",
         failures.join("\n")
     );
-    assert!(run.passed() >= 10, "only {} tests ran", run.passed());
+
+    // The count OPA finds: distinct `test_` rule names at the start of a line, per file.
+    let expected: usize = BUNDLED_FILES
+        .iter()
+        .filter(|f| f.path.ends_with(".rego"))
+        .map(|f| {
+            f.contents
+                .lines()
+                .filter_map(|l| l.strip_prefix("test_"))
+                .map(|rest| {
+                    rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .next()
+                        .unwrap_or("")
+                })
+                .collect::<BTreeSet<_>>()
+                .len()
+        })
+        .sum();
+    assert_eq!(run.results.len(), expected);
+    assert!(expected >= 100, "only {expected} tests");
 }

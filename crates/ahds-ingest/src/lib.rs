@@ -19,6 +19,7 @@ mod detect;
 mod error;
 mod native;
 mod positions;
+mod sanitize;
 mod terraform;
 mod util;
 
@@ -112,7 +113,35 @@ pub fn read(bytes: &[u8], file: &str, format: InputFormat) -> Result<Ingested, V
             "input is empty",
         )]);
     }
-    detect::read_text(text, file, format)
+    let mut ingested = detect::read_text(text, file, format)?;
+    let mut invalid = sanitize::drop_invalid(&mut ingested.estate, file);
+    ingested.problems.append(&mut invalid);
+    Ok(ingested)
+}
+
+/// Merges what several inputs hold into one estate (a deployment split over files), and
+/// drops resources that are then invalid (the same resource in two files) with a problem
+/// each.
+pub fn merge(inputs: Vec<Ingested>) -> Ingested {
+    let mut estate = Estate::new();
+    let mut problems = Vec::new();
+    let mut format = InputFormat::Auto;
+    for i in inputs {
+        format = if format == InputFormat::Auto || format == i.format {
+            i.format
+        } else {
+            InputFormat::Auto
+        };
+        estate.merge(i.estate);
+        problems.extend(i.problems);
+    }
+    let mut invalid = sanitize::drop_invalid(&mut estate, "-");
+    problems.append(&mut invalid);
+    Ingested {
+        estate,
+        format,
+        problems,
+    }
 }
 
 /// Reads an ARM deployment template with a parameters file
@@ -153,4 +182,15 @@ pub fn read_template_with_parameters(
             problems,
         }
     })
+}
+
+/// True when the bytes are an ARM deployment parameters file, which is checked together
+/// with its template rather than on its own.
+pub fn is_parameters_file(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(bytes).is_ok_and(|v| arm::is_parameters_file(&v))
+}
+
+/// True when the bytes are an ARM deployment template.
+pub fn is_template(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(bytes).is_ok_and(|v| arm::is_template(&v))
 }

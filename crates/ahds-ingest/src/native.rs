@@ -1,6 +1,6 @@
 //! The native format: the model's own JSON (see `ahds_model::Estate`).
 
-use ahds_model::{Estate, Resource, RoleAssignment, Source, for_each_collection, validate};
+use ahds_model::{Estate, Resource, RoleAssignment, Source, for_each_collection};
 use serde_json::Value;
 
 use crate::error::{IngestError, Location, path_to_pointer};
@@ -34,7 +34,7 @@ pub(crate) fn read_native(
     file: &str,
 ) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
     let positions = Positions::of(text);
-    let (mut estate, mut problems) = match typed(text, file) {
+    let (mut estate, problems) = match typed(text, file) {
         Ok(estate) => (estate, Vec::new()),
         Err(first) => per_resource(text, file, &positions, first)?,
     };
@@ -47,7 +47,6 @@ pub(crate) fn read_native(
     if let Some(ras) = estate.role_assignments.as_mut() {
         set_sources(ras, "role_assignments", file, &positions);
     }
-    drop_invalid(&mut estate, file, &positions, &mut problems);
     Ok((estate, problems))
 }
 
@@ -176,55 +175,6 @@ fn read_each<T: serde::de::DeserializeOwned>(
         }
     }
     out
-}
-
-/// Removes resources no rule can reason about (duplicates, ids of the wrong type) and
-/// reports them.
-fn drop_invalid(
-    estate: &mut Estate,
-    file: &str,
-    positions: &Positions,
-    problems: &mut Vec<IngestError>,
-) {
-    let invalid = validate(estate);
-    if invalid.is_empty() {
-        return;
-    }
-    let mut doomed: Vec<(String, usize)> = Vec::new();
-    for p in invalid {
-        let mut parts = p.pointer.trim_start_matches('/').splitn(2, '/');
-        if let (Some(c), Some(Ok(i))) = (parts.next(), parts.next().map(str::parse::<usize>)) {
-            doomed.push((c.to_string(), i));
-        }
-        problems.push(IngestError::new(
-            file,
-            Location {
-                line: positions.line_of(&p.pointer),
-                column: None,
-                pointer: Some(p.pointer.clone()),
-            },
-            format!("resource left out: {}", p.message),
-        ));
-    }
-    doomed.sort();
-    doomed.dedup();
-    for (collection, i) in doomed.into_iter().rev() {
-        macro_rules! remove {
-            ($f:ident, $t:ty) => {
-                if collection == stringify!($f) && i < estate.$f.len() {
-                    estate.$f.remove(i);
-                }
-            };
-        }
-        for_each_collection!(remove);
-        if collection == "role_assignments" {
-            if let Some(ras) = estate.role_assignments.as_mut() {
-                if i < ras.len() {
-                    ras.remove(i);
-                }
-            }
-        }
-    }
 }
 
 fn set_sources<T: Resource>(items: &mut [T], collection: &str, file: &str, positions: &Positions) {

@@ -35,3 +35,8 @@ test_skipped_without_identity if {
 test_unknown_grant_is_undetermined if {
 	count(rule.undetermined) == 1 with input as fixtures.doc(role({"held": null}), {}, {})
 }
+
+test_unresolved_target_is_undetermined if {
+	count(rule.deny) == 0 with input as fixtures.unresolved("not_found")
+	count(rule.undetermined) == 1 with input as fixtures.unresolved("not_found")
+}

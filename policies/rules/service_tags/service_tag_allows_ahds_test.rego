@@ -45,3 +45,8 @@ test_unknown_prefixes_are_undetermined if {
 	count(rule.undetermined) == 1 with input as nsg("Allow", ["10.0.0.0/24"], null)
 	count(rule.undetermined) == 1 with input as nsg(null, ["10.0.0.0/24"], ["AzureHealthcareAPIs"])
 }
+
+test_unknown_firewall_rules_are_undetermined if {
+	count(rule.undetermined) == 1 with input as firewall(null, ["AzureHealthcareAPIs"])
+	count(rule.undetermined) == 1 with input as firewall("Allow", null)
+}

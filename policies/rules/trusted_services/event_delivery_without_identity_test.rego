@@ -33,3 +33,9 @@ test_passes_for_an_open_namespace if {
 test_unknown_delivery_is_undetermined if {
 	count(rule.undetermined) == 1 with input as events(null, {})
 }
+
+test_unresolved_namespace_is_undetermined if {
+	d := {"links": [object.union(fixtures.link, {"feature": "workspace.events", "target_type": "eventhub_namespaces", "status": "not_found", "target_id": null, "target_resource_id": null, "reference": {"by": "resource_id", "value": "evhns-x"}})]}
+	count(rule.deny) == 0 with input as d
+	count(rule.undetermined) == 1 with input as d
+}

@@ -19,3 +19,8 @@ test_import_is_not_restricted if {
 test_unknown_subscription_is_undetermined if {
 	count(rule.undetermined) == 1 with input as fixtures.doc({"facts": {"same_subscription": null}}, {}, {})
 }
+
+test_unresolved_target_is_undetermined if {
+	count(rule.deny) == 0 with input as fixtures.unresolved("not_found")
+	count(rule.undetermined) == 1 with input as fixtures.unresolved("not_found")
+}

@@ -31,3 +31,8 @@ test_unknown_region_is_undetermined if {
 	some u in rule.undetermined with input as d
 	u.missing == ["same_region", "service_region"]
 }
+
+test_unresolved_target_is_undetermined if {
+	count(rule.deny) == 0 with input as fixtures.unresolved("not_found")
+	count(rule.undetermined) == 1 with input as fixtures.unresolved("not_found")
+}

@@ -25,3 +25,14 @@ test_unknown_rules_are_undetermined if {
 	d := fixtures.doc({}, {"ip_rules": null}, {"broad_ip_rules": null})
 	count(rule.undetermined) == 1 with input as d
 }
+
+test_broad_rules_with_unknown_public_access_are_undetermined if {
+	d := fixtures.doc({}, {"public_network_access": null}, {"broad_ip_rules": ["10.0.0.0/8"]})
+	count(rule.deny) == 0 with input as d
+	some u in rule.undetermined with input as d
+	u.missing == ["public_network_access"]
+}
+
+test_unresolved_target_is_undetermined if {
+	count(rule.undetermined) == 1 with input as fixtures.unresolved("not_found")
+}

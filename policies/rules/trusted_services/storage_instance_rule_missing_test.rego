@@ -30,3 +30,8 @@ test_unknown_rules_are_undetermined if {
 	some u in rule.undetermined with input as d
 	u.missing == ["resource_access_rules", "instance_rule"]
 }
+
+test_unresolved_target_is_undetermined if {
+	count(rule.deny) == 0 with input as fixtures.unresolved("not_found")
+	count(rule.undetermined) == 1 with input as fixtures.unresolved("not_found")
+}

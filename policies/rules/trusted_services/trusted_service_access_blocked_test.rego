@@ -47,3 +47,8 @@ test_unknown_trusted_setting_is_undetermined if {
 	some u in rule.undetermined with input as d
 	u.missing == ["trusted_services"]
 }
+
+test_unresolved_target_is_undetermined if {
+	count(rule.deny) == 0 with input as fixtures.unresolved("not_found")
+	count(rule.undetermined) == 1 with input as fixtures.unresolved("not_found")
+}

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod check;
+pub(crate) mod input;
 pub(crate) mod rules;
 pub(crate) mod test;
 

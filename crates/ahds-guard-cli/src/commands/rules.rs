@@ -2,20 +2,21 @@
 
 use std::fmt::Write as _;
 
-use ahds_guard::{Evaluator, RuleInfo};
+use ahds_guard::RuleInfo;
 
 use crate::cli::{ExplainArgs, ListFormat, RulesArgs};
 use crate::commands::write_stdout;
+use crate::setup::evaluator;
 use crate::{EXIT_OK, Failure};
 
 pub(crate) fn run(args: &RulesArgs) -> Result<u8, Failure> {
-    let evaluator = Evaluator::bundled()?;
-    let rules = evaluator.rules();
+    let rules = evaluator(&args.policy)?.active_rules();
     let text = match args.format {
-        ListFormat::Json => serde_json::to_string_pretty(rules)? + "\n",
+        ListFormat::Json => serde_json::to_string_pretty(&rules)? + "\n",
+        ListFormat::Markdown => ahds_guard::docs::rules_markdown(&rules),
         ListFormat::Text => {
             let mut s = String::new();
-            for r in rules {
+            for r in &rules {
                 let _ = writeln!(
                     s,
                     "{:<12} {:<8} {:<40} {}",
@@ -30,10 +31,9 @@ pub(crate) fn run(args: &RulesArgs) -> Result<u8, Failure> {
 }
 
 pub(crate) fn explain(args: &ExplainArgs) -> Result<u8, Failure> {
-    let evaluator = Evaluator::bundled()?;
+    let rules = evaluator(&args.policy)?.active_rules();
     let wanted = args.rule.trim();
-    let rule = evaluator
-        .rules()
+    let rule = rules
         .iter()
         .find(|r| r.id.eq_ignore_ascii_case(wanted) || r.name.eq_ignore_ascii_case(wanted))
         .ok_or_else(|| {

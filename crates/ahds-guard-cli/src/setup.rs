@@ -1,0 +1,175 @@
+//! What several commands share: loading policies and configuration, and reading inputs.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use ahds_guard::{CONFIG_FILE_NAME, Config, Evaluator, PolicySet};
+use ahds_ingest::{
+    IngestError, Ingested, InputFormat, is_parameters_file, is_template, merge, read,
+    read_template_with_parameters,
+};
+
+use crate::Failure;
+use crate::cli::{InputFormatArg, PolicyArgs};
+
+/// The bundled catalog plus the custom policy directories.
+pub(crate) fn policy_set(args: &PolicyArgs) -> Result<PolicySet, Failure> {
+    let mut set = PolicySet::bundled()?;
+    for dir in &args.policies {
+        set.add_dir(dir)?;
+    }
+    Ok(set)
+}
+
+/// The configuration: `--config`, else `.ahds-guard.toml` in the working directory.
+pub(crate) fn config(args: &PolicyArgs) -> Result<Option<Config>, Failure> {
+    if let Some(path) = &args.config {
+        return Ok(Some(Config::load(path)?));
+    }
+    if args.no_config {
+        return Ok(None);
+    }
+    let default = Path::new(CONFIG_FILE_NAME);
+    if default.is_file() {
+        return Ok(Some(Config::load(default)?));
+    }
+    Ok(None)
+}
+
+/// An evaluator for the policies and configuration the arguments name.
+pub(crate) fn evaluator(args: &PolicyArgs) -> Result<Evaluator, Failure> {
+    let evaluator = Evaluator::new(&policy_set(args)?)?;
+    match config(args)? {
+        Some(c) => Ok(evaluator.with_config(c)?),
+        None => Ok(evaluator),
+    }
+}
+
+fn format_of(arg: InputFormatArg) -> InputFormat {
+    match arg {
+        InputFormatArg::Auto => InputFormat::Auto,
+        InputFormatArg::Native => InputFormat::Native,
+        InputFormatArg::TerraformPlan => InputFormat::TerraformPlan,
+        InputFormatArg::Arm => InputFormat::Arm,
+    }
+}
+
+/// One file to read, and whether the user named it (an unrecognised named file is an
+/// error; an unrecognised file found in a directory is passed over).
+struct InputFile {
+    name: String,
+    bytes: Vec<u8>,
+    named: bool,
+}
+
+fn collect(path: &Path, out: &mut Vec<InputFile>, named: bool) -> Result<(), Failure> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure(vec![format!("-: cannot read standard input: {e}")]))?;
+        out.push(InputFile {
+            name: "-".into(),
+            bytes,
+            named: true,
+        });
+        return Ok(());
+    }
+    let name = path.display().to_string();
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Failure(vec![format!("{name}: cannot read directory: {e}")]))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            let hidden = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if p.is_dir()
+                || p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            {
+                collect(&p, out, false)?;
+            }
+        }
+        return Ok(());
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure(vec![format!("{name}: cannot read: {e}")]))?;
+    out.push(InputFile { name, bytes, named });
+    Ok(())
+}
+
+/// What the inputs hold, merged, with every problem; `skipped` lists files found in
+/// directories that are in no known format.
+pub(crate) struct Inputs {
+    pub(crate) ingested: Ingested,
+    pub(crate) skipped: Vec<String>,
+}
+
+/// Reads every input. ARM parameters files apply to the template next to them
+/// (`main.parameters.json` to `main.json`), or to the only template given.
+pub(crate) fn read_inputs(paths: &[PathBuf], format: InputFormatArg) -> Result<Inputs, Failure> {
+    let mut files = Vec::new();
+    for p in paths {
+        collect(p, &mut files, true)?;
+    }
+    let format = format_of(format);
+    let (params, rest): (Vec<InputFile>, Vec<InputFile>) = files
+        .into_iter()
+        .partition(|f| is_parameters_file(&f.bytes));
+    let templates: Vec<&InputFile> = rest.iter().filter(|f| is_template(&f.bytes)).collect();
+    let mut used_params = vec![false; params.len()];
+    let mut results = Vec::new();
+    let mut errors: Vec<IngestError> = Vec::new();
+    let mut skipped = Vec::new();
+    for f in &rest {
+        let pairing = if is_template(&f.bytes) {
+            let stem = f.name.trim_end_matches(".json");
+            params
+                .iter()
+                .position(|p| p.name.trim_end_matches(".json") == format!("{stem}.parameters"))
+                .or((templates.len() == 1 && params.len() == 1).then_some(0))
+        } else {
+            None
+        };
+        let result = match pairing {
+            Some(i) => {
+                used_params[i] = true;
+                read_template_with_parameters(&f.bytes, &params[i].bytes, &f.name, &params[i].name)
+            }
+            None => read(&f.bytes, &f.name, format),
+        };
+        match result {
+            Ok(i) => results.push(i),
+            Err(e)
+                if !f.named
+                    && e.iter()
+                        .any(|x| x.message.starts_with("not a recognised input")) =>
+            {
+                skipped.push(f.name.clone());
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    for (p, used) in params.iter().zip(used_params) {
+        if !used {
+            errors.push(IngestError::new(
+                &p.name,
+                ahds_ingest::Location::pointer("/$schema"),
+                "deployment parameters file without its template (name them `x.json` and `x.parameters.json`)",
+            ));
+        }
+    }
+    if !errors.is_empty() && results.is_empty() {
+        return Err(Failure(errors.iter().map(ToString::to_string).collect()));
+    }
+    let mut ingested = merge(results);
+    ingested.problems.extend(errors);
+    Ok(Inputs { ingested, skipped })
+}
