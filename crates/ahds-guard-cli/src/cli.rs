@@ -36,6 +36,21 @@ pub(crate) enum ReportFormat {
     Text,
     /// The report as JSON.
     Json,
+    /// SARIF 2.1.0, for code scanning (GitHub, Azure DevOps).
+    Sarif,
+    /// JUnit XML, for CI test-report viewers.
+    Junit,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorArg {
+    /// When writing to a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// Input formats.
@@ -82,6 +97,15 @@ pub(crate) struct CheckArgs {
     /// Input format.
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
     pub(crate) input_format: InputFormatArg,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Colour text output.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub(crate) color: ColorArg,
+    /// Print only the summary line (text format).
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
     #[command(flatten)]
     pub(crate) policy: PolicyArgs,
 }

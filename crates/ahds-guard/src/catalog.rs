@@ -41,6 +41,10 @@ pub struct RuleInfo {
     pub line: u32,
     /// Bundled or custom.
     pub origin: RuleOrigin,
+    /// The input collections whose resources the rule checks (`custom.applies_to`); empty
+    /// means every resource. Reports that list checked resources (JUnit) use it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<String>,
     /// True when the package also declares `undetermined`.
     #[serde(skip)]
     pub has_undetermined: bool,
@@ -48,6 +52,25 @@ pub struct RuleInfo {
     #[serde(skip)]
     pub has_notes: bool,
 }
+
+/// The resource collections of the policy input.
+pub const COLLECTIONS: &[&str] = &[
+    "workspaces",
+    "fhir_services",
+    "dicom_services",
+    "medtech_services",
+    "storage_accounts",
+    "container_registries",
+    "eventhub_namespaces",
+    "key_vaults",
+    "private_endpoints",
+    "role_assignments",
+    "user_assigned_identities",
+    "network_security_groups",
+    "firewalls",
+    "system_topics",
+    "event_subscriptions",
+];
 
 /// Why a package's metadata does not make a catalog entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +119,32 @@ pub(crate) fn rule_info(
             .unwrap_or(package)
             .replace('_', "-")
     });
+    let applies_to = match block.annotations.custom.get("applies_to") {
+        None => Vec::new(),
+        Some(serde_json::Value::Array(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                let name = item
+                    .as_str()
+                    .filter(|n| COLLECTIONS.contains(n))
+                    .ok_or_else(|| {
+                        problem(format!(
+                            "`custom.applies_to` of `{id}` lists {item}, not one of {}",
+                            COLLECTIONS.join(", ")
+                        ))
+                    })?;
+                out.push(name.to_string());
+            }
+            out
+        }
+        Some(other) => {
+            return Err(problem(format!(
+                "`custom.applies_to` of `{id}` must be a list of input collections, found {other}"
+            )));
+        }
+    };
     Ok(RuleInfo {
+        applies_to,
         id,
         name,
         title: title.trim().to_string(),

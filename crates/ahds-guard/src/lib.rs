@@ -35,7 +35,7 @@ mod testing;
 mod waivers;
 
 pub use bundle::{BundledFile, FILES as BUNDLED_FILES};
-pub use catalog::{RuleInfo, RuleOrigin};
+pub use catalog::{COLLECTIONS, RuleInfo, RuleOrigin};
 pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleSelection, Waiver};
 pub use error::{EvaluateError, LoadError};
 pub use evaluator::Evaluator;

@@ -157,6 +157,21 @@ impl Estate {
         out
     }
 
+    /// Every resource's collection name and common fields, in collection order.
+    pub fn resources(&self) -> Vec<(&'static str, Meta<'_>)> {
+        let mut out = Vec::with_capacity(self.resource_count());
+        macro_rules! push {
+            ($f:ident, $t:ty) => {
+                out.extend(self.$f.iter().map(|r| (stringify!($f), r.meta())));
+            };
+        }
+        for_each_collection!(push);
+        if let Some(ras) = &self.role_assignments {
+            out.extend(ras.iter().map(|r| ("role_assignments", r.meta())));
+        }
+        out
+    }
+
     /// Moves every resource of `other` into `self` (several input files into one estate).
     pub fn merge(&mut self, other: Estate) {
         macro_rules! extend {

@@ -11,6 +11,7 @@
 #   id: AHDS-AC-001
 #   name: cors-allows-any-origin
 #   severity: medium
+#   applies_to: [fhir_services, dicom_services]
 #   remediation: Replace the * origin with the exact origins of your applications.
 package ahds.rules.access.cors_allows_any_origin
 

@@ -11,6 +11,7 @@
 #   id: AHDS-AC-002
 #   name: customer-managed-key-not-used
 #   severity: low
+#   applies_to: [fhir_services, dicom_services]
 #   remediation: >-
 #     Configure encryption with a key in your key vault (a user-assigned identity with Key
 #     Vault Crypto Service Encryption User on the vault) when the service is created.

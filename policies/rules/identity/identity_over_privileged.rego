@@ -12,6 +12,7 @@
 #   id: AHDS-ID-003
 #   name: identity-over-privileged
 #   severity: low
+#   applies_to: [role_assignments]
 #   remediation: >-
 #     Remove the Owner, Contributor or User Access Administrator assignment and keep only
 #     the data-plane role the feature needs.

@@ -17,6 +17,7 @@
 #   id: AHDS-ID-002
 #   name: identity-role-missing
 #   severity: medium
+#   applies_to: [fhir_services, dicom_services, medtech_services, system_topics]
 #   remediation: >-
 #     Assign the feature's role to the identity at the target's scope (or its resource
 #     group or subscription).
@@ -51,7 +52,7 @@ deny contains v if {
 	v := object.union(
 		finding(link, sprintf("the managed identity of %s lacks %s, which %s needs", [lib.service_label(link), grant_text(link), lib.feature_names[link.feature]])),
 		{
-			"evidence": {"required_role": link.facts.role.required_role, "required_role_id": link.facts.role.required_role_id, "model": link.facts.role.model, "principals": link.identity.principals},
+			"evidence": {"required_role": link.facts.role.required_role, "required_role_id": link.facts.role.required_role_id, "model": link.facts.role.model, "principals": [p | some p in link.identity.principals; not startswith(p, "identity:")]},
 			"remediation": sprintf("Grant %s to the managed identity of %s.", [grant_text(link), lib.service_label(link)]),
 		},
 	)

@@ -13,6 +13,7 @@
 #   id: AHDS-ID-001
 #   name: outbound-feature-without-identity
 #   severity: high
+#   applies_to: [fhir_services, dicom_services, medtech_services]
 #   remediation: >-
 #     Enable a system-assigned managed identity on the service (and attach the
 #     user-assigned identity that customer-managed keys use), then grant it the role each

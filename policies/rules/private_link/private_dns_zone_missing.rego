@@ -15,6 +15,7 @@
 #   id: AHDS-PL-004
 #   name: private-dns-zone-missing
 #   severity: medium
+#   applies_to: [private_endpoints]
 #   remediation: >-
 #     Add a private DNS zone group to the private endpoint that links the zones
 #     privatelink.fhir.azurehealthcareapis.com (FHIR) and

@@ -11,6 +11,7 @@
 #   id: AHDS-PL-003
 #   name: private-endpoint-not-approved
 #   severity: low
+#   applies_to: [private_endpoints, workspaces]
 #   remediation: >-
 #     Approve the connection on the workspace (Networking > Private endpoint connections),
 #     or remove the private endpoint if it is not wanted.

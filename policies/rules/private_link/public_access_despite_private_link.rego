@@ -12,6 +12,7 @@
 #   id: AHDS-PL-002
 #   name: public-access-despite-private-link
 #   severity: medium
+#   applies_to: [workspaces, fhir_services, dicom_services]
 #   remediation: >-
 #     Set `publicNetworkAccess` to `Disabled` on the workspace and on each FHIR and DICOM
 #     service (Terraform: `public_network_access_enabled = false`).

@@ -12,6 +12,7 @@
 #   id: AHDS-PL-001
 #   name: workspace-without-private-link
 #   severity: high
+#   applies_to: [workspaces]
 #   remediation: >-
 #     Create a private endpoint with group id `healthcareworkspace` for the workspace and
 #     approve its connection.

@@ -14,6 +14,7 @@
 #   id: AHDS-ST-001
 #   name: service-tag-allows-ahds
 #   severity: medium
+#   applies_to: [network_security_groups, firewalls]
 #   remediation: >-
 #     Replace the AzureHealthcareAPIs allow rule with a private endpoint to the workspace
 #     and trusted-service access on outbound targets.

@@ -12,6 +12,7 @@
 #   id: AHDS-ST-002
 #   name: service-tag-only-isolation
 #   severity: high
+#   applies_to: [network_security_groups, firewalls]
 #   remediation: >-
 #     Put the workspace behind an approved private endpoint, then drop the service-tag rule.
 package ahds.rules.service_tags.service_tag_only_isolation

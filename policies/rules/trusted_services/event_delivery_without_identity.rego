@@ -14,6 +14,7 @@
 #   id: AHDS-TS-008
 #   name: event-delivery-without-identity
 #   severity: high
+#   applies_to: [event_subscriptions]
 #   remediation: >-
 #     Give the workspace's Event Grid system topic a managed identity, deliver the event
 #     subscription with it (deliveryWithResourceIdentity), and grant it Azure Event Hubs

@@ -10,6 +10,7 @@
 #   id: AHDS-TS-007
 #   name: export-storage-other-subscription
 #   severity: high
+#   applies_to: [fhir_services]
 #   remediation: >-
 #     Point the FHIR service's export configuration at a storage account in the FHIR
 #     service's own subscription.

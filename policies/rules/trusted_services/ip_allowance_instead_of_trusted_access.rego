@@ -15,6 +15,7 @@
 #   id: AHDS-TS-004
 #   name: ip-allowance-instead-of-trusted-access
 #   severity: medium
+#   applies_to: [storage_accounts]
 #   remediation: >-
 #     Let trusted Microsoft services through the storage firewall with a resource-instance
 #     rule for the workspace, then remove the 100.64.0.0/10 or regional egress IP rule.

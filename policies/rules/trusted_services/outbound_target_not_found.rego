@@ -12,6 +12,7 @@
 #   id: AHDS-TS-006
 #   name: outbound-target-not-found
 #   severity: info
+#   applies_to: [fhir_services, dicom_services, medtech_services, workspaces]
 #   remediation: >-
 #     Include the target resource in the checked input (the same plan, template or resource
 #     export), or fix the name in the service's configuration if it is wrong.

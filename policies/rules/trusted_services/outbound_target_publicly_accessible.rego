@@ -13,6 +13,7 @@
 #   id: AHDS-TS-001
 #   name: outbound-target-publicly-accessible
 #   severity: high
+#   applies_to: [storage_accounts, container_registries, eventhub_namespaces, key_vaults]
 #   remediation: >-
 #     Set the target's firewall default action to Deny (or disable public network access)
 #     and allow trusted Microsoft services to bypass the firewall.

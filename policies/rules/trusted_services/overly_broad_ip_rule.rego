@@ -12,6 +12,7 @@
 #   id: AHDS-TS-005
 #   name: overly-broad-ip-rule
 #   severity: high
+#   applies_to: [storage_accounts, container_registries, eventhub_namespaces, key_vaults]
 #   remediation: >-
 #     Remove the broad IP rule; admit the AHDS service as a trusted Microsoft service and
 #     admit clients by narrow ranges or private endpoints.

@@ -14,6 +14,7 @@
 #   id: AHDS-TS-003
 #   name: storage-instance-rule-missing
 #   severity: medium
+#   applies_to: [storage_accounts]
 #   remediation: >-
 #     Add a resource-instance rule (networkAcls.resourceAccessRules; Terraform
 #     network_rules.private_link_access) for the workspace or the FHIR service to the

@@ -15,6 +15,7 @@
 #   id: AHDS-TS-002
 #   name: trusted-service-access-blocked
 #   severity: high
+#   applies_to: [storage_accounts, container_registries, eventhub_namespaces, key_vaults]
 #   remediation: >-
 #     Allow trusted Microsoft services on the target: storage networkAcls.bypass includes
 #     AzureServices, container registry networkRuleBypassOptions = AzureServices, Event
