@@ -26,21 +26,20 @@ firewall_rule_id(fw, collection) := collection.address if collection.address
 
 firewall_rule_id(fw, collection) := fw.resource_id if not collection.address
 
-# NSG security rules with the tag in a prefix field.
-nsg_matches contains [nsg, rule, relation, prefix] if {
-	some nsg in input.network_security_groups
-	some rule in nsg.security_rules
+# The matchers iterate the input directly instead of collecting tuples of whole NSG and
+# firewall objects into a set: hashing those objects dominated evaluation time on large
+# estates.
+
+# nsg_tag_prefix yields each AHDS tag prefix in a NSG rule together with its relation.
+nsg_tag_prefix(rule) := {[relation, prefix] |
 	some field, relation in nsg_relations
 	is_array(rule[field]) # regorus, unlike OPA, errors on iterating null
 	some prefix in rule[field]
 	is_ahds_tag(prefix)
 }
 
-# Firewall network rules with the tag in an address field.
-firewall_matches contains [fw, collection, rule, relation, prefix] if {
-	some fw in input.firewalls
-	some collection in fw.network_rule_collections
-	some rule in collection.rules
+# firewall_tag_prefix does the same for a firewall network rule.
+firewall_tag_prefix(rule) := {[relation, prefix] |
 	some field, relation in firewall_relations
 	is_array(rule[field])
 	some prefix in rule[field]
@@ -48,8 +47,10 @@ firewall_matches contains [fw, collection, rule, relation, prefix] if {
 }
 
 allowing contains m if {
-	some [nsg, rule, relation, prefix] in nsg_matches
+	some nsg in input.network_security_groups
+	some rule in nsg.security_rules
 	rule.access == "Allow"
+	some [relation, prefix] in nsg_tag_prefix(rule)
 	m := {
 		"resource_id": nsg_rule_id(nsg, rule),
 		"rule": sprintf("NSG %q rule %q", [nsg.name, rule.name]),
@@ -60,8 +61,11 @@ allowing contains m if {
 }
 
 allowing contains m if {
-	some [fw, collection, rule, relation, prefix] in firewall_matches
+	some fw in input.firewalls
+	some collection in fw.network_rule_collections
 	collection.action == "Allow"
+	some rule in collection.rules
+	some [relation, prefix] in firewall_tag_prefix(rule)
 	m := {
 		"resource_id": firewall_rule_id(fw, collection),
 		"rule": sprintf("firewall %q rule %q in collection %q", [fw.name, rule.name, collection.name]),
@@ -73,8 +77,10 @@ allowing contains m if {
 
 # Rules whose action or prefixes are not known yet.
 undecided contains m if {
-	some [nsg, rule, _, _] in nsg_matches
+	some nsg in input.network_security_groups
+	some rule in nsg.security_rules
 	rule.access == null
+	count(nsg_tag_prefix(rule)) > 0
 	m := {"resource_id": nsg_rule_id(nsg, rule), "rule": sprintf("NSG %q rule %q", [nsg.name, rule.name]), "missing": ["access"]}
 }
 
@@ -88,8 +94,11 @@ undecided contains m if {
 }
 
 undecided contains m if {
-	some [fw, collection, _, _, _] in firewall_matches
+	some fw in input.firewalls
+	some collection in fw.network_rule_collections
 	collection.action == null
+	some rule in collection.rules
+	count(firewall_tag_prefix(rule)) > 0
 	m := {"resource_id": firewall_rule_id(fw, collection), "rule": sprintf("firewall %q collection %q", [fw.name, collection.name]), "missing": ["action"]}
 }
 

@@ -25,8 +25,8 @@ package ahds.rules.identity.identity_role_missing
 
 import data.ahds.lib
 
-checked_links contains link if {
-	some link in lib.resolved_links
+checked(link) if {
+	lib.resolved(link)
 	link.identity.has_identity == true
 	link.facts.role.checked == true
 }
@@ -47,7 +47,8 @@ finding(link, msg) := {
 }
 
 deny contains v if {
-	some link in checked_links
+	some link in input.links
+	checked(link)
 	link.facts.role.held == false
 	v := object.union(
 		finding(link, sprintf("the managed identity of %s lacks %s, which %s needs", [lib.service_label(link), grant_text(link), lib.feature_names[link.feature]])),
@@ -59,7 +60,8 @@ deny contains v if {
 }
 
 undetermined contains u if {
-	some link in checked_links
+	some link in input.links
+	checked(link)
 	link.facts.role.held == null
 	u := object.union(
 		finding(link, sprintf("cannot tell whether the managed identity of %s holds %s", [lib.service_label(link), grant_text(link)])),
@@ -68,7 +70,8 @@ undetermined contains u if {
 }
 
 undetermined contains lib.unresolved_finding(link, "the identity's role on it") if {
-	some link in lib.unresolved_links
+	some link in input.links
+	lib.unresolved(link)
 	link.identity.has_identity == true
 	link.facts.role.checked == true
 }
@@ -76,7 +79,7 @@ undetermined contains lib.unresolved_finding(link, "the identity's role on it") 
 # Role checks need role assignments; say so once when the input has none.
 notes contains msg if {
 	not input.role_assignments_included
-	skipped := [l | some l in lib.resolved_links; l.facts.role.model == "rbac"; l.identity.has_identity == true]
+	skipped := [l | some l in input.links; lib.resolved(l); l.facts.role.model == "rbac"; l.identity.has_identity == true]
 	count(skipped) > 0
 	msg := sprintf("the input carries no role assignments, so role checks were skipped for %d outbound link(s)", [count(skipped)])
 }

@@ -24,14 +24,10 @@ import data.ahds.lib
 
 kinds := ["fhir_services", "dicom_services", "medtech_services"]
 
-using_features contains [kind, s] if {
+deny contains v if {
 	some kind in kinds
 	some s in input[kind]
 	count(s.facts.features) > 0
-}
-
-deny contains v if {
-	some [kind, s] in using_features
 	s.facts.has_identity == false
 	names := [lib.feature_names[f] | some f in s.facts.features]
 	v := {
@@ -42,7 +38,9 @@ deny contains v if {
 }
 
 undetermined contains u if {
-	some [kind, s] in using_features
+	some kind in kinds
+	some s in input[kind]
+	count(s.facts.features) > 0
 	s.facts.has_identity == null
 	u := {
 		"msg": sprintf("%s uses outbound features; whether it has a managed identity is not known yet", [lib.label(kind, s)]),

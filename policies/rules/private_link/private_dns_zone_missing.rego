@@ -37,18 +37,18 @@ required_zones(ws) := {z |
 	z := dicom_zone
 }
 
-# Approved connections whose private endpoint is in the input, with the zones it needs.
-checked contains [ws, c, required] if {
-	some ws in input.workspaces
-	some c in ws.facts.connections
+# An approved connection whose private endpoint is in the input.
+checked(c) if {
 	c.status == "Approved"
 	c.endpoint_in_input == true
-	required := required_zones(ws)
-	count(required) > 0
 }
 
 deny contains v if {
-	some [ws, c, required] in checked
+	some ws in input.workspaces
+	some c in ws.facts.connections
+	checked(c)
+	required := required_zones(ws)
+	count(required) > 0
 	c.dns_zones != null
 	every z in c.dns_zones {
 		z != null
@@ -64,7 +64,11 @@ deny contains v if {
 }
 
 undetermined contains u if {
-	some [ws, c, required] in checked
+	some ws in input.workspaces
+	some c in ws.facts.connections
+	checked(c)
+	required := required_zones(ws)
+	count(required) > 0
 	c.dns_zones == null
 	u := {
 		"msg": sprintf("private endpoint %s of %s: its DNS zone groups are not known yet", [c.private_endpoint_resource_id, lib.label("workspaces", ws)]),
@@ -74,7 +78,11 @@ undetermined contains u if {
 }
 
 undetermined contains u if {
-	some [ws, c, required] in checked
+	some ws in input.workspaces
+	some c in ws.facts.connections
+	checked(c)
+	required := required_zones(ws)
+	count(required) > 0
 	c.dns_zones != null
 	some z in c.dns_zones
 	z == null

@@ -23,8 +23,8 @@ package ahds.rules.trusted_services.event_delivery_without_identity
 
 import data.ahds.lib
 
-event_links contains link if {
-	some link in lib.resolved_links
+event_link(link) if {
+	lib.resolved(link)
 	link.feature == "workspace.events"
 }
 
@@ -41,13 +41,15 @@ finding(link, msg) := {
 }
 
 deny contains v if {
-	some link in event_links
+	some link in input.links
+	event_link(link)
 	unprotected(link) == true
 	v := finding(link, sprintf("event subscription %s of %s delivers to %s, which restricts network access, without a managed identity", [link.via_resource_id, lib.service_label(link), lib.target_label(link)]))
 }
 
 undetermined contains u if {
-	some link in event_links
+	some link in input.links
+	event_link(link)
 	unprotected(link) == null
 	u := object.union(
 		finding(link, sprintf("event subscription %s: cannot tell whether delivery to %s needs a managed identity", [link.via_resource_id, lib.target_label(link)])),
@@ -59,6 +61,7 @@ undetermined contains u if {
 }
 
 undetermined contains lib.unresolved_finding(link, "whether the namespace restricts network access") if {
-	some link in lib.unresolved_links
+	some link in input.links
+	lib.unresolved(link)
 	link.feature == "workspace.events"
 }

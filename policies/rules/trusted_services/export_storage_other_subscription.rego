@@ -18,13 +18,14 @@ package ahds.rules.trusted_services.export_storage_other_subscription
 
 import data.ahds.lib
 
-export_links contains link if {
-	some link in lib.resolved_links
+export_link(link) if {
+	lib.resolved(link)
 	link.feature == "fhir.export"
 }
 
 deny contains v if {
-	some link in export_links
+	some link in input.links
+	export_link(link)
 	link.facts.same_subscription == false
 	v := lib.service_finding(
 		link,
@@ -34,7 +35,8 @@ deny contains v if {
 }
 
 undetermined contains u if {
-	some link in export_links
+	some link in input.links
+	export_link(link)
 	link.facts.same_subscription == null
 	u := object.union(
 		lib.service_finding(link, sprintf("%s: the subscriptions are not known yet", [lib.describe(link)]), null),
@@ -43,6 +45,7 @@ undetermined contains u if {
 }
 
 undetermined contains lib.unresolved_finding(link, "its subscription") if {
-	some link in lib.unresolved_links
+	some link in input.links
+	lib.unresolved(link)
 	link.feature == "fhir.export"
 }

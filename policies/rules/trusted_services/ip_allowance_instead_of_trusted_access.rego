@@ -29,8 +29,8 @@ by_ip(link, t) := lib.all_of([
 	lib.ip_allowance(link, t),
 ])
 
-storage_links contains link if {
-	some link in lib.resolved_links
+storage_link(link) if {
+	lib.resolved(link)
 	link.feature in lib.fhir_storage_features
 }
 
@@ -41,7 +41,8 @@ allowance(link) := sprintf("the %s egress address (another region)", [link.facts
 }
 
 deny contains v if {
-	some link in storage_links
+	some link in input.links
+	storage_link(link)
 	t := lib.target(link)
 	by_ip(link, t) == true
 	v := lib.target_finding(
@@ -52,7 +53,8 @@ deny contains v if {
 }
 
 undetermined contains u if {
-	some link in storage_links
+	some link in input.links
+	storage_link(link)
 	t := lib.target(link)
 	by_ip(link, t) == null
 	u := object.union(
@@ -65,6 +67,7 @@ undetermined contains u if {
 }
 
 undetermined contains lib.unresolved_finding(link, "its IP rules") if {
-	some link in lib.unresolved_links
+	some link in input.links
+	lib.unresolved(link)
 	link.feature in lib.fhir_storage_features
 }

@@ -27,7 +27,8 @@ remediation(link) := sprintf(
 )
 
 deny contains v if {
-	some link in lib.resolved_links
+	some link in input.links
+	lib.resolved(link)
 	net := lib.target(link).network
 	lib.accepts_all_networks(net) == true
 	v := object.union(
@@ -41,7 +42,8 @@ deny contains v if {
 }
 
 undetermined contains u if {
-	some link in lib.resolved_links
+	some link in input.links
+	lib.resolved(link)
 	net := lib.target(link).network
 	lib.accepts_all_networks(net) == null
 	u := object.union(
@@ -51,5 +53,6 @@ undetermined contains u if {
 }
 
 undetermined contains lib.unresolved_finding(link, "whether the target accepts traffic from all networks") if {
-	some link in lib.unresolved_links
+	some link in input.links
+	lib.unresolved(link)
 }

@@ -21,7 +21,8 @@ package ahds.rules.trusted_services.overly_broad_ip_rule
 import data.ahds.lib
 
 deny contains v if {
-	some link in lib.resolved_links
+	some link in input.links
+	lib.resolved(link)
 	t := lib.target(link)
 	lib.ip_rules_in_effect(t.network) == true
 	broad := t.facts.broad_ip_rules
@@ -37,7 +38,8 @@ deny contains v if {
 }
 
 undetermined contains u if {
-	some link in lib.resolved_links
+	some link in input.links
+	lib.resolved(link)
 	t := lib.target(link)
 	lib.ip_rules_in_effect(t.network) != false
 	t.facts.broad_ip_rules == null
@@ -48,7 +50,8 @@ undetermined contains u if {
 }
 
 undetermined contains u if {
-	some link in lib.resolved_links
+	some link in input.links
+	lib.resolved(link)
 	t := lib.target(link)
 	lib.ip_rules_in_effect(t.network) == null
 	broad := t.facts.broad_ip_rules
@@ -60,5 +63,6 @@ undetermined contains u if {
 }
 
 undetermined contains lib.unresolved_finding(link, "its IP rules") if {
-	some link in lib.unresolved_links
+	some link in input.links
+	lib.unresolved(link)
 }

@@ -29,13 +29,14 @@ missing_rule(link, t) := lib.all_of([
 	lib.tri_eq(link.facts.instance_rule, false),
 ])
 
-storage_links contains link if {
-	some link in lib.resolved_links
+storage_link(link) if {
+	lib.resolved(link)
 	link.feature in lib.fhir_storage_features
 }
 
 deny contains v if {
-	some link in storage_links
+	some link in input.links
+	storage_link(link)
 	t := lib.target(link)
 	missing_rule(link, t) == true
 	v := object.union(
@@ -49,7 +50,8 @@ deny contains v if {
 }
 
 undetermined contains u if {
-	some link in storage_links
+	some link in input.links
+	storage_link(link)
 	t := lib.target(link)
 	missing_rule(link, t) == null
 	u := object.union(
@@ -62,6 +64,7 @@ undetermined contains u if {
 }
 
 undetermined contains lib.unresolved_finding(link, "its resource-instance rules") if {
-	some link in lib.unresolved_links
+	some link in input.links
+	lib.unresolved(link)
 	link.feature in lib.fhir_storage_features
 }

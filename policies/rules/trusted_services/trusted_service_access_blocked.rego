@@ -31,7 +31,8 @@ blocked(link, t) := lib.all_of([
 ])
 
 deny contains v if {
-	some link in lib.resolved_links
+	some link in input.links
+	lib.resolved(link)
 	t := lib.target(link)
 	blocked(link, t) == true
 	v := object.union(
@@ -49,7 +50,8 @@ deny contains v if {
 }
 
 undetermined contains u if {
-	some link in lib.resolved_links
+	some link in input.links
+	lib.resolved(link)
 	t := lib.target(link)
 	blocked(link, t) == null
 	u := object.union(
@@ -62,5 +64,6 @@ undetermined contains u if {
 }
 
 undetermined contains lib.unresolved_finding(link, "whether trusted Microsoft services get through") if {
-	some link in lib.unresolved_links
+	some link in input.links
+	lib.unresolved(link)
 }

@@ -21,7 +21,8 @@ approved := {r | some r in data.contoso.approved_ip_ranges}
 
 # Each target once, however many features reach it.
 targets contains [link.target_type, link.target_id] if {
-	some link in lib.resolved_links
+	some link in input.links
+	lib.resolved(link)
 }
 
 deny contains v if {
