@@ -106,8 +106,24 @@ pub(crate) struct CheckArgs {
     /// Print only the summary line (text format).
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Print how long each phase took to standard error.
+    #[arg(long)]
+    pub(crate) stats: bool,
+    /// Engine for the bundled rules: `auto` runs them on regorus's bytecode VM (custom
+    /// rules always run on the interpreter); `interpreter` runs everything there.
+    #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
+    pub(crate) engine: EngineArg,
     #[command(flatten)]
     pub(crate) policy: PolicyArgs,
+}
+
+/// `--engine`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EngineArg {
+    /// The bytecode VM for the bundled rules when they compile for it.
+    Auto,
+    /// The tree-walking interpreter for every rule.
+    Interpreter,
 }
 
 #[derive(Debug, Args)]

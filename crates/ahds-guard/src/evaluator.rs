@@ -1,10 +1,12 @@
 //! The evaluator: a prepared regorus engine with a policy set, turning estates into reports.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use ahds_model::{EgressTable, Estate, PolicyInput, Source, analyze, validate};
 use regorus::{Engine, Value};
 
+use crate::backend::{EngineChoice, Session, VmProgram};
 use crate::catalog::RuleInfo;
 use crate::config::{CompiledWaiver, Config, ConfigError};
 use crate::error::{EvaluateError, LoadError};
@@ -19,11 +21,30 @@ use crate::report::{Report, RuleError, Undetermined, Violation};
 #[derive(Debug, Clone)]
 pub struct Evaluator {
     engine: Engine,
+    /// The bundled rules compiled for the bytecode VM, when they compile.
+    vm: Option<VmProgram>,
+    /// Why the VM is not used, when it is not.
+    vm_unavailable: Option<String>,
     rules: Vec<RuleInfo>,
     egress: EgressTable,
     config: Config,
     waivers: Vec<CompiledWaiver>,
     today: Option<jiff::civil::Date>,
+}
+
+/// How long each phase of an evaluation took.
+#[derive(Debug, Clone, Default)]
+pub struct EvalStats {
+    /// Validating the estate and deriving links and facts.
+    pub analysis: Duration,
+    /// Building the policy input document.
+    pub input: Duration,
+    /// Evaluating the rules.
+    pub rules: Duration,
+    /// Waivers, ordering and the summary.
+    pub report: Duration,
+    /// Time per rule, in evaluation order; the parts of `rules`.
+    pub per_rule: Vec<(String, Duration)>,
 }
 
 /// Where the FHIR egress table sits in the data document (`policies/data/fhir_egress/data.json`).
@@ -53,8 +74,15 @@ impl Evaluator {
             })?,
             None => EgressTable::default(),
         };
+        let data = Value::from(serde_json::Value::Object(set.data().clone()));
+        let (vm, vm_unavailable) = match VmProgram::compile(&engine, set.rules(), data) {
+            Ok(vm) => (Some(vm), None),
+            Err(why) => (None, Some(why)),
+        };
         Ok(Evaluator {
             engine,
+            vm,
+            vm_unavailable,
             rules: set.rules().to_vec(),
             egress,
             config: Config::default(),
@@ -77,6 +105,25 @@ impl Evaluator {
     pub fn with_today(mut self, today: jiff::civil::Date) -> Self {
         self.today = Some(today);
         self
+    }
+
+    /// Chooses the engine for the bundled rules; [`EngineChoice::Interpreter`] is the
+    /// escape hatch should the bytecode VM ever disagree with the interpreter.
+    pub fn with_engine(mut self, choice: EngineChoice) -> Self {
+        if choice == EngineChoice::Interpreter && self.vm.is_some() {
+            self.vm = None;
+            self.vm_unavailable = Some("the interpreter was chosen".into());
+        }
+        self
+    }
+
+    /// Which engine runs the bundled rules: `"bytecode VM"`, or `"interpreter"` with the
+    /// reason the VM is not used.
+    pub fn engine_description(&self) -> String {
+        match &self.vm_unavailable {
+            None => "bytecode VM for bundled rules, interpreter for custom rules".into(),
+            Some(why) => format!("interpreter ({why})"),
+        }
     }
 
     /// The configuration in force.
@@ -128,9 +175,32 @@ impl Evaluator {
     /// A rule that fails to evaluate is reported in [`Report::errors`]; the other rules'
     /// findings are still reported.
     pub fn evaluate(&self, estate: &Estate) -> Result<Report, EvaluateError> {
-        let input = self.input_document(estate)?;
-        let mut engine = self.engine.clone();
-        engine.set_input(Value::from(input));
+        self.evaluate_with_stats(estate).map(|(r, _)| r)
+    }
+
+    /// Evaluates and reports how long each phase took.
+    pub fn evaluate_with_stats(
+        &self,
+        estate: &Estate,
+    ) -> Result<(Report, EvalStats), EvaluateError> {
+        let mut stats = EvalStats::default();
+        let t = Instant::now();
+        let problems = validate(estate);
+        if !problems.is_empty() {
+            return Err(EvaluateError::InvalidEstate(problems));
+        }
+        let analysis = analyze(estate, &self.egress);
+        stats.analysis = t.elapsed();
+        let t = Instant::now();
+        let input = serde_json::to_value(PolicyInput {
+            estate,
+            analysis: &analysis,
+        })
+        .map_err(|e| EvaluateError::Input(e.to_string()))?;
+        let input = Value::from(input);
+        stats.input = t.elapsed();
+        let t = Instant::now();
+        let mut session = Session::new(&self.engine, self.vm.as_ref(), input);
         let sources = sources_by_resource(estate);
         let mut report = Report {
             skipped: estate.skipped.clone(),
@@ -138,7 +208,10 @@ impl Evaluator {
         };
         let rules = self.active_rules();
         for rule in &rules {
-            if let Err(message) = self.run_rule(&mut engine, rule, &sources, &mut report) {
+            let started = Instant::now();
+            let outcome = self.run_rule(&mut session, rule, &sources, &mut report);
+            stats.per_rule.push((rule.id.clone(), started.elapsed()));
+            if let Err(message) = outcome {
                 report.errors.push(RuleError {
                     rule_id: rule.id.clone(),
                     message,
@@ -150,14 +223,17 @@ impl Evaluator {
                 .to_zoned_datetime(jiff::tz::TimeZone::UTC)
                 .date()
         });
+        stats.rules = t.elapsed();
+        let t = Instant::now();
         crate::waivers::apply(&mut report, estate, &self.waivers, today);
         report.finish(estate.resource_count(), rules.len());
-        Ok(report)
+        stats.report = t.elapsed();
+        Ok((report, stats))
     }
 
     fn run_rule(
         &self,
-        engine: &mut Engine,
+        session: &mut Session<'_>,
         rule: &RuleInfo,
         sources: &HashMap<String, Source>,
         report: &mut Report,
@@ -169,14 +245,14 @@ impl Evaluator {
                 .cloned()
         };
         // Collect everything first so a failing rule contributes nothing half-way.
-        let denies = eval_set(engine, &rule.package, "deny")?;
+        let denies = eval_set(session, rule, "deny")?;
         let undetermined = if rule.has_undetermined {
-            eval_set(engine, &rule.package, "undetermined")?
+            eval_set(session, rule, "undetermined")?
         } else {
             Vec::new()
         };
         let notes = if rule.has_notes {
-            eval_set(engine, &rule.package, "notes")?
+            eval_set(session, rule, "notes")?
         } else {
             Vec::new()
         };
@@ -264,14 +340,11 @@ impl Fields {
 }
 
 fn eval_set(
-    engine: &mut Engine,
-    package: &str,
+    session: &mut Session<'_>,
+    info: &RuleInfo,
     rule: &str,
 ) -> Result<Vec<serde_json::Value>, String> {
-    let value = engine
-        .eval_rule(format!("data.{package}.{rule}"))
-        .map_err(|e| format!("`{rule}` failed: {e}"))?;
-    match value {
+    match session.eval(info, rule)? {
         Value::Undefined => Ok(Vec::new()),
         Value::Set(s) => s
             .iter()

@@ -21,6 +21,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod backend;
 mod bundle;
 mod catalog;
 mod config;
@@ -34,11 +35,12 @@ mod severity;
 mod testing;
 mod waivers;
 
+pub use backend::EngineChoice;
 pub use bundle::{BundledFile, FILES as BUNDLED_FILES};
 pub use catalog::{COLLECTIONS, RuleInfo, RuleOrigin};
 pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleSelection, Waiver};
 pub use error::{EvaluateError, LoadError};
-pub use evaluator::Evaluator;
+pub use evaluator::{EvalStats, Evaluator};
 pub use metadata::{
     AnnotationBlock, AnnotationTarget, Annotations, MetadataError, RelatedResource,
     parse_annotations,

@@ -1,18 +1,26 @@
 //! `ahds-guard check`.
 
 use std::io::Write;
+use std::time::Instant;
 
-use ahds_guard::Severity;
+use ahds_guard::{EngineChoice, Severity};
 
-use crate::cli::{CheckArgs, ColorArg, ReportFormat};
+use crate::cli::{CheckArgs, ColorArg, EngineArg, ReportFormat};
 use crate::commands::write_colored;
 use crate::output;
 use crate::setup::{evaluator, read_inputs};
 use crate::{EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, Failure};
 
 pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
-    let evaluator = evaluator(&args.policy)?;
+    let started = Instant::now();
+    let evaluator = match args.engine {
+        EngineArg::Auto => evaluator(&args.policy)?,
+        EngineArg::Interpreter => evaluator(&args.policy)?.with_engine(EngineChoice::Interpreter),
+    };
+    let prepared = started.elapsed();
+    let t = Instant::now();
     let inputs = read_inputs(&args.inputs, args.input_format)?;
+    let ingest = t.elapsed();
     {
         let mut err = std::io::stderr().lock();
         for p in &inputs.ingested.problems {
@@ -22,7 +30,8 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
             let _ = writeln!(err, "note: {s}: not in a known input format; passed over");
         }
     }
-    let report = evaluator.evaluate(&inputs.ingested.estate)?;
+    let (report, eval) = evaluator.evaluate_with_stats(&inputs.ingested.estate)?;
+    let t = Instant::now();
     let rules = evaluator.active_rules();
     let cx = output::Context {
         report: &report,
@@ -50,6 +59,33 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
             })?;
         }
         None => write_colored(&text, args.color)?,
+    }
+    if args.stats {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "stats: prepare {:.1} ms, read+ingest {:.1} ms, analysis {:.1} ms, input document {:.1} ms, rules {:.1} ms, report {:.1} ms, output {:.1} ms, total {:.1} ms ({} resources)",
+            ms(prepared),
+            ms(ingest),
+            ms(eval.analysis),
+            ms(eval.input),
+            ms(eval.rules),
+            ms(eval.report),
+            ms(t.elapsed()),
+            ms(started.elapsed()),
+            report.summary.resources
+        );
+        // The slowest rules are where a custom policy's cost shows up first.
+        let mut slowest = eval.per_rule.clone();
+        slowest.sort_by_key(|(_, d)| std::cmp::Reverse(*d));
+        let top: Vec<String> = slowest
+            .iter()
+            .take(5)
+            .map(|(id, d)| format!("{id} {:.1} ms", ms(*d)))
+            .collect();
+        let _ = writeln!(err, "stats: slowest rules: {}", top.join(", "));
+        let _ = writeln!(err, "stats: engine: {}", evaluator.engine_description());
     }
     let fail_on = args
         .fail_on
