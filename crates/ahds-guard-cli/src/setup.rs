@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use ahds_guard::{CONFIG_FILE_NAME, Config, Evaluator, PolicySet};
 use ahds_ingest::{
-    IngestError, Ingested, InputFormat, is_parameters_file, is_template, merge, read,
+    DocumentRole, IngestError, Ingested, InputFormat, document_role, merge, read,
     read_template_with_parameters,
 };
 
@@ -14,7 +14,7 @@ use crate::cli::{InputFormatArg, PolicyArgs};
 
 /// The bundled catalog plus the custom policy directories.
 pub(crate) fn policy_set(args: &PolicyArgs) -> Result<PolicySet, Failure> {
-    let mut set = PolicySet::bundled()?;
+    let mut set = PolicySet::bundled_without_tests()?;
     for dir in &args.policies {
         set.add_dir(dir)?;
     }
@@ -120,21 +120,30 @@ pub(crate) fn read_inputs(paths: &[PathBuf], format: InputFormatArg) -> Result<I
         collect(p, &mut files, true)?;
     }
     let format = format_of(format);
-    let (params, rest): (Vec<InputFile>, Vec<InputFile>) = files
-        .into_iter()
-        .partition(|f| is_parameters_file(&f.bytes));
-    let templates: Vec<&InputFile> = rest.iter().filter(|f| is_template(&f.bytes)).collect();
+    // One scan of each file's top level decides its part in template/parameters pairing.
+    let mut params: Vec<InputFile> = Vec::new();
+    let mut rest: Vec<(InputFile, DocumentRole)> = Vec::new();
+    for f in files {
+        match document_role(&f.bytes) {
+            DocumentRole::ArmParameters => params.push(f),
+            role => rest.push((f, role)),
+        }
+    }
+    let templates = rest
+        .iter()
+        .filter(|(_, role)| *role == DocumentRole::ArmTemplate)
+        .count();
     let mut used_params = vec![false; params.len()];
     let mut results = Vec::new();
     let mut errors: Vec<IngestError> = Vec::new();
     let mut skipped = Vec::new();
-    for f in &rest {
-        let pairing = if is_template(&f.bytes) {
+    for (f, role) in &rest {
+        let pairing = if *role == DocumentRole::ArmTemplate {
             let stem = f.name.trim_end_matches(".json");
             params
                 .iter()
                 .position(|p| p.name.trim_end_matches(".json") == format!("{stem}.parameters"))
-                .or((templates.len() == 1 && params.len() == 1).then_some(0))
+                .or((templates == 1 && params.len() == 1).then_some(0))
         } else {
             None
         };

@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use crate::error::{IngestError, Location};
 use crate::native::{NATIVE_KEYS, read_native};
+use crate::shape::{Kind, Shape};
 use crate::{Ingested, InputFormat, terraform};
 
 /// Reads text in a format, detecting it for [`InputFormat::Auto`].
@@ -19,24 +20,35 @@ pub(crate) fn read_text(
             problems,
         });
     }
-    let doc: Value = parse_json(text, file)?;
     let format = match format {
-        InputFormat::Auto => detect(&doc).ok_or_else(|| {
-            vec![IngestError::new(
-                file,
-                Location::pointer(""),
-                format!(
-                    "not a recognised input: tried the native format (an object of resource \
-                     lists such as `workspaces`), a Terraform plan (`terraform show -json`: \
-                     `format_version` and `planned_values`), and Azure Resource Manager JSON (a \
-                     resource with `id` and `type`, an array, a `value` or `data` list, or a \
-                     deployment template with `$schema` and `resources`){}",
-                    hint(&doc)
-                ),
-            )]
-        })?,
+        InputFormat::Auto => {
+            // Detect on the top level alone, so a native document is parsed only once.
+            let shape = Shape::read(text).map_err(|e| json_error(&e, file))?;
+            detect(&shape).ok_or_else(|| {
+                vec![IngestError::new(
+                    file,
+                    Location::pointer(""),
+                    format!(
+                        "not a recognised input: tried the native format (an object of resource \
+                         lists such as `workspaces`), a Terraform plan (`terraform show -json`: \
+                         `format_version` and `planned_values`), and Azure Resource Manager JSON (a \
+                         resource with `id` and `type`, an array, a `value` or `data` list, or a \
+                         deployment template with `$schema` and `resources`){}",
+                        hint(&shape)
+                    ),
+                )]
+            })?
+        }
         f => f,
     };
+    if format == InputFormat::Native {
+        return read_native(text, file).map(|(estate, problems)| Ingested {
+            estate,
+            format,
+            problems,
+        });
+    }
+    let doc: Value = parse_json(text, file)?;
     match format {
         InputFormat::Native | InputFormat::Auto => {
             read_native(text, file).map(|(estate, problems)| Ingested {
@@ -71,60 +83,60 @@ pub(crate) fn read_text(
 }
 
 pub(crate) fn parse_json(text: &str, file: &str) -> Result<Value, Vec<IngestError>> {
-    serde_json::from_str(text).map_err(|e| {
-        vec![IngestError::new(
-            file,
-            Location::at(e.line(), e.column()),
-            crate::native::json_message(&e),
-        )]
-    })
+    serde_json::from_str(text).map_err(|e| json_error(&e, file))
 }
 
-/// Which format a parsed document is in, if any.
-pub(crate) fn detect(doc: &Value) -> Option<InputFormat> {
-    if terraform::looks_like_plan(doc) {
+fn json_error(e: &serde_json::Error, file: &str) -> Vec<IngestError> {
+    vec![IngestError::new(
+        file,
+        Location::at(e.line(), e.column()),
+        crate::native::json_message(e),
+    )]
+}
+
+/// Which format a document is in, if any, from its top level.
+pub(crate) fn detect(shape: &Shape) -> Option<InputFormat> {
+    if shape.has("format_version") && (shape.has("planned_values") || shape.has("resource_changes"))
+    {
         return Some(InputFormat::TerraformPlan);
     }
-    match doc {
-        Value::Array(_) => Some(InputFormat::Arm),
-        Value::Object(m) => {
-            let schema = m.get("$schema").and_then(Value::as_str).unwrap_or("");
+    match shape.kind {
+        Kind::Array => Some(InputFormat::Arm),
+        Kind::Object => {
+            let schema = shape.schema.as_deref().unwrap_or("");
             if schema.contains("deploymentTemplate") || schema.contains("deploymentParameters") {
                 return Some(InputFormat::Arm);
             }
-            if m.get("value").is_some_and(Value::is_array)
-                || m.get("data").is_some_and(Value::is_array)
-            {
+            if shape.value_is_array || shape.data_is_array {
                 return Some(InputFormat::Arm);
             }
-            if m.get("type")
-                .and_then(Value::as_str)
-                .is_some_and(|t| t.contains('/'))
-            {
+            if shape.type_name.as_deref().is_some_and(|t| t.contains('/')) {
                 return Some(InputFormat::Arm);
             }
             // Any resource list of the native format decides it, so that a misspelt
             // neighbour is reported by the native reader as an unknown field.
             let native = |k: &String| NATIVE_KEYS.contains(&k.as_str());
-            if m.is_empty()
-                || m.keys()
+            if shape.keys.is_empty()
+                || shape
+                    .keys
+                    .iter()
                     .any(|k| native(k) && k != "$schema" && k != "version")
-                || m.keys().all(native)
+                || shape.keys.iter().all(native)
             {
                 return Some(InputFormat::Native);
             }
             None
         }
-        _ => None,
+        Kind::Scalar(_) => None,
     }
 }
 
 /// What the document holds instead, with the nearest native key for a likely typo.
-fn hint(doc: &Value) -> String {
-    let Value::Object(m) = doc else {
-        return format!("; the document is {}", kind(doc));
-    };
-    let keys: Vec<&str> = m.keys().map(String::as_str).collect();
+fn hint(shape: &Shape) -> String {
+    if let Kind::Scalar(kind) = shape.kind {
+        return format!("; the document is {kind}");
+    }
+    let keys: Vec<&str> = shape.keys.iter().map(String::as_str).collect();
     let mut s = format!("; its top-level keys are `{}`", keys.join("`, `"));
     for k in keys {
         let nearest = NATIVE_KEYS
@@ -138,15 +150,4 @@ fn hint(doc: &Value) -> String {
         }
     }
     s
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }

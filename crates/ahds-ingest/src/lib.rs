@@ -20,6 +20,7 @@ mod error;
 mod native;
 mod positions;
 mod sanitize;
+mod shape;
 mod terraform;
 mod util;
 
@@ -122,7 +123,13 @@ pub fn read(bytes: &[u8], file: &str, format: InputFormat) -> Result<Ingested, V
 /// Merges what several inputs hold into one estate (a deployment split over files), and
 /// drops resources that are then invalid (the same resource in two files) with a problem
 /// each.
-pub fn merge(inputs: Vec<Ingested>) -> Ingested {
+pub fn merge(mut inputs: Vec<Ingested>) -> Ingested {
+    // One input was checked when it was read; there is nothing to merge.
+    if inputs.len() == 1 {
+        if let Some(only) = inputs.pop() {
+            return only;
+        }
+    }
     let mut estate = Estate::new();
     let mut problems = Vec::new();
     let mut format = InputFormat::Auto;
@@ -184,13 +191,45 @@ pub fn read_template_with_parameters(
     })
 }
 
+/// What a file is to the template/parameters pairing, from its top level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentRole {
+    /// An ARM deployment template.
+    ArmTemplate,
+    /// An ARM deployment parameters file, read together with its template.
+    ArmParameters,
+    /// Anything else, including text that is not JSON (its reader reports that).
+    Other,
+}
+
+/// Classifies a file for pairing templates with parameters files. Scans the text without
+/// building it.
+pub fn document_role(bytes: &[u8]) -> DocumentRole {
+    let Some(shape) = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|text| shape::Shape::read(text).ok())
+    else {
+        return DocumentRole::Other;
+    };
+    let schema = shape.schema.as_deref().unwrap_or("");
+    if schema.contains("deploymentParameters") {
+        DocumentRole::ArmParameters
+    } else if schema.contains("deploymentTemplate")
+        || (shape.has("resources") && shape.has("contentVersion"))
+    {
+        DocumentRole::ArmTemplate
+    } else {
+        DocumentRole::Other
+    }
+}
+
 /// True when the bytes are an ARM deployment parameters file, which is checked together
 /// with its template rather than on its own.
 pub fn is_parameters_file(bytes: &[u8]) -> bool {
-    serde_json::from_slice::<serde_json::Value>(bytes).is_ok_and(|v| arm::is_parameters_file(&v))
+    document_role(bytes) == DocumentRole::ArmParameters
 }
 
 /// True when the bytes are an ARM deployment template.
 pub fn is_template(bytes: &[u8]) -> bool {
-    serde_json::from_slice::<serde_json::Value>(bytes).is_ok_and(|v| arm::is_template(&v))
+    document_role(bytes) == DocumentRole::ArmTemplate
 }

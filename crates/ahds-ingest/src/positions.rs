@@ -21,6 +21,8 @@ enum Frame {
         pointer: String,
         index: usize,
     },
+    /// A container below the recorded depth: only its nesting matters.
+    Deep,
 }
 
 impl Positions {
@@ -29,7 +31,8 @@ impl Positions {
         Self::with_depth(text, 2)
     }
 
-    /// Positions of containers up to `max_depth` levels deep.
+    /// Positions of containers up to `max_depth` levels deep. Below that depth nothing is
+    /// allocated: large documents are mostly deep content.
     pub(crate) fn with_depth(text: &str, max_depth: usize) -> Self {
         let mut lines = HashMap::new();
         let mut stack: Vec<Frame> = Vec::new();
@@ -44,6 +47,7 @@ impl Positions {
                     .as_ref()
                     .map(|k| format!("{pointer}/{}", escape_pointer_segment(k))),
                 Some(Frame::Array { pointer, index }) => Some(format!("{pointer}/{index}")),
+                Some(Frame::Deep) => None,
             }
         };
         while i < bytes.len() {
@@ -51,9 +55,11 @@ impl Positions {
                 b'\n' => line += 1,
                 b'"' => {
                     let start = i + 1;
+                    let mut escaped = false;
                     i += 1;
                     while i < bytes.len() && bytes[i] != b'"' {
                         if bytes[i] == b'\\' {
+                            escaped = true;
                             i += 1;
                         }
                         i += 1;
@@ -62,25 +68,31 @@ impl Positions {
                     if let Some(Frame::Object { key, .. }) = stack.last_mut() {
                         if key.is_none() {
                             let raw = &text[start..i.min(text.len())];
-                            *key = Some(
+                            *key = Some(if escaped {
                                 serde_json::from_str::<String>(&format!("\"{raw}\""))
-                                    .unwrap_or_else(|_| raw.to_string()),
-                            );
-                        } else {
-                            // A string value ends the member.
+                                    .unwrap_or_else(|_| raw.to_string())
+                            } else {
+                                raw.to_string()
+                            });
                         }
                     }
                 }
                 b'{' | b'[' => {
-                    let pointer = child_pointer(&stack).unwrap_or_default();
-                    if stack.len() <= max_depth {
-                        lines.entry(pointer.clone()).or_insert(line);
-                    }
-                    stack.push(if bytes[i] == b'{' {
-                        Frame::Object { pointer, key: None }
+                    let frame = if stack.len() > max_depth {
+                        Frame::Deep
                     } else {
-                        Frame::Array { pointer, index: 0 }
-                    });
+                        let pointer = child_pointer(&stack).unwrap_or_default();
+                        lines.entry(pointer.clone()).or_insert(line);
+                        if stack.len() == max_depth {
+                            // Its children are not recorded, so it needs no pointer.
+                            Frame::Deep
+                        } else if bytes[i] == b'{' {
+                            Frame::Object { pointer, key: None }
+                        } else {
+                            Frame::Array { pointer, index: 0 }
+                        }
+                    };
+                    stack.push(frame);
                 }
                 b'}' | b']' => {
                     stack.pop();
@@ -88,7 +100,7 @@ impl Positions {
                 b',' => match stack.last_mut() {
                     Some(Frame::Object { key, .. }) => *key = None,
                     Some(Frame::Array { index, .. }) => *index += 1,
-                    None => {}
+                    Some(Frame::Deep) | None => {}
                 },
                 _ => {}
             }

@@ -1,6 +1,7 @@
 //! Checks an estate for problems no rule can reason around: the same resource twice, a
 //! resource that cannot be named, or an id of the wrong type for its collection.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::estate::Estate;
@@ -20,7 +21,9 @@ pub struct EstateProblem {
 /// Returns every problem found, in collection order; empty when the estate is sound.
 pub fn validate(estate: &Estate) -> Vec<EstateProblem> {
     let mut problems = Vec::new();
-    let mut seen: HashMap<String, String> = HashMap::new();
+    // Keys borrow from the estate and places are (collection, index): this runs on every
+    // evaluation, and allocating per resource showed up on large estates.
+    let mut seen: Seen<'_> = HashMap::new();
     macro_rules! check {
         ($f:ident, $t:ty) => {
             check_collection::<$t>(stringify!($f), &estate.$f, &mut seen, &mut problems);
@@ -33,18 +36,20 @@ pub fn validate(estate: &Estate) -> Vec<EstateProblem> {
     problems
 }
 
-fn check_collection<T: Resource>(
-    collection: &str,
-    items: &[T],
-    seen: &mut HashMap<String, String>,
+type Seen<'a> = HashMap<Cow<'a, str>, (&'static str, usize)>;
+
+fn check_collection<'a, T: Resource>(
+    collection: &'static str,
+    items: &'a [T],
+    seen: &mut Seen<'a>,
     problems: &mut Vec<EstateProblem>,
 ) {
     for (i, item) in items.iter().enumerate() {
-        let pointer = format!("/{collection}/{i}");
+        let pointer = || format!("/{collection}/{i}");
         let meta = item.meta();
         if meta.id.is_none() && meta.address.is_none() && meta.name.is_unknown() {
             problems.push(EstateProblem {
-                pointer,
+                pointer: pointer(),
                 message: "resource has no `id`, `address` or known `name`".into(),
             });
             continue;
@@ -52,7 +57,7 @@ fn check_collection<T: Resource>(
         if let Some(t) = meta.id.and_then(|id| id.resource_type()) {
             if !t.eq_ignore_ascii_case(T::ARM_TYPE) {
                 problems.push(EstateProblem {
-                    pointer: pointer.clone(),
+                    pointer: pointer(),
                     message: format!(
                         "id `{}` is a `{t}`, not a `{}`",
                         meta.display_id(),
@@ -61,19 +66,20 @@ fn check_collection<T: Resource>(
                 });
             }
         }
-        let mut keys: Vec<String> = meta.id.map(|id| id.key().to_string()).into_iter().collect();
-        keys.extend(meta.address.map(str::to_string));
+        let mut keys: Vec<Cow<'a, str>> = Vec::with_capacity(2);
+        keys.extend(meta.id.map(|id| Cow::Borrowed(id.key())));
+        keys.extend(meta.address.map(Cow::Borrowed));
         if keys.is_empty() {
-            keys.push(meta.key());
+            keys.push(Cow::Owned(meta.key()));
         }
         for key in keys {
-            if let Some(first) = seen.get(&key) {
+            if let Some((c, first)) = seen.get(&key) {
                 problems.push(EstateProblem {
-                    pointer: pointer.clone(),
-                    message: format!("duplicate resource `{key}` (first at {first})"),
+                    pointer: pointer(),
+                    message: format!("duplicate resource `{key}` (first at /{c}/{first})"),
                 });
             } else {
-                seen.insert(key, pointer.clone());
+                seen.insert(key, (collection, i));
             }
         }
     }
