@@ -55,10 +55,10 @@ pub(crate) fn entry_points(rule: &RuleInfo) -> Vec<String> {
 }
 
 impl VmProgram {
-    /// Compiles the bundled rules of a prepared engine. `Err` says why the VM cannot run
-    /// them; the caller falls back to the interpreter.
+    /// Compiles the bundled rules of an engine, preparing the engine on the way. `Err`
+    /// says why the VM cannot run them; the caller falls back to the interpreter.
     pub(crate) fn compile(
-        engine: &Engine,
+        engine: &mut Engine,
         rules: &[RuleInfo],
         data: Value,
     ) -> Result<Self, String> {
@@ -70,8 +70,6 @@ impl VmProgram {
         let Some(first) = entries.first() else {
             return Err("no bundled rules".into());
         };
-        // Compiling consumes the engine's preparation state; work on a copy.
-        let mut engine = engine.clone();
         let policy = engine
             .compile_with_entrypoint(&first.as_str().into())
             .map_err(|e| e.to_string())?;

@@ -1,6 +1,8 @@
 //! The evaluator: a prepared regorus engine with a policy set, turning estates into reports.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use ahds_model::{EgressTable, Estate, PolicyInput, Source, analyze, validate};
@@ -30,6 +32,8 @@ pub struct Evaluator {
     config: Config,
     waivers: Vec<CompiledWaiver>,
     today: Option<jiff::civil::Date>,
+    /// Rule-evaluation threads; `None` decides by estate size and cores.
+    threads: Option<usize>,
 }
 
 /// How long each phase of an evaluation took.
@@ -43,9 +47,16 @@ pub struct EvalStats {
     pub rules: Duration,
     /// Waivers, ordering and the summary.
     pub report: Duration,
-    /// Time per rule, in evaluation order; the parts of `rules`.
+    /// Time per rule, in catalog order. With several threads these overlap, so they add
+    /// up to more than `rules`.
     pub per_rule: Vec<(String, Duration)>,
+    /// How many threads evaluated the rules.
+    pub threads: usize,
 }
+
+/// Estates smaller than this are evaluated on the calling thread unless
+/// [`Evaluator::with_threads`] says otherwise.
+const PARALLEL_FROM_RESOURCES: usize = 500;
 
 /// Where the FHIR egress table sits in the data document (`policies/data/fhir_egress/data.json`).
 const EGRESS_PATH: [&str; 2] = ["data", "fhir_egress"];
@@ -53,16 +64,25 @@ const EGRESS_PATH: [&str; 2] = ["data", "fhir_egress"];
 impl Evaluator {
     /// An evaluator with the bundled catalog only.
     pub fn bundled() -> Result<Self, LoadError> {
-        Evaluator::new(&PolicySet::bundled()?)
+        Evaluator::new(&PolicySet::bundled_without_tests()?)
     }
 
     /// An evaluator for a policy set (see [`PolicySet::bundled`] and [`PolicySet::add_dir`]).
     pub fn new(set: &PolicySet) -> Result<Self, LoadError> {
         let mut engine = build_engine(set, false)?;
-        // Evaluate once so the engine's analysis is done here and clones start prepared.
-        engine
-            .eval_query("data.ahds".to_string(), false)
-            .map_err(|e| LoadError::Engine(e.to_string()))?;
+        let data = Value::from(serde_json::Value::Object(set.data().clone()));
+        // Compiling for the VM also prepares the engine (analysis, loop hoisting), so its
+        // clones start prepared. Without the VM, evaluate once to the same end; that also
+        // reports a policy set the engine rejects as a whole while loading.
+        let (vm, vm_unavailable) = match VmProgram::compile(&mut engine, set.rules(), data) {
+            Ok(vm) => (Some(vm), None),
+            Err(why) => {
+                engine
+                    .eval_query("data.ahds".to_string(), false)
+                    .map_err(|e| LoadError::Engine(e.to_string()))?;
+                (None, Some(why))
+            }
+        };
         let egress = match set
             .data()
             .get(EGRESS_PATH[0])
@@ -74,11 +94,6 @@ impl Evaluator {
             })?,
             None => EgressTable::default(),
         };
-        let data = Value::from(serde_json::Value::Object(set.data().clone()));
-        let (vm, vm_unavailable) = match VmProgram::compile(&engine, set.rules(), data) {
-            Ok(vm) => (Some(vm), None),
-            Err(why) => (None, Some(why)),
-        };
         Ok(Evaluator {
             engine,
             vm,
@@ -88,6 +103,7 @@ impl Evaluator {
             config: Config::default(),
             waivers: Vec::new(),
             today: None,
+            threads: None,
         })
     }
 
@@ -114,6 +130,14 @@ impl Evaluator {
             self.vm = None;
             self.vm_unavailable = Some("the interpreter was chosen".into());
         }
+        self
+    }
+
+    /// Evaluates rules on `n` threads (at least one). By default small estates are
+    /// evaluated on the calling thread and large ones on one thread per core. Reports do
+    /// not depend on the number.
+    pub fn with_threads(mut self, n: usize) -> Self {
+        self.threads = Some(n.max(1));
         self
     }
 
@@ -192,32 +216,42 @@ impl Evaluator {
         let analysis = analyze(estate, &self.egress);
         stats.analysis = t.elapsed();
         let t = Instant::now();
-        let input = serde_json::to_value(PolicyInput {
+        let input = crate::to_value::to_value(&PolicyInput {
             estate,
             analysis: &analysis,
         })
         .map_err(|e| EvaluateError::Input(e.to_string()))?;
-        let input = Value::from(input);
         stats.input = t.elapsed();
         let t = Instant::now();
-        let mut session = Session::new(&self.engine, self.vm.as_ref(), input);
         let sources = sources_by_resource(estate);
         let mut report = Report {
             skipped: estate.skipped.clone(),
             ..Report::default()
         };
         let rules = self.active_rules();
-        for rule in &rules {
-            let started = Instant::now();
-            let outcome = self.run_rule(&mut session, rule, &sources, &mut report);
-            stats.per_rule.push((rule.id.clone(), started.elapsed()));
-            if let Err(message) = outcome {
-                report.errors.push(RuleError {
+        let threads = self.threads_for(estate, rules.len());
+        let outcomes = self.run_rules(&rules, &input, &sources, threads);
+        // The input document and the analysis are the largest things alive; free them
+        // before the report grows.
+        drop(input);
+        drop(analysis);
+        // Merge in catalog order, whichever thread ran a rule: the report is the same for
+        // any number of threads.
+        for (rule, (outcome, took)) in rules.iter().zip(outcomes) {
+            stats.per_rule.push((rule.id.clone(), took));
+            match outcome {
+                Ok(found) => {
+                    report.violations.extend(found.violations);
+                    report.undetermined.extend(found.undetermined);
+                    report.notes.extend(found.notes);
+                }
+                Err(message) => report.errors.push(RuleError {
                     rule_id: rule.id.clone(),
                     message,
-                });
+                }),
             }
         }
+        stats.threads = threads;
         let today = self.today.unwrap_or_else(|| {
             jiff::Timestamp::now()
                 .to_zoned_datetime(jiff::tz::TimeZone::UTC)
@@ -231,19 +265,74 @@ impl Evaluator {
         Ok((report, stats))
     }
 
+    /// How many threads evaluate rules: one for small estates, where starting threads
+    /// costs more than it saves; otherwise the configured number or one per core.
+    fn threads_for(&self, estate: &Estate, rules: usize) -> usize {
+        let wanted = match self.threads {
+            Some(n) => n,
+            None if estate.resource_count() < PARALLEL_FROM_RESOURCES => 1,
+            None => std::thread::available_parallelism().map_or(1, usize::from),
+        };
+        wanted.clamp(1, rules.max(1))
+    }
+
+    /// Runs every rule, on `threads` threads pulling rules in catalog order; each thread
+    /// has its own engine session over the shared input.
+    fn run_rules(
+        &self,
+        rules: &[RuleInfo],
+        input: &Value,
+        sources: &HashMap<String, Source>,
+        threads: usize,
+    ) -> Vec<(Result<Found, String>, Duration)> {
+        let run_one = |session: &mut Session<'_>, rule: &RuleInfo| {
+            let started = Instant::now();
+            let outcome = self.run_rule(session, rule, sources);
+            (outcome, started.elapsed())
+        };
+        if threads <= 1 {
+            let mut session = Session::new(&self.engine, self.vm.as_ref(), input.clone());
+            return rules.iter().map(|r| run_one(&mut session, r)).collect();
+        }
+        let next = AtomicUsize::new(0);
+        let mut slots: Vec<Option<(Result<Found, String>, Duration)>> = Vec::new();
+        slots.resize_with(rules.len(), || None);
+        let done = Mutex::new(slots);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    let mut session = Session::new(&self.engine, self.vm.as_ref(), input.clone());
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(rule) = rules.get(i) else { break };
+                        let result = run_one(&mut session, rule);
+                        if let Ok(mut slots) = done.lock() {
+                            slots[i] = Some(result);
+                        }
+                    }
+                });
+            }
+        });
+        done.into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|slot| {
+                slot.unwrap_or_else(|| {
+                    (
+                        Err("internal error: the rule's thread stopped".into()),
+                        Duration::ZERO,
+                    )
+                })
+            })
+            .collect()
+    }
+
     fn run_rule(
         &self,
         session: &mut Session<'_>,
         rule: &RuleInfo,
         sources: &HashMap<String, Source>,
-        report: &mut Report,
-    ) -> Result<(), String> {
-        let source_of = |resource_id: &str| {
-            sources
-                .get(resource_id)
-                .or_else(|| sources.get(&resource_id.to_ascii_lowercase()))
-                .cloned()
-        };
+    ) -> Result<Found, String> {
         // Collect everything first so a failing rule contributes nothing half-way.
         let denies = eval_set(session, rule, "deny")?;
         let undetermined = if rule.has_undetermined {
@@ -255,6 +344,24 @@ impl Evaluator {
             eval_set(session, rule, "notes")?
         } else {
             Vec::new()
+        };
+        self.found(rule, sources, denies, undetermined, notes)
+    }
+
+    /// Turns a rule's `deny`, `undetermined` and `notes` entries into report entries.
+    fn found(
+        &self,
+        rule: &RuleInfo,
+        sources: &HashMap<String, Source>,
+        denies: Vec<serde_json::Value>,
+        undetermined: Vec<serde_json::Value>,
+        notes: Vec<serde_json::Value>,
+    ) -> Result<Found, String> {
+        let source_of = |resource_id: &str| {
+            sources
+                .get(resource_id)
+                .or_else(|| sources.get(&resource_id.to_ascii_lowercase()))
+                .cloned()
         };
         let mut violations = Vec::with_capacity(denies.len());
         for d in denies {
@@ -301,16 +408,26 @@ impl Evaluator {
                 target_id: f.target_id,
             });
         }
+        let mut texts = Vec::with_capacity(notes.len());
         for n in notes {
             let text = n
                 .as_str()
                 .ok_or_else(|| format!("`notes` entry is not a string: {n}"))?;
-            report.notes.push(format!("{}: {text}", rule.id));
+            texts.push(format!("{}: {text}", rule.id));
         }
-        report.violations.extend(violations);
-        report.undetermined.extend(undet);
-        Ok(())
+        Ok(Found {
+            violations,
+            undetermined: undet,
+            notes: texts,
+        })
     }
+}
+
+/// What one rule found.
+struct Found {
+    violations: Vec<Violation>,
+    undetermined: Vec<Undetermined>,
+    notes: Vec<String>,
 }
 
 /// The fields every `deny` and `undetermined` entry carries.
@@ -344,7 +461,12 @@ fn eval_set(
     info: &RuleInfo,
     rule: &str,
 ) -> Result<Vec<serde_json::Value>, String> {
-    match session.eval(info, rule)? {
+    set_entries(session.eval(info, rule)?, rule)
+}
+
+/// The entries of a rule's set.
+fn set_entries(value: Value, rule: &str) -> Result<Vec<serde_json::Value>, String> {
+    match value {
         Value::Undefined => Ok(Vec::new()),
         Value::Set(s) => s
             .iter()

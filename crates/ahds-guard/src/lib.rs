@@ -33,6 +33,7 @@ mod policy_set;
 mod report;
 mod severity;
 mod testing;
+mod to_value;
 mod waivers;
 
 pub use backend::EngineChoice;
