@@ -101,3 +101,24 @@ fn vm_and_interpreter_agree_on_generated_estates() {
         assert_same_reports(name, text.as_bytes(), &vm, &interpreter);
     }
 }
+
+#[test]
+fn reports_do_not_depend_on_the_number_of_threads() {
+    let today = jiff::civil::date(2026, 6, 1);
+    let serial = Evaluator::bundled()
+        .unwrap()
+        .with_today(today)
+        .with_threads(1);
+    let parallel = serial.clone().with_threads(3);
+    let estate = read(native(12).as_bytes(), "native(12)", InputFormat::Auto)
+        .unwrap()
+        .estate;
+    let a = serde_json::to_string(&serial.evaluate(&estate).unwrap()).unwrap();
+    let (report, stats) = parallel.evaluate_with_stats(&estate).unwrap();
+    assert_eq!(stats.threads, 3);
+    let b = serde_json::to_string(&report).unwrap();
+    assert!(a == b, "serial and parallel reports differ");
+    // And the same again: nothing depends on thread timing.
+    let c = serde_json::to_string(&parallel.evaluate(&estate).unwrap()).unwrap();
+    assert!(b == c, "two parallel runs differ");
+}

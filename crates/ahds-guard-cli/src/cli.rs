@@ -113,6 +113,10 @@ pub(crate) struct CheckArgs {
     /// rules always run on the interpreter); `interpreter` runs everything there.
     #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
     pub(crate) engine: EngineArg,
+    /// Threads that evaluate rules [default: one per core for estates of 500 resources or
+    /// more, else one]. The report does not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) threads: Option<u16>,
     #[command(flatten)]
     pub(crate) policy: PolicyArgs,
 }

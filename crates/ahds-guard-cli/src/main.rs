@@ -12,6 +12,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// Rule evaluation allocates many small values on several threads at once; mimalloc keeps
+// per-thread heaps where the system allocator contends (measured in the README's
+// performance section).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit code: nothing at or above `--fail-on`.
 pub(crate) const EXIT_OK: u8 = 0;
 /// Exit code: violations at or above `--fail-on`, or failing tests.
@@ -29,7 +35,23 @@ impl<E: std::fmt::Display> From<E> for Failure {
     }
 }
 
+/// regorus reports conditions it recovers from as `anyhow` errors; with `RUST_BACKTRACE=1`
+/// (common in CI) each one captures a stack trace, which made loading the catalog three
+/// times slower (20 ms to 70 ms). Library backtraces are never shown to users; backtraces
+/// of panics still follow `RUST_BACKTRACE`. An explicit `RUST_LIB_BACKTRACE` is respected.
+fn quiet_library_backtraces() {
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        // SAFETY: the first statement of `main`, before any other thread exists, so no
+        // one reads the environment while it changes.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var("RUST_LIB_BACKTRACE", "0");
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    quiet_library_backtraces();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -24,9 +24,10 @@ deny contains v if {
 	some link in input.links
 	lib.resolved(link)
 	t := lib.target(link)
-	lib.ip_rules_in_effect(t.network) == true
 	broad := t.facts.broad_ip_rules
+	is_array(broad) # null while the IP rules are unknown; OPA rejects count(null)
 	count(broad) > 0
+	lib.ip_rules_in_effect(t.network) == true
 	v := object.union(
 		lib.target_finding(
 			link,
@@ -41,8 +42,8 @@ undetermined contains u if {
 	some link in input.links
 	lib.resolved(link)
 	t := lib.target(link)
-	lib.ip_rules_in_effect(t.network) != false
 	t.facts.broad_ip_rules == null
+	lib.ip_rules_in_effect(t.network) != false
 	u := object.union(
 		lib.target_finding(link, sprintf("%s: its IP rules are not known yet", [lib.describe(link)]), null),
 		{"missing": ["ip_rules"]},
@@ -53,9 +54,10 @@ undetermined contains u if {
 	some link in input.links
 	lib.resolved(link)
 	t := lib.target(link)
-	lib.ip_rules_in_effect(t.network) == null
 	broad := t.facts.broad_ip_rules
+	is_array(broad) # null while the IP rules are unknown; OPA rejects count(null)
 	count(broad) > 0
+	lib.ip_rules_in_effect(t.network) == null
 	u := object.union(
 		lib.target_finding(link, sprintf("%s: its firewall has the broad range(s) %s but whether it is in effect is not known yet", [lib.describe(link), concat(", ", broad)]), null),
 		{"missing": lib.unknown_fields(t.network, ["public_network_access", "default_action"])},

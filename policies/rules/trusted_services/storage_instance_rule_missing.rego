@@ -37,6 +37,7 @@ storage_link(link) if {
 deny contains v if {
 	some link in input.links
 	storage_link(link)
+	link.facts.instance_rule == false # implied by the next lines, and far cheaper
 	t := lib.target(link)
 	missing_rule(link, t) == true
 	v := object.union(
@@ -52,6 +53,7 @@ deny contains v if {
 undetermined contains u if {
 	some link in input.links
 	storage_link(link)
+	link.facts.instance_rule != true # implied by the next lines, and far cheaper
 	t := lib.target(link)
 	missing_rule(link, t) == null
 	u := object.union(

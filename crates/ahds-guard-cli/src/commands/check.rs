@@ -13,10 +13,13 @@ use crate::{EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, Failure};
 
 pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
     let started = Instant::now();
-    let evaluator = match args.engine {
+    let mut evaluator = match args.engine {
         EngineArg::Auto => evaluator(&args.policy)?,
         EngineArg::Interpreter => evaluator(&args.policy)?.with_engine(EngineChoice::Interpreter),
     };
+    if let Some(n) = args.threads {
+        evaluator = evaluator.with_threads(usize::from(n));
+    }
     let prepared = started.elapsed();
     let t = Instant::now();
     let inputs = read_inputs(&args.inputs, args.input_format)?;
@@ -85,7 +88,12 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
             .map(|(id, d)| format!("{id} {:.1} ms", ms(*d)))
             .collect();
         let _ = writeln!(err, "stats: slowest rules: {}", top.join(", "));
-        let _ = writeln!(err, "stats: engine: {}", evaluator.engine_description());
+        let _ = writeln!(
+            err,
+            "stats: engine: {}; {} rule thread(s)",
+            evaluator.engine_description(),
+            eval.threads
+        );
     }
     let fail_on = args
         .fail_on
