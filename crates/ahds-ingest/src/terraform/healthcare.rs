@@ -86,13 +86,7 @@ impl<'p, 'a> Builder<'p, 'a> {
             config,
         };
         match key.attrs().get("key_vault_id").str()? {
-            Known::Value(id) => self.plan.of_type("azurerm_key_vault").find(|v| {
-                v.attrs()
-                    .get("id")
-                    .str()
-                    .and_then(Known::into_value)
-                    .is_some_and(|i| i.eq_ignore_ascii_case(&id))
-            }),
+            Known::Value(id) => self.plan.by_id("azurerm_key_vault", &id),
             Known::Unknown => self
                 .targets(&res, &["key_vault_id"], 0)
                 .into_iter()

@@ -376,16 +376,7 @@ impl<'p, 'a> Builder<'p, 'a> {
     fn uai_principal(&self, r: &Option<ResourceRef>) -> Known<String> {
         let Some(id) = r else { return Known::Unknown };
         self.plan
-            .of_type("azurerm_user_assigned_identity")
-            .find(|u| {
-                u.attrs()
-                    .get("id")
-                    .str()
-                    .and_then(Known::into_value)
-                    .as_deref()
-                    .map(str::to_ascii_lowercase)
-                    == Some(id.key().to_string())
-            })
+            .by_id("azurerm_user_assigned_identity", id.key())
             .and_then(|u| u.attrs().get("principal_id").str())
             .unwrap_or(Known::Unknown)
     }
@@ -425,20 +416,8 @@ impl<'p, 'a> Builder<'p, 'a> {
         rtype: &str,
         name: &Known<String>,
     ) -> Option<&'p PlanResource<'a>> {
-        let name = name.value()?;
         let plan: &'p Plan<'a> = self.plan;
-        let mut found = plan.resources.iter().filter(|r| {
-            !r.data
-                && r.rtype == rtype
-                && r.attrs()
-                    .get("name")
-                    .str()
-                    .and_then(Known::into_value)
-                    .as_deref()
-                    == Some(name.as_str())
-        });
-        let first = found.next()?;
-        found.next().is_none().then_some(first)
+        plan.by_name(rtype, name.value()?)
     }
 
     pub(crate) fn estate(&mut self) -> &mut Estate {

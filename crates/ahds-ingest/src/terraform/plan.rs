@@ -59,6 +59,14 @@ pub(crate) struct Plan<'a> {
     pub(crate) resources: Vec<PlanResource<'a>>,
     by_address: HashMap<String, usize>,
     by_config_address: HashMap<String, Vec<usize>>,
+    /// Managed resources by type and lower-case planned `id`, for lookups by id: scanning
+    /// made plans with thousands of resources quadratic.
+    by_id: HashMap<(String, String), usize>,
+    /// Instances by configuration address, instance key and module path: the instance a
+    /// key-less reference means when the referring resource shares its keys.
+    by_instance: HashMap<(String, Option<String>, ModulePath), Vec<usize>>,
+    /// Managed resources by type and planned `name`.
+    by_name: HashMap<(String, String), Vec<usize>>,
 }
 
 /// Why a document is not a plan (or a malformed one), with the pointer of the problem.
@@ -163,6 +171,21 @@ impl<'a> Plan<'a> {
                     .entry(strip_keys(address))
                     .or_default()
                     .push(idx);
+                if let (false, Some(id)) = (data, values.get("id").and_then(Value::as_str)) {
+                    self.by_id
+                        .entry((rtype.to_string(), id.to_ascii_lowercase()))
+                        .or_insert(idx);
+                }
+                if let (false, Some(n)) = (data, values.get("name").and_then(Value::as_str)) {
+                    self.by_name
+                        .entry((rtype.to_string(), n.to_string()))
+                        .or_default()
+                        .push(idx);
+                }
+                self.by_instance
+                    .entry((strip_keys(address), key.clone(), modules.clone()))
+                    .or_default()
+                    .push(idx);
                 self.resources.push(PlanResource {
                     address: address.to_string(),
                     data,
@@ -200,32 +223,40 @@ impl<'a> Plan<'a> {
         if let Some(&i) = self.by_address.get(address) {
             return Some(&self.resources[i]);
         }
-        let candidates = self.by_config_address.get(&strip_keys(address))?;
+        let config_address = strip_keys(address);
+        let candidates = self.by_config_address.get(&config_address)?;
         match candidates.as_slice() {
             [only] => Some(&self.resources[*only]),
-            many => {
-                let same_key: Vec<_> = many
-                    .iter()
-                    .filter(|&&i| {
-                        let r = &self.resources[i];
-                        r.key == from.key && r.module == from.module
-                    })
-                    .collect();
-                match same_key.as_slice() {
-                    [one] => Some(&self.resources[**one]),
+            _ => {
+                let same_keys = self.by_instance.get(&(
+                    config_address,
+                    from.key.clone(),
+                    from.module.clone(),
+                ))?;
+                match same_keys.as_slice() {
+                    [one] => Some(&self.resources[*one]),
                     _ => None,
                 }
             }
         }
     }
 
-    /// Every resource of a type.
-    pub(crate) fn of_type<'s>(
-        &'s self,
-        rtype: &'s str,
-    ) -> impl Iterator<Item = &'s PlanResource<'a>> + 's {
-        self.resources
-            .iter()
-            .filter(move |r| !r.data && r.rtype == rtype)
+    /// The only managed resource of a type with a planned `name`, if exactly one has it.
+    pub(crate) fn by_name(&self, rtype: &str, name: &str) -> Option<&PlanResource<'a>> {
+        match self
+            .by_name
+            .get(&(rtype.to_string(), name.to_string()))?
+            .as_slice()
+        {
+            [one] => Some(&self.resources[*one]),
+            _ => None,
+        }
+    }
+
+    /// The managed resource of a type whose planned `id` is `id` (any case).
+    pub(crate) fn by_id(&self, rtype: &str, id: &str) -> Option<&PlanResource<'a>> {
+        self.by_id
+            .get(&(rtype.to_string(), id.to_ascii_lowercase()))
+            .map(|&i| &self.resources[i])
     }
 }
