@@ -7,11 +7,14 @@
 //! `tests/backends.rs`. Custom rules always run on the interpreter, and so does everything
 //! when the VM cannot compile the policy set.
 
+use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::time::Duration;
 
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
 use regorus::rvm::vm::RegoVM;
+use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{CompiledPolicy, Engine, Value};
 
 use crate::catalog::{RuleInfo, RuleOrigin};
@@ -88,15 +91,26 @@ impl VmProgram {
     }
 
     /// A VM loaded with the program, the data document and an input.
-    pub(crate) fn session(&self, input: Value) -> Result<RegoVM, String> {
+    pub(crate) fn session(&self, input: Value, timeout: Duration) -> Result<RegoVM, String> {
         let mut vm = RegoVM::new_with_policy(self.policy.clone());
         vm.load_program(self.program.clone());
         // The default budget (25,000 instructions) is for small admission-control
         // policies; a whole estate takes millions.
         vm.set_max_instructions(usize::MAX);
+        vm.set_execution_timer_config(Some(timer(timeout)));
         vm.set_data(self.data.clone()).map_err(|e| e.to_string())?;
         vm.set_input(input);
         Ok(vm)
+    }
+}
+
+/// The regorus time limit of one evaluation call.
+fn timer(limit: Duration) -> ExecutionTimerConfig {
+    ExecutionTimerConfig {
+        limit,
+        // Work units between clock reads: often enough to stop within milliseconds of
+        // the limit, rarely enough not to show in profiles.
+        check_interval: NonZeroU32::MIN.saturating_add(999),
     }
 }
 
@@ -105,16 +119,23 @@ pub(crate) struct Session<'a> {
     interpreter: &'a Engine,
     vm: Option<&'a VmProgram>,
     input: Value,
+    timeout: Duration,
     interp_session: Option<Engine>,
     vm_session: Option<RegoVM>,
 }
 
 impl<'a> Session<'a> {
-    pub(crate) fn new(interpreter: &'a Engine, vm: Option<&'a VmProgram>, input: Value) -> Self {
+    pub(crate) fn new(
+        interpreter: &'a Engine,
+        vm: Option<&'a VmProgram>,
+        input: Value,
+        timeout: Duration,
+    ) -> Self {
         Session {
             interpreter,
             vm,
             input,
+            timeout,
             interp_session: None,
             vm_session: None,
         }
@@ -126,25 +147,43 @@ impl<'a> Session<'a> {
         match self.vm {
             Some(vm) if vm.runs(rule) => {
                 if self.vm_session.is_none() {
-                    self.vm_session = Some(vm.session(self.input.clone())?);
+                    self.vm_session = Some(vm.session(self.input.clone(), self.timeout)?);
                 }
                 let Some(session) = self.vm_session.as_mut() else {
                     return Err("internal error: no VM session".into());
                 };
                 session
                     .execute_entry_point_by_name(&path)
-                    .map_err(|e| format!("`{set}` failed: {e}"))
+                    .map_err(|e| self.failure(set, &e))
             }
             _ => {
                 let session = self.interp_session.get_or_insert_with(|| {
                     let mut engine = self.interpreter.clone();
                     engine.set_input(self.input.clone());
+                    engine.set_execution_timer_config(timer(self.timeout));
                     engine
                 });
-                session
-                    .eval_rule(path)
-                    .map_err(|e| format!("`{set}` failed: {e}"))
+                session.eval_rule(path).map_err(|e| self.failure(set, &e))
             }
+        }
+    }
+
+    /// Drops the engines, which a panic may have left mid-evaluation.
+    pub(crate) fn reset(&mut self) {
+        self.interp_session = None;
+        self.vm_session = None;
+    }
+
+    /// The message of a failed evaluation; running over the time limit says so plainly.
+    fn failure(&self, set: &str, error: &dyn std::fmt::Display) -> String {
+        let text = error.to_string();
+        if text.contains("time limit") || text.contains("TimeLimitExceeded") {
+            format!(
+                "`{set}` ran longer than the rule time limit of {:?} and was stopped",
+                self.timeout
+            )
+        } else {
+            format!("`{set}` failed: {text}")
         }
     }
 }

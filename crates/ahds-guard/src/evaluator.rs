@@ -1,6 +1,7 @@
 //! The evaluator: a prepared regorus engine with a policy set, turning estates into reports.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -34,6 +35,8 @@ pub struct Evaluator {
     today: Option<jiff::civil::Date>,
     /// Rule-evaluation threads; `None` decides by estate size and cores.
     threads: Option<usize>,
+    /// How long one rule set (`deny`, `undetermined`, `notes`) may run.
+    rule_timeout: Duration,
 }
 
 /// How long each phase of an evaluation took.
@@ -57,6 +60,16 @@ pub struct EvalStats {
 /// Estates smaller than this are evaluated on the calling thread unless
 /// [`Evaluator::with_threads`] says otherwise.
 const PARALLEL_FROM_RESOURCES: usize = 500;
+
+/// How long one of a rule's sets may take by default. The slowest bundled rule takes about
+/// 2 s on 10,000 workspaces; a minute leaves room for larger estates and slower machines
+/// while still ending a runaway custom rule.
+pub const DEFAULT_RULE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The stack each rule-evaluation thread gets. regorus evaluates recursively; recursion is
+/// refused at load, so the depth is bounded by the policy, and this is far more than the
+/// deepest chain of rules the nesting limits allow needs. Only touched pages are committed.
+const RULE_STACK_BYTES: usize = 64 << 20;
 
 /// Where the FHIR egress table sits in the data document (`policies/data/fhir_egress/data.json`).
 const EGRESS_PATH: [&str; 2] = ["data", "fhir_egress"];
@@ -104,6 +117,7 @@ impl Evaluator {
             waivers: Vec::new(),
             today: None,
             threads: None,
+            rule_timeout: DEFAULT_RULE_TIMEOUT,
         })
     }
 
@@ -139,6 +153,18 @@ impl Evaluator {
     pub fn with_threads(mut self, n: usize) -> Self {
         self.threads = Some(n.max(1));
         self
+    }
+
+    /// Bounds how long each of a rule's sets may evaluate ([`DEFAULT_RULE_TIMEOUT`]
+    /// otherwise). A rule that runs over is reported in [`Report::errors`] with the limit.
+    pub fn with_rule_timeout(mut self, limit: Duration) -> Self {
+        self.rule_timeout = limit;
+        self
+    }
+
+    /// The time limit of one rule set.
+    pub fn rule_timeout(&self) -> Duration {
+        self.rule_timeout
     }
 
     /// Which engine runs the bundled rules: `"bytecode VM"`, or `"interpreter"` with the
@@ -277,7 +303,8 @@ impl Evaluator {
     }
 
     /// Runs every rule, on `threads` threads pulling rules in catalog order; each thread
-    /// has its own engine session over the shared input.
+    /// has its own engine session over the shared input. Even one thread is spawned, for
+    /// its large stack; a panic inside a rule becomes that rule's error.
     fn run_rules(
         &self,
         rules: &[RuleInfo],
@@ -287,21 +314,33 @@ impl Evaluator {
     ) -> Vec<(Result<Found, String>, Duration)> {
         let run_one = |session: &mut Session<'_>, rule: &RuleInfo| {
             let started = Instant::now();
-            let outcome = self.run_rule(session, rule, sources);
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                self.run_rule(session, rule, sources)
+            }))
+            .unwrap_or_else(|panic| {
+                // The session may be half-way through an evaluation: start afresh.
+                session.reset();
+                Err(format!(
+                    "internal error while evaluating: {}",
+                    panic_message(panic.as_ref())
+                ))
+            });
             (outcome, started.elapsed())
         };
-        if threads <= 1 {
-            let mut session = Session::new(&self.engine, self.vm.as_ref(), input.clone());
-            return rules.iter().map(|r| run_one(&mut session, r)).collect();
-        }
         let next = AtomicUsize::new(0);
         let mut slots: Vec<Option<(Result<Found, String>, Duration)>> = Vec::new();
         slots.resize_with(rules.len(), || None);
         let done = Mutex::new(slots);
-        std::thread::scope(|scope| {
+        let spawned = std::thread::scope(|scope| {
+            let mut spawned = Ok(());
             for _ in 0..threads {
-                scope.spawn(|| {
-                    let mut session = Session::new(&self.engine, self.vm.as_ref(), input.clone());
+                let worker = || {
+                    let mut session = Session::new(
+                        &self.engine,
+                        self.vm.as_ref(),
+                        input.clone(),
+                        self.rule_timeout,
+                    );
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(rule) = rules.get(i) else { break };
@@ -310,20 +349,25 @@ impl Evaluator {
                             slots[i] = Some(result);
                         }
                     }
-                });
+                };
+                if let Err(e) = std::thread::Builder::new()
+                    .name("ahds-guard-rules".into())
+                    .stack_size(RULE_STACK_BYTES)
+                    .spawn_scoped(scope, worker)
+                {
+                    spawned = Err(e.to_string());
+                }
             }
+            spawned
         });
+        let unfinished = match spawned {
+            Ok(()) => "internal error: the rule's thread stopped".to_string(),
+            Err(e) => format!("cannot start a rule-evaluation thread: {e}"),
+        };
         done.into_inner()
             .unwrap_or_default()
             .into_iter()
-            .map(|slot| {
-                slot.unwrap_or_else(|| {
-                    (
-                        Err("internal error: the rule's thread stopped".into()),
-                        Duration::ZERO,
-                    )
-                })
-            })
+            .map(|slot| slot.unwrap_or_else(|| (Err(unfinished.clone()), Duration::ZERO)))
             .collect()
     }
 
@@ -479,6 +523,15 @@ fn set_entries(value: Value, rule: &str) -> Result<Vec<serde_json::Value>, Strin
     }
 }
 
+/// The text of a panic payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without a message")
+}
+
 fn sources_by_resource(estate: &Estate) -> HashMap<String, Source> {
     let mut out = HashMap::new();
     for meta in estate.metas() {
@@ -491,6 +544,7 @@ fn sources_by_resource(estate: &Estate) -> HashMap<String, Source> {
 
 /// Builds a regorus engine with a policy set's modules and data.
 pub(crate) fn build_engine(set: &PolicySet, include_tests: bool) -> Result<Engine, LoadError> {
+    crate::sandbox::check_set(set.modules())?;
     let mut engine = Engine::new();
     engine.set_strict_builtin_errors(false);
     engine

@@ -31,6 +31,7 @@ mod evaluator;
 mod metadata;
 mod policy_set;
 mod report;
+mod sandbox;
 mod severity;
 mod testing;
 mod to_value;
@@ -41,15 +42,17 @@ pub use bundle::{BundledFile, FILES as BUNDLED_FILES};
 pub use catalog::{COLLECTIONS, RuleInfo, RuleOrigin};
 pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleSelection, Waiver};
 pub use error::{EvaluateError, LoadError};
-pub use evaluator::{EvalStats, Evaluator};
+pub use evaluator::{DEFAULT_RULE_TIMEOUT, EvalStats, Evaluator};
 pub use metadata::{
     AnnotationBlock, AnnotationTarget, Annotations, MetadataError, RelatedResource,
     parse_annotations,
 };
 pub use policy_set::{PolicyModule, PolicySet};
 pub use report::{
-    REPORT_VERSION, Report, RuleError, Summary, Suppressed, ToolInfo, Undetermined, Violation,
+    InputError, REPORT_VERSION, Report, RuleError, Summary, Suppressed, ToolInfo, Undetermined,
+    Violation,
 };
+pub use sandbox::{DENIED_BUILTINS, MAX_LITERAL_NESTING, MAX_POLICY_BYTES, MAX_RULE_CHAIN};
 pub use severity::{Severity, SeverityParseError};
 pub use testing::{
     Coverage, FileCoverage, TestOptions, TestOutcome, TestResult, TestRun, run_tests,

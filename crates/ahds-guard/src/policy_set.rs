@@ -10,6 +10,7 @@ use crate::bundle;
 use crate::catalog::{RuleInfo, RuleOrigin, rule_info};
 use crate::error::LoadError;
 use crate::metadata::{AnnotationBlock, AnnotationTarget, parse_annotations};
+use crate::sandbox::{ModuleSummary, check_source, summarize};
 
 /// One Rego file of a policy set.
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub struct PolicyModule {
     pub rule_names: BTreeSet<String>,
     /// The file's annotation blocks.
     pub annotations: Vec<AnnotationBlock>,
+    /// Its rules' dependencies and calls, for the load-time safety checks.
+    pub(crate) summary: ModuleSummary,
 }
 
 impl PolicyModule {
@@ -299,6 +302,7 @@ fn merge(
 
 /// Parses a module with regorus's parser to learn its package and rule names.
 fn parse_module(path: &str, source: &str, origin: RuleOrigin) -> Result<PolicyModule, LoadError> {
+    check_source(path, source)?;
     let annotations = parse_annotations(path, source)?;
     let rego_error = |e: anyhow::Error| {
         let message = e.to_string();
@@ -336,6 +340,7 @@ fn parse_module(path: &str, source: &str, origin: RuleOrigin) -> Result<PolicyMo
             }
         }
     }
+    let summary = summarize(&module, &package, &rule_names);
     Ok(PolicyModule {
         path: path.to_string(),
         source: source.to_string(),
@@ -343,6 +348,7 @@ fn parse_module(path: &str, source: &str, origin: RuleOrigin) -> Result<PolicyMo
         origin,
         rule_names,
         annotations,
+        summary,
     })
 }
 

@@ -95,6 +95,25 @@ pub struct RuleError {
     pub message: String,
 }
 
+/// A part of the input that could not be read (a malformed resource, say). It is missing
+/// from the evaluation, so a report with input errors is incomplete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputError {
+    /// The input file (`-` for standard input).
+    pub file: String,
+    /// 1-based line, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// JSON pointer to the offending value, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
 /// Counts for the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Summary {
@@ -108,6 +127,9 @@ pub struct Summary {
     pub suppressed: usize,
     /// Number of rule errors.
     pub errors: usize,
+    /// Number of input errors.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub input_errors: usize,
     /// Resources evaluated.
     pub resources: usize,
     /// Rules evaluated.
@@ -152,6 +174,9 @@ pub struct Report {
     pub suppressed: Vec<Suppressed>,
     /// Rules that failed to evaluate.
     pub errors: Vec<RuleError>,
+    /// Parts of the input that could not be read, and so were not evaluated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub input_errors: Vec<InputError>,
     /// Resources the readers did not model.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<SkippedResource>,
@@ -202,11 +227,28 @@ impl Report {
             undetermined: self.undetermined.len(),
             suppressed: self.suppressed.len(),
             errors: self.errors.len(),
+            input_errors: self.input_errors.len(),
             resources,
             rules,
             skipped: self.skipped.len(),
             max_severity: self.violations.iter().map(|v| v.severity).max(),
         };
+    }
+
+    /// Records the parts of the input that could not be read, in file order.
+    pub fn add_input_errors(&mut self, errors: impl IntoIterator<Item = InputError>) {
+        self.input_errors.extend(errors);
+        self.input_errors.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.pointer, &a.message)
+                .cmp(&(&b.file, b.line, b.column, &b.pointer, &b.message))
+        });
+        self.summary.input_errors = self.input_errors.len();
+    }
+
+    /// True when the evaluation is incomplete: a rule failed or part of the input was not
+    /// read. Such a report must not pass a gate.
+    pub fn is_incomplete(&self) -> bool {
+        !self.errors.is_empty() || !self.input_errors.is_empty()
     }
 
     /// True when some violation is at or above `threshold`.
@@ -232,4 +274,8 @@ fn violation_order(a: &Violation, b: &Violation) -> std::cmp::Ordering {
                 &b.message,
             ))
     })
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

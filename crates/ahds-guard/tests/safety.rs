@@ -1,0 +1,271 @@
+//! Custom policies cannot take the host down, and evaluation is the same however it is
+//! scheduled: load-time refusals, the rule time limit, deep rule chains, eight threads at
+//! once, byte-identical reports.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use std::time::Duration;
+
+use ahds_guard::{
+    DENIED_BUILTINS, Evaluator, LoadError, MAX_LITERAL_NESTING, PolicySet, Report, RuleOrigin,
+};
+
+fn header(id: &str, package: &str) -> String {
+    format!(
+        "# METADATA\n# title: Test rule\n# custom:\n#   id: {id}\n#   severity: low\npackage {package}\n\n"
+    )
+}
+
+/// Loads the bundled catalog plus one custom module and builds an evaluator.
+fn load(source: &str) -> Result<Evaluator, LoadError> {
+    let mut set = PolicySet::bundled_without_tests()?;
+    set.add_module("custom/rule.rego", source, RuleOrigin::Custom)?;
+    Evaluator::new(&set)
+}
+
+fn policy_error(source: &str) -> (String, u32, String) {
+    match load(source) {
+        Err(LoadError::Policy {
+            file,
+            line,
+            message,
+        }) => (file, line, message),
+        Err(other) => panic!("expected a policy error, got {other}"),
+        Ok(_) => panic!("expected a policy error, the policy loaded:\n{source}"),
+    }
+}
+
+#[test]
+fn every_denied_builtin_is_refused_at_load_with_file_and_line() {
+    for (name, why) in DENIED_BUILTINS {
+        // Arity does not matter to the check; one argument fits most.
+        let source = format!(
+            "{}deny contains {{\"msg\": \"m\", \"resource_id\": \"r\"}} if {{\n\tx := {name}(\"a\")\n\tx != null\n}}\n",
+            header("T-SB-1", "t.sandbox")
+        );
+        let (file, line, message) = policy_error(&source);
+        assert_eq!((file.as_str(), line), ("custom/rule.rego", 9), "{name}");
+        assert!(message.contains(why), "{name}: {message}");
+    }
+}
+
+#[test]
+fn recursion_is_refused_at_load_in_every_form() {
+    let cases = [
+        (
+            "direct rule",
+            "a if a\n\ndeny contains {\"msg\": \"m\", \"resource_id\": \"r\"} if a\n",
+        ),
+        (
+            "function",
+            "f(x) := y if { y := f(x) }\n\ndeny contains {\"msg\": \"m\", \"resource_id\": \"r\"} if f(1)\n",
+        ),
+        (
+            "through a comprehension",
+            "s := {x | some x in t}\n\nt := {x | some x in s}\n\ndeny contains {\"msg\": \"m\", \"resource_id\": \"r\"} if count(s) > 0\n",
+        ),
+        (
+            "through a full data path",
+            "a if data.t.rec.b\n\nb if data.t.rec.a\n\ndeny contains {\"msg\": \"m\", \"resource_id\": \"r\"} if a\n",
+        ),
+        (
+            "through else",
+            "a := 1 if false else := b\n\nb := a\n\ndeny contains {\"msg\": \"m\", \"resource_id\": \"r\"} if a == 1\n",
+        ),
+    ];
+    for (what, body) in cases {
+        let source = format!("{}{body}", header("T-REC-1", "t.rec"));
+        let (_, line, message) = policy_error(&source);
+        assert!(message.contains("depends on itself"), "{what}: {message}");
+        assert!(line >= 7, "{what}: line {line}");
+    }
+}
+
+#[test]
+fn rules_that_only_look_alike_are_not_taken_for_recursion() {
+    // A chain of rules, a function called with its own name's rule as an argument, and a
+    // rule named like a builtin namespace: none depends on itself.
+    let source = format!(
+        "{}limit := 3\n\nsmall(x) := x < limit\n\ncount_of := count(input.storage_accounts)\n\nok if small(count_of)\n\ndeny contains {{\"msg\": \"m\", \"resource_id\": \"r\"}} if not ok\n",
+        header("T-OK-1", "t.ok")
+    );
+    assert!(load(&source).is_ok());
+}
+
+#[test]
+fn unknown_functions_and_deep_literals_are_refused_at_load() {
+    let source = format!(
+        "{}deny contains {{\"msg\": \"m\", \"resource_id\": \"r\"}} if no_such_function(1)\n",
+        header("T-UF-1", "t.unknown")
+    );
+    let (_, line, message) = policy_error(&source);
+    assert_eq!(line, 8);
+    assert!(
+        message.contains("unknown function `no_such_function`"),
+        "{message}"
+    );
+
+    let depth = MAX_LITERAL_NESTING + 1;
+    let source = format!(
+        "{}x := {}1{}\n",
+        header("T-NEST-1", "t.nest"),
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let (_, line, message) = policy_error(&source);
+    assert_eq!(line, 8);
+    assert!(message.contains("nested more than"), "{message}");
+    // At the limit it loads.
+    let source = format!(
+        "package t.nest2\n\nx := {}1{}\n",
+        "[".repeat(MAX_LITERAL_NESTING),
+        "]".repeat(MAX_LITERAL_NESTING)
+    );
+    assert!(load(&source).is_ok());
+}
+
+#[test]
+fn a_rule_over_the_time_limit_is_an_error_and_the_others_still_report() {
+    let source = format!(
+        "{}deny contains {{\"msg\": \"never\", \"resource_id\": \"r\"}} if {{\n\tsome a in numbers.range(1, 10000)\n\tsome b in numbers.range(1, 10000)\n\ta * b == -1\n}}\n",
+        header("T-SLOW-1", "t.slow")
+    );
+    let evaluator = load(&source)
+        .unwrap()
+        .with_rule_timeout(Duration::from_millis(100));
+    let report = evaluator
+        .evaluate(&common::estate("testdata/examples/contoso-clinical.json"))
+        .unwrap();
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert_eq!(report.errors[0].rule_id, "T-SLOW-1");
+    assert!(
+        report.errors[0].message.contains("time limit"),
+        "{:?}",
+        report.errors
+    );
+    assert!(report.is_incomplete());
+    assert!(
+        !report.violations.is_empty(),
+        "the bundled rules' findings are kept"
+    );
+}
+
+#[test]
+fn a_long_chain_of_rules_evaluates_on_the_rule_thread_stack() {
+    // Each rule depends on the next: evaluation recurses once per link.
+    let links = 2_000;
+    let mut source = header("T-CHAIN-1", "t.chain");
+    for i in 0..links {
+        source.push_str(&format!("r{i} := r{} + 1\n", i + 1));
+    }
+    source.push_str(&format!("r{links} := 0\n\n"));
+    source.push_str(&format!(
+        "deny contains {{\"msg\": sprintf(\"%d\", [r0]), \"resource_id\": \"r\"}} if r0 == {links}\n"
+    ));
+    let evaluator = load(&source).unwrap();
+    let report = evaluator.evaluate(&ahds_ingest::Estate::new()).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let chain: Vec<_> = report
+        .violations
+        .iter()
+        .filter(|v| v.rule_id == "T-CHAIN-1")
+        .collect();
+    assert_eq!(chain.len(), 1);
+    assert_eq!(chain[0].message, links.to_string());
+}
+
+#[test]
+fn a_chain_of_rules_longer_than_the_stack_allows_is_refused_at_load() {
+    let links = ahds_guard::MAX_RULE_CHAIN + 1;
+    let mut source = header("T-CHAIN-2", "t.chain2");
+    for i in 0..links {
+        source.push_str(&format!("r{i} := r{} + 1\n", i + 1));
+    }
+    source.push_str(&format!(
+        "r{links} := 0\n\ndeny contains {{\"msg\": \"m\", \"resource_id\": \"r\"}} if r0 == 0\n"
+    ));
+    let (_, line, message) = policy_error(&source);
+    assert!(message.contains("starts a chain of more than"), "{message}");
+    assert!(line >= 8, "{line}");
+}
+
+/// Every fixture that has findings, for the concurrency tests.
+fn fixtures() -> Vec<String> {
+    let mut out = Vec::new();
+    let dir = common::root().join("testdata/rules");
+    for e in std::fs::read_dir(dir).unwrap() {
+        let id = e.unwrap().file_name().to_str().unwrap().to_string();
+        out.push(format!("testdata/rules/{id}/fail.json"));
+        out.push(format!("testdata/rules/{id}/pass.json"));
+    }
+    out.push("testdata/examples/contoso-clinical.json".into());
+    out.push("testdata/examples/contoso-clinical-hardened.json".into());
+    out.sort();
+    out
+}
+
+fn json(report: &Report) -> String {
+    serde_json::to_string_pretty(report).unwrap()
+}
+
+#[test]
+fn eight_threads_at_once_report_exactly_what_serial_runs_report() {
+    let evaluator = common::evaluator();
+    let files = fixtures();
+    let estates: Vec<_> = files.iter().map(|f| common::estate(f)).collect();
+    let serial: Vec<String> = estates
+        .iter()
+        .map(|e| json(&evaluator.evaluate(e).unwrap()))
+        .collect();
+    for round in 0..3 {
+        let parallel: Vec<(usize, String)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|t| {
+                    let estates = &estates;
+                    scope.spawn(move || {
+                        // Each thread takes a different slice, in a different order.
+                        let mut out = Vec::new();
+                        for i in (0..estates.len())
+                            .filter(|i| i % 8 == (t + round) % 8)
+                            .rev()
+                        {
+                            out.push((i, json(&evaluator.evaluate(&estates[i]).unwrap())));
+                        }
+                        out
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect()
+        });
+        assert_eq!(parallel.len(), files.len());
+        for (i, report) in parallel {
+            assert_eq!(
+                report, serial[i],
+                "{} differs when run concurrently",
+                files[i]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_json_every_time() {
+    let estate = common::estate("testdata/examples/contoso-clinical.json");
+    let first = json(&common::evaluator().evaluate(&estate).unwrap());
+    let fresh = Evaluator::bundled().unwrap();
+    for threads in [1, 2, 4] {
+        let e = fresh.clone().with_threads(threads);
+        for _ in 0..3 {
+            assert_eq!(
+                json(&e.evaluate(&estate).unwrap()),
+                first,
+                "threads {threads}"
+            );
+        }
+    }
+}
