@@ -97,6 +97,12 @@ pub(crate) struct CheckArgs {
     /// Input format.
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
     pub(crate) input_format: InputFormatArg,
+    /// Refuse input files larger than this (`512M`, `2G`, `64K` or bytes).
+    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
+    pub(crate) max_input_size: u64,
+    /// Stop a rule set that runs longer than this many seconds and report it as an error.
+    #[arg(long, value_name = "SECONDS", default_value_t = ahds_guard::DEFAULT_RULE_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
+    pub(crate) rule_timeout: f64,
     /// Write the report to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
@@ -195,6 +201,9 @@ pub(crate) struct InputArgs {
     /// Input format.
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
     pub(crate) input_format: InputFormatArg,
+    /// Refuse input files larger than this (`512M`, `2G`, `64K` or bytes).
+    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
+    pub(crate) max_input_size: u64,
 }
 
 /// Which schema.
@@ -228,4 +237,67 @@ pub(crate) struct SchemaArgs {
 fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
         .map_err(|e: ahds_guard::SeverityParseError| e.to_string())
+}
+
+/// A size with an optional binary suffix: `512M` is 512 MiB.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        None => (t, 0),
+        Some((i, _)) => {
+            let shift = match t[i..].to_ascii_uppercase().as_str() {
+                "K" | "KB" | "KIB" => 10,
+                "M" | "MB" | "MIB" => 20,
+                "G" | "GB" | "GIB" => 30,
+                _ => return Err(format!("`{s}` is not a size; write e.g. 512M, 2G or 65536")),
+            };
+            (&t[..i], shift)
+        }
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size; write e.g. 512M, 2G or 65536"))?;
+    n.checked_mul(1 << shift)
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("`{s}` is out of range"))
+}
+
+/// A positive number of seconds.
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if v.is_finite() && v > 0.0 && v <= 86_400.0 {
+        Ok(v)
+    } else {
+        Err(format!(
+            "`{s}`: the rule time limit must be above 0 and at most 86400 seconds"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_seconds, parse_size};
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert_eq!(parse_size("64KiB"), Ok(64 << 10));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("12T").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+        assert!(parse_size("M").is_err());
+    }
+
+    #[test]
+    fn rule_timeouts_are_positive_and_bounded() {
+        assert_eq!(parse_seconds("0.5"), Ok(0.5));
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("NaN").is_err());
+        assert!(parse_seconds("1e9").is_err());
+    }
 }

@@ -1,5 +1,6 @@
 //! What several commands share: loading policies and configuration, and reading inputs.
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -62,47 +63,77 @@ struct InputFile {
     named: bool,
 }
 
-fn collect(path: &Path, out: &mut Vec<InputFile>, named: bool) -> Result<(), Failure> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure(vec![format!("-: cannot read standard input: {e}")]))?;
-        out.push(InputFile {
-            name: "-".into(),
-            bytes,
-            named: true,
-        });
-        return Ok(());
-    }
-    let name = path.display().to_string();
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| Failure(vec![format!("{name}: cannot read directory: {e}")]))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for p in entries {
-            let hidden = p
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'));
-            if hidden {
-                continue;
-            }
-            if p.is_dir()
-                || p.extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-            {
-                collect(&p, out, false)?;
-            }
+/// Where files are collected from, with the size limit and the directories already seen
+/// (a symbolic link may lead back into one).
+struct Collector {
+    files: Vec<InputFile>,
+    limit: u64,
+    seen_dirs: HashSet<PathBuf>,
+}
+
+impl Collector {
+    fn collect(&mut self, path: &Path, named: bool) -> Result<(), Failure> {
+        if path.as_os_str() == "-" {
+            let bytes = read_limited(std::io::stdin().lock(), "-", self.limit)?;
+            self.files.push(InputFile {
+                name: "-".into(),
+                bytes,
+                named: true,
+            });
+            return Ok(());
         }
-        return Ok(());
+        let name = path.display().to_string();
+        if path.is_dir() {
+            let real = std::fs::canonicalize(path)
+                .map_err(|e| Failure(vec![format!("{name}: cannot read directory: {e}")]))?;
+            if !self.seen_dirs.insert(real) {
+                // A link back into a directory being read: its files are read once.
+                return Ok(());
+            }
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| Failure(vec![format!("{name}: cannot read directory: {e}")]))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            entries.sort();
+            for p in entries {
+                let hidden = p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'));
+                if hidden {
+                    continue;
+                }
+                if p.is_dir()
+                    || p.extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+                {
+                    self.collect(&p, false)?;
+                }
+            }
+            return Ok(());
+        }
+        let file = std::fs::File::open(path)
+            .map_err(|e| Failure(vec![format!("{name}: cannot read: {e}")]))?;
+        let bytes = read_limited(file, &name, self.limit)?;
+        self.files.push(InputFile { name, bytes, named });
+        Ok(())
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| Failure(vec![format!("{name}: cannot read: {e}")]))?;
-    out.push(InputFile { name, bytes, named });
-    Ok(())
+}
+
+/// Reads at most `limit` bytes; a larger input is an error rather than a slow death by
+/// memory.
+fn read_limited(reader: impl Read, name: &str, limit: u64) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure(vec![format!("{name}: cannot read: {e}")]))?;
+    if bytes.len() as u64 > limit {
+        return Err(Failure(vec![format!(
+            "{name}: larger than the input size limit of {limit} bytes; raise it with --max-input-size"
+        )]));
+    }
+    Ok(bytes)
 }
 
 /// What the inputs hold, merged, with every problem; `skipped` lists files found in
@@ -114,11 +145,20 @@ pub(crate) struct Inputs {
 
 /// Reads every input. ARM parameters files apply to the template next to them
 /// (`main.parameters.json` to `main.json`), or to the only template given.
-pub(crate) fn read_inputs(paths: &[PathBuf], format: InputFormatArg) -> Result<Inputs, Failure> {
-    let mut files = Vec::new();
+pub(crate) fn read_inputs(
+    paths: &[PathBuf],
+    format: InputFormatArg,
+    max_input_size: u64,
+) -> Result<Inputs, Failure> {
+    let mut collector = Collector {
+        files: Vec::new(),
+        limit: max_input_size,
+        seen_dirs: HashSet::new(),
+    };
     for p in paths {
-        collect(p, &mut files, true)?;
+        collector.collect(p, true)?;
     }
+    let files = collector.files;
     let format = format_of(format);
     // One scan of each file's top level decides its part in template/parameters pairing.
     let mut params: Vec<InputFile> = Vec::new();

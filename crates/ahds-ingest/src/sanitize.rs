@@ -5,10 +5,15 @@ use ahds_model::{Estate, Resource, for_each_collection, validate};
 
 use crate::error::{IngestError, Location};
 
+/// The collection and index of the resource a pointer is in (`/private_endpoints/2/...`).
+fn resource_of(pointer: &str) -> Option<(&str, usize)> {
+    let mut parts = pointer.trim_start_matches('/').split('/');
+    Some((parts.next()?, parts.next()?.parse().ok()?))
+}
+
 /// The source of the resource at a pointer (`/storage_accounts/3`), for the message.
 fn place(estate: &Estate, pointer: &str) -> Option<ahds_model::Source> {
-    let mut parts = pointer.trim_start_matches('/').splitn(2, '/');
-    let (collection, index) = (parts.next()?, parts.next()?.parse::<usize>().ok()?);
+    let (collection, index) = resource_of(pointer)?;
     macro_rules! find {
         ($f:ident, $t:ty) => {
             if collection == stringify!($f) {
@@ -34,8 +39,7 @@ pub(crate) fn drop_invalid(estate: &mut Estate, default_file: &str) -> Vec<Inges
     let mut doomed: Vec<(String, usize)> = Vec::new();
     for p in invalid {
         let src = place(estate, &p.pointer);
-        let mut parts = p.pointer.trim_start_matches('/').splitn(2, '/');
-        if let (Some(c), Some(Ok(i))) = (parts.next(), parts.next().map(str::parse::<usize>)) {
+        if let Some((c, i)) = resource_of(&p.pointer) {
             doomed.push((c.to_string(), i));
         }
         let (file, line, pointer) = match &src {

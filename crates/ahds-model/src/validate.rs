@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use crate::estate::Estate;
 use crate::for_each_collection;
 use crate::resource::Resource;
+use crate::{PrivateEndpoint, ResourceRef};
 
 /// A problem with one resource of an estate.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,7 +34,38 @@ pub fn validate(estate: &Estate) -> Vec<EstateProblem> {
     if let Some(ras) = &estate.role_assignments {
         check_collection("role_assignments", ras, &mut seen, &mut problems);
     }
+    check_endpoint_targets(estate, &mut problems);
     problems
+}
+
+/// A private endpoint connects to a service, never to a private endpoint: a connection
+/// that points at one (itself, typically, after a copy-paste) cannot exist in Azure, and
+/// would otherwise leave the endpoint looking merely unresolved.
+fn check_endpoint_targets(estate: &Estate, problems: &mut Vec<EstateProblem>) {
+    for (i, pe) in estate.private_endpoints.iter().enumerate() {
+        for (j, c) in pe.connections.iter().enumerate() {
+            let Some(ResourceRef::Id(target)) = c.target.value() else {
+                continue;
+            };
+            let to_endpoint = target
+                .resource_type()
+                .is_some_and(|t| t.eq_ignore_ascii_case(PrivateEndpoint::ARM_TYPE));
+            if to_endpoint {
+                let what = if pe.meta().id.is_some_and(|id| id == target) {
+                    "itself"
+                } else {
+                    "another private endpoint"
+                };
+                problems.push(EstateProblem {
+                    pointer: format!("/private_endpoints/{i}/connections/{j}/target"),
+                    message: format!(
+                        "private endpoint `{}` connects to {what}; a private endpoint connects to a service",
+                        pe.meta().display_id()
+                    ),
+                });
+            }
+        }
+    }
 }
 
 type Seen<'a> = HashMap<Cow<'a, str>, (&'static str, usize)>;

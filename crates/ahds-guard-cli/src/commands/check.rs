@@ -17,12 +17,13 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
         EngineArg::Auto => evaluator(&args.policy)?,
         EngineArg::Interpreter => evaluator(&args.policy)?.with_engine(EngineChoice::Interpreter),
     };
+    evaluator = evaluator.with_rule_timeout(std::time::Duration::from_secs_f64(args.rule_timeout));
     if let Some(n) = args.threads {
         evaluator = evaluator.with_threads(usize::from(n));
     }
     let prepared = started.elapsed();
     let t = Instant::now();
-    let inputs = read_inputs(&args.inputs, args.input_format)?;
+    let inputs = read_inputs(&args.inputs, args.input_format, args.max_input_size)?;
     let ingest = t.elapsed();
     {
         let mut err = std::io::stderr().lock();
@@ -33,7 +34,20 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
             let _ = writeln!(err, "note: {s}: not in a known input format; passed over");
         }
     }
-    let (report, eval) = evaluator.evaluate_with_stats(&inputs.ingested.estate)?;
+    let (mut report, eval) = evaluator.evaluate_with_stats(&inputs.ingested.estate)?;
+    report.add_input_errors(
+        inputs
+            .ingested
+            .problems
+            .iter()
+            .map(|p| ahds_guard::InputError {
+                file: p.file.clone(),
+                line: p.location.line,
+                column: p.location.column,
+                pointer: p.location.pointer.clone(),
+                message: p.message.clone(),
+            }),
+    );
     let t = Instant::now();
     let rules = evaluator.active_rules();
     let cx = output::Context {
@@ -99,13 +113,11 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
         .fail_on
         .or(evaluator.config().fail_on)
         .unwrap_or(Severity::Low);
-    Ok(
-        if !report.errors.is_empty() || !inputs.ingested.problems.is_empty() {
-            EXIT_ERROR
-        } else if report.fails_at(fail_on) {
-            EXIT_VIOLATIONS
-        } else {
-            EXIT_OK
-        },
-    )
+    Ok(if report.is_incomplete() {
+        EXIT_ERROR
+    } else if report.fails_at(fail_on) {
+        EXIT_VIOLATIONS
+    } else {
+        EXIT_OK
+    })
 }

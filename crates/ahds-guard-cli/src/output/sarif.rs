@@ -295,9 +295,10 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
                 .level(json!("error"))
                 .build()
         })
+        .chain(cx.report.input_errors.iter().map(input_notification))
         .collect();
     let mut invocation = Invocation::builder()
-        .execution_successful(cx.report.errors.is_empty())
+        .execution_successful(!cx.report.is_incomplete())
         .build();
     if !notifications.is_empty() {
         invocation.tool_execution_notifications = Some(notifications);
@@ -320,4 +321,26 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
         .runs(vec![run])
         .build();
     serde_json::to_string_pretty(&sarif).map(|s| s + "\n")
+}
+
+/// A notification for a part of the input that was not read, placed in its file.
+fn input_notification(e: &ahds_guard::InputError) -> Notification {
+    let mut region = Region::builder().build();
+    region.start_line = e.line.and_then(|l| i64::try_from(l).ok());
+    region.start_column = e.column.and_then(|c| i64::try_from(c).ok());
+    let physical = PhysicalLocation::builder()
+        .artifact_location(ArtifactLocation::builder().uri(e.file.clone()).build())
+        .region(region)
+        .build();
+    let text = match &e.pointer {
+        Some(p) => format!("input not read at `{p}`: {}", e.message),
+        None => format!("input not read: {}", e.message),
+    };
+    Notification::builder()
+        .message(Message::builder().text(text).build())
+        .level(json!("error"))
+        .locations(vec![
+            Location::builder().physical_location(physical).build(),
+        ])
+        .build()
 }

@@ -69,12 +69,20 @@ fn summary(cx: &Context<'_>) -> String {
         })
         .collect();
     format!(
-        "{} ({}), {} undetermined, {} suppressed, {} errors; {} resources checked by {} rules{}\n",
+        "{} ({}), {} undetermined, {} suppressed, {} errors{}; {} resources checked by {} rules{}\n",
         paint(BOLD, &format!("{} violations", sum.violations)),
         counts.join(", "),
         sum.undetermined,
         sum.suppressed,
         sum.errors,
+        if sum.input_errors > 0 {
+            format!(
+                ", {} input errors (those parts of the input were not checked)",
+                sum.input_errors
+            )
+        } else {
+            String::new()
+        },
         sum.resources,
         sum.rules,
         if sum.skipped > 0 {

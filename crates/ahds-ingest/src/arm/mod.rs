@@ -5,6 +5,7 @@
 mod expr;
 mod props;
 mod resources;
+mod shapes;
 mod template;
 
 use ahds_model::Estate;

@@ -72,6 +72,31 @@ macro_rules! build {
 /// Maps a list of ARM resources. Children (FHIR services of a workspace, a namespace's
 /// network rule set, an endpoint's DNS zone groups, NSG rules...) attach to their parents
 /// in a second pass, so the order of the list does not matter.
+/// The types read into the model (lower case), whose property kinds are checked first.
+const MODELLED: &[&str] = &[
+    "microsoft.healthcareapis/workspaces",
+    "microsoft.healthcareapis/workspaces/fhirservices",
+    "microsoft.healthcareapis/workspaces/dicomservices",
+    "microsoft.healthcareapis/workspaces/iotconnectors",
+    "microsoft.healthcareapis/workspaces/privateendpointconnections",
+    "microsoft.healthcareapis/workspaces/iotconnectors/fhirdestinations",
+    "microsoft.storage/storageaccounts",
+    "microsoft.containerregistry/registries",
+    "microsoft.eventhub/namespaces",
+    "microsoft.eventhub/namespaces/networkrulesets",
+    "microsoft.keyvault/vaults",
+    "microsoft.network/privateendpoints",
+    "microsoft.network/privateendpoints/privatednszonegroups",
+    "microsoft.network/networksecuritygroups",
+    "microsoft.network/networksecuritygroups/securityrules",
+    "microsoft.network/azurefirewalls",
+    "microsoft.network/firewallpolicies/rulecollectiongroups",
+    "microsoft.authorization/roleassignments",
+    "microsoft.managedidentity/userassignedidentities",
+    "microsoft.eventgrid/systemtopics",
+    "microsoft.eventgrid/systemtopics/eventsubscriptions",
+];
+
 pub(crate) fn map_resources(
     resources: &[ArmResource<'_>],
     file: &str,
@@ -87,6 +112,12 @@ pub(crate) fn map_resources(
         let ty = str_at(r.value, &["type"])
             .unwrap_or("")
             .to_ascii_lowercase();
+        if MODELLED.contains(&ty.as_str()) {
+            if let Err((at, message)) = super::shapes::check(r.value) {
+                m.report(r, Err(bad(&at, message)));
+                continue;
+            }
+        }
         let result = match ty.as_str() {
             "microsoft.healthcareapis/workspaces" => m.workspace(r),
             "microsoft.healthcareapis/workspaces/fhirservices" => m.fhir(r),

@@ -4,7 +4,7 @@
 //! becomes resource JSON with an id, as Azure would return it, for the resource mapper.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use ahds_model::{Estate, SkippedResource, Source};
 use serde_json::{Map, Value};
@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::expr::{RESOURCE_GROUP, SUBSCRIPTION, Scope, eval_string, eval_value};
 use super::props::{is_unknown, prop, str_at, unknown};
 use super::resources::{ArmResource, map_resources};
-use crate::error::{IngestError, escape_pointer_segment};
+use crate::error::{IngestError, Location, escape_pointer_segment};
 use crate::positions::Positions;
 
 /// True for a deployment template (`$schema` names `deploymentTemplate.json`, or a
@@ -37,6 +37,8 @@ struct TemplateScope<'t> {
     variables: Option<&'t Map<String, Value>>,
     evaluated: RefCell<HashMap<String, Value>>,
     evaluating: RefCell<HashSet<String>>,
+    /// Variables found to depend on themselves, which ARM refuses to deploy.
+    cyclic: RefCell<BTreeSet<String>>,
     symbolic_ids: HashMap<String, String>,
     copy_index: Option<i64>,
 }
@@ -61,6 +63,7 @@ impl Scope for TemplateScope<'_> {
             return Some(v.clone());
         }
         if !self.evaluating.borrow_mut().insert(key.clone()) {
+            self.cyclic.borrow_mut().insert(key.clone());
             return Some(unknown(format!("variable `{key}` refers to itself")));
         }
         let v = eval_value(&vars[&key], self, 0);
@@ -106,6 +109,7 @@ pub(crate) fn read_template(
     let mut out = Output {
         resources: Vec::new(),
         skipped: Vec::new(),
+        errors: Vec::new(),
     };
     walk_template(template, "", "", supplied, &mut out, 0, file);
     let arm: Vec<ArmResource<'_>> = out
@@ -120,7 +124,19 @@ pub(crate) fn read_template(
             address: Some(address.clone()),
         })
         .collect();
-    let (mut estate, problems) = map_resources(&arm, file);
+    let (mut estate, mut problems) = map_resources(&arm, file);
+    for (pointer, message) in out.errors {
+        // Positions are kept for containers; a scalar takes its container's line.
+        let parent = pointer.rsplit_once('/').map_or("", |(p, _)| p);
+        let location = Location {
+            line: positions
+                .line_of(&pointer)
+                .or_else(|| positions.line_of(parent)),
+            column: None,
+            pointer: Some(pointer),
+        };
+        problems.push(IngestError::new(file, location, message));
+    }
     estate.skipped.extend(
         out.skipped
             .into_iter()
@@ -146,6 +162,8 @@ struct Output {
     resources: Vec<(Value, String, String)>,
     /// (type, address, pointer, reason)
     skipped: Vec<(String, String, String, String)>,
+    /// Errors in the template itself: (pointer, message).
+    errors: Vec<(String, String)>,
 }
 
 /// The resource list of a template: an array, or an object of symbolic names (2.0).
@@ -228,6 +246,7 @@ fn walk_template(
         variables,
         evaluated: RefCell::new(HashMap::new()),
         evaluating: RefCell::new(HashSet::new()),
+        cyclic: RefCell::new(BTreeSet::new()),
         symbolic_ids: HashMap::new(),
         copy_index: None,
     };
@@ -242,6 +261,15 @@ fn walk_template(
                 },
             };
             scope.parameters.insert(name.clone(), v);
+        }
+    }
+    if let Some(r) = prop(template, "resources") {
+        if !(r.is_array() || r.is_object()) {
+            out.errors.push((
+                format!("{pointer}/resources"),
+                "`resources` must be a list of resources (or an object of them, by symbolic name)"
+                    .into(),
+            ));
         }
     }
     let decls = declared(template, pointer, prefix);
@@ -302,6 +330,14 @@ fn walk_template(
             read_one(&d, &scope, &address, out, depth, file);
         }
         scope.copy_index = None;
+    }
+    for key in scope.cyclic.borrow().iter() {
+        out.errors.push((
+            format!("{pointer}/variables/{}", escape_pointer_segment(key)),
+            format!(
+                "variable `{key}` depends on itself; Azure Resource Manager refuses such a template"
+            ),
+        ));
     }
 }
 

@@ -4,6 +4,8 @@
 //! to the identity it grants, even though the principal id itself is known only after apply.
 //! References are followed through module variables and module outputs.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use super::address::{Step, format_key, module_prefix, parse};
@@ -109,13 +111,23 @@ impl<'a> Config<'a> {
     /// Follows the references of an expression to the resources they read.
     pub(crate) fn resolve(&self, path: &ModulePath, expr: &Value) -> Vec<Target> {
         let mut out = Vec::new();
-        self.resolve_into(path, expr, 0, &mut out);
+        let mut expanded = HashSet::new();
+        self.resolve_into(path, expr, 0, &mut expanded, &mut out);
         out
     }
 
-    fn resolve_into(&self, path: &ModulePath, expr: &Value, depth: usize, out: &mut Vec<Target>) {
+    /// `expanded` holds every module variable and output followed so far: each is followed
+    /// once, so a plan whose references branch and loop cannot make this exponential.
+    fn resolve_into(
+        &self,
+        path: &ModulePath,
+        expr: &Value,
+        depth: usize,
+        expanded: &mut HashSet<(ModulePath, String)>,
+        out: &mut Vec<Target>,
+    ) {
         if depth > MAX_DEPTH {
-            return; // a reference cycle through modules: give up, the value stays unknown
+            return; // a reference chain deeper than any real plan's: the value stays unknown
         }
         let Some(refs) = expr.get("references").and_then(Value::as_array) else {
             return;
@@ -137,9 +149,12 @@ impl<'a> Config<'a> {
                     let Some(call) = self.module_call(path) else {
                         continue;
                     };
+                    if !expanded.insert((path.clone(), format!("var.{var}"))) {
+                        continue;
+                    }
                     if let Some(e) = call.get("expressions").and_then(|e| e.get(var)) {
                         let parent: ModulePath = path[..path.len() - 1].to_vec();
-                        self.resolve_into(&parent, e, depth + 1, out);
+                        self.resolve_into(&parent, e, depth + 1, expanded, out);
                     }
                 }
                 Some(Step::Module(call, key)) => {
@@ -148,6 +163,9 @@ impl<'a> Config<'a> {
                     };
                     let base = format!("module.{call}.{output}");
                     if seen_bases.contains(&base) {
+                        continue;
+                    }
+                    if !expanded.insert((path.clone(), base.clone())) {
                         continue;
                     }
                     seen_bases.push(base);
@@ -159,7 +177,7 @@ impl<'a> Config<'a> {
                         .and_then(|o| o.get(output))
                         .and_then(|o| o.get("expression"));
                     if let Some(e) = expr {
-                        self.resolve_into(&child, e, depth + 1, out);
+                        self.resolve_into(&child, e, depth + 1, expanded, out);
                     }
                 }
                 Some(Step::Resource {

@@ -14,6 +14,7 @@ mod healthcare;
 mod network;
 mod plan;
 mod rbac;
+mod shapes;
 mod targets;
 
 use ahds_model::{
@@ -29,6 +30,32 @@ use plan::{Plan, PlanResource};
 
 /// Resource types read for the links they provide (an event hub's namespace, a key's
 /// vault, a DNS zone's name) rather than as resources of their own.
+/// The resource types the readers model (first pass and attaching pass).
+const MODELLED: &[&str] = &[
+    "azurerm_healthcare_workspace",
+    "azurerm_healthcare_fhir_service",
+    "azurerm_healthcare_dicom_service",
+    "azurerm_healthcare_medtech_service",
+    "azurerm_healthcare_medtech_service_fhir_destination",
+    "azurerm_storage_account",
+    "azurerm_storage_account_network_rules",
+    "azurerm_container_registry",
+    "azurerm_eventhub_namespace",
+    "azurerm_key_vault",
+    "azurerm_key_vault_access_policy",
+    "azurerm_private_endpoint",
+    "azurerm_network_security_group",
+    "azurerm_network_security_rule",
+    "azurerm_firewall",
+    "azurerm_firewall_network_rule_collection",
+    "azurerm_firewall_policy_rule_collection_group",
+    "azurerm_role_assignment",
+    "azurerm_user_assigned_identity",
+    "azurerm_eventgrid_system_topic",
+    "azurerm_eventgrid_system_topic_event_subscription",
+    "azurerm_eventgrid_event_subscription",
+];
+
 const AUXILIARY: &[&str] = &[
     "azurerm_eventhub",
     "azurerm_key_vault_key",
@@ -94,7 +121,20 @@ impl<'p, 'a> Builder<'p, 'a> {
         let plan = self.plan;
         let mut role_assignments = Vec::new();
         let mut saw_role_assignments = false;
-        for r in &plan.resources {
+        // Resources whose attributes have the wrong kinds are reported once and not read.
+        let mut misshapen = vec![false; plan.resources.len()];
+        for (i, r) in plan.resources.iter().enumerate() {
+            if !r.data && MODELLED.contains(&r.rtype.as_str()) {
+                if let Err(bad) = shapes::check(r.values) {
+                    misshapen[i] = true;
+                    self.report(r, Err(bad));
+                }
+            }
+        }
+        for (i, r) in plan.resources.iter().enumerate() {
+            if misshapen[i] {
+                continue;
+            }
             if r.data {
                 self.estate.skipped.push(SkippedResource {
                     resource_type: format!("data.{}", r.rtype),
@@ -153,8 +193,8 @@ impl<'p, 'a> Builder<'p, 'a> {
             self.report(r, result);
         }
         // Resources that attach to others read after them.
-        for r in &plan.resources {
-            if r.data {
+        for (i, r) in plan.resources.iter().enumerate() {
+            if r.data || misshapen[i] {
                 continue;
             }
             let res = Res {

@@ -1,0 +1,5 @@
+package bad.helper
+
+import data.bad.mutual
+
+pong(x) := mutual.ping(x)
