@@ -36,6 +36,14 @@ struct Bad {
 
 type Mapped<T> = Result<T, Bad>;
 
+/// Moves a problem found inside a sub-object (`ipRules/0`) under that object's pointer.
+fn under(prefix: &'static str) -> impl Fn(Bad) -> Bad {
+    move |b| Bad {
+        at: format!("{prefix}{}", b.at),
+        message: b.message,
+    }
+}
+
 fn bad(at: &str, message: impl Into<String>) -> Bad {
     Bad {
         at: at.to_string(),
@@ -695,7 +703,8 @@ impl Mapper<'_> {
                             .any(|p| p.trim().eq_ignore_ascii_case("AzureServices"))
                     })
                 });
-                spec.ip_rules = ip_rules(a, &["ipRules"], "value")?;
+                spec.ip_rules =
+                    ip_rules(a, &["ipRules"], "value").map_err(under("/properties/networkAcls"))?;
                 spec.virtual_network_rules = subnet_refs(a, &["virtualNetworkRules"], &["id"]);
                 spec.resource_access_rules = known_list(a, &["resourceAccessRules"]).map(|k| {
                     k.map(|l| {
@@ -729,7 +738,8 @@ impl Mapper<'_> {
         };
         if let Some(set) = path(v, &["properties", "networkRuleSet"]) {
             spec.default_action = default_action(set, &["defaultAction"])?;
-            spec.ip_rules = ip_rules(set, &["ipRules"], "value")?;
+            spec.ip_rules =
+                ip_rules(set, &["ipRules"], "value").map_err(under("/properties/networkRuleSet"))?;
         }
         let acr = build!(ContainerRegistry, c, {
             login_server: known_str(v, &["properties", "loginServer"]).unwrap_or(Known::Unknown),
@@ -758,7 +768,10 @@ impl Mapper<'_> {
     /// `Microsoft.EventHub/namespaces/networkRuleSets` (`default`): the namespace firewall.
     fn network_rule_set(&mut self, r: &ArmResource<'_>) -> Mapped<()> {
         let id = id_of(r.value)?;
-        let p = prop(r.value, "properties").unwrap_or(r.value);
+        let (p, p_at) = match prop(r.value, "properties") {
+            Some(p) => (p, "/properties"),
+            None => (r.value, ""),
+        };
         let parent = id
             .as_ref()
             .and_then(ResourceId::parent)
@@ -778,7 +791,7 @@ impl Mapper<'_> {
         let mut spec = NetworkAclSpec {
             default_action: default_action(p, &["defaultAction"])?,
             trusted_services: known_bool(p, &["trustedServiceAccessEnabled"]),
-            ip_rules: ip_rules(p, &["ipRules"], "ipMask")?,
+            ip_rules: ip_rules(p, &["ipRules"], "ipMask").map_err(under(p_at))?,
             virtual_network_rules: subnet_refs(p, &["virtualNetworkRules"], &["subnet", "id"]),
             ..NetworkAclSpec::default()
         };
@@ -808,7 +821,8 @@ impl Mapper<'_> {
             spec.default_action = default_action(a, &["defaultAction"])?;
             spec.trusted_services = known_str(a, &["bypass"])
                 .map(|k| k.map(|b| b.eq_ignore_ascii_case("AzureServices")));
-            spec.ip_rules = ip_rules(a, &["ipRules"], "value")?;
+            spec.ip_rules =
+                ip_rules(a, &["ipRules"], "value").map_err(under("/properties/networkAcls"))?;
             spec.virtual_network_rules = subnet_refs(a, &["virtualNetworkRules"], &["id"]);
         }
         let policies = items(v, &["properties", "accessPolicies"])
