@@ -738,8 +738,8 @@ impl Mapper<'_> {
         };
         if let Some(set) = path(v, &["properties", "networkRuleSet"]) {
             spec.default_action = default_action(set, &["defaultAction"])?;
-            spec.ip_rules =
-                ip_rules(set, &["ipRules"], "value").map_err(under("/properties/networkRuleSet"))?;
+            spec.ip_rules = ip_rules(set, &["ipRules"], "value")
+                .map_err(under("/properties/networkRuleSet"))?;
         }
         let acr = build!(ContainerRegistry, c, {
             login_server: known_str(v, &["properties", "loginServer"]).unwrap_or(Known::Unknown),

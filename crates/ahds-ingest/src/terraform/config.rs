@@ -30,6 +30,30 @@ impl Target {
     }
 }
 
+/// The state of one resolution.
+#[derive(Default)]
+struct Walk {
+    out: Vec<Target>,
+    /// Module variables and outputs followed so far.
+    expanded: HashSet<(ModulePath, String)>,
+    /// Those on the way to the current expression.
+    chain: Vec<(ModulePath, String)>,
+    cycles: Vec<(String, String)>,
+}
+
+impl Walk {
+    /// True when `key` was followed before (it is then not followed again); records it
+    /// otherwise.
+    fn revisits(&mut self, key: &(ModulePath, String)) -> bool {
+        !self.expanded.insert(key.clone())
+    }
+
+    /// Records a reference cycle.
+    fn cycle(&mut self, pointer: String, message: String) {
+        self.cycles.push((pointer, message));
+    }
+}
+
 /// The `configuration` section of a plan.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Config<'a> {
@@ -109,23 +133,33 @@ impl<'a> Config<'a> {
     }
 
     /// Follows the references of an expression to the resources they read.
-    pub(crate) fn resolve(&self, path: &ModulePath, expr: &Value) -> Vec<Target> {
-        let mut out = Vec::new();
-        let mut expanded = HashSet::new();
-        self.resolve_into(path, expr, 0, &mut expanded, &mut out);
-        out
-    }
-
-    /// `expanded` holds every module variable and output followed so far: each is followed
-    /// once, so a plan whose references branch and loop cannot make this exponential.
-    fn resolve_into(
+    /// The plan resources an expression refers to, following module variables and outputs,
+    /// and the reference cycles met on the way (pointer into `configuration`, message):
+    /// Terraform refuses such a configuration, so a plan holding one has been altered.
+    pub(crate) fn resolve(
         &self,
         path: &ModulePath,
         expr: &Value,
-        depth: usize,
-        expanded: &mut HashSet<(ModulePath, String)>,
-        out: &mut Vec<Target>,
-    ) {
+    ) -> (Vec<Target>, Vec<(String, String)>) {
+        let mut walk = Walk::default();
+        self.resolve_into(path, expr, 0, &mut walk);
+        (walk.out, walk.cycles)
+    }
+
+    /// `/configuration/root_module/module_calls/a/module/...` for a module path.
+    fn module_pointer(path: &[(String, Option<String>)]) -> String {
+        let mut p = String::from("/configuration/root_module");
+        for (name, _) in path {
+            p.push_str("/module_calls/");
+            p.push_str(&crate::error::escape_pointer_segment(name));
+            p.push_str("/module");
+        }
+        p
+    }
+
+    /// Each module variable and output is followed once, so a plan whose references branch
+    /// and loop cannot make this exponential; one met again on the current chain is a cycle.
+    fn resolve_into(&self, path: &ModulePath, expr: &Value, depth: usize, walk: &mut Walk) {
         if depth > MAX_DEPTH {
             return; // a reference chain deeper than any real plan's: the value stays unknown
         }
@@ -149,12 +183,29 @@ impl<'a> Config<'a> {
                     let Some(call) = self.module_call(path) else {
                         continue;
                     };
-                    if !expanded.insert((path.clone(), format!("var.{var}"))) {
+                    let key = (path.clone(), format!("var.{var}"));
+                    if walk.chain.contains(&key) {
+                        let parent = &path[..path.len() - 1];
+                        let call_name = path.last().map_or("", |(n, _)| n.as_str());
+                        walk.cycle(
+                            format!(
+                                "{}/module_calls/{}/expressions/{}",
+                                Config::module_pointer(parent),
+                                crate::error::escape_pointer_segment(call_name),
+                                crate::error::escape_pointer_segment(var)
+                            ),
+                            format!("module input `{var}` of `module.{call_name}` refers back to itself through module outputs"),
+                        );
+                        continue;
+                    }
+                    if walk.revisits(&key) {
                         continue;
                     }
                     if let Some(e) = call.get("expressions").and_then(|e| e.get(var)) {
                         let parent: ModulePath = path[..path.len() - 1].to_vec();
-                        self.resolve_into(&parent, e, depth + 1, expanded, out);
+                        walk.chain.push(key);
+                        self.resolve_into(&parent, e, depth + 1, walk);
+                        walk.chain.pop();
                     }
                 }
                 Some(Step::Module(call, key)) => {
@@ -165,7 +216,20 @@ impl<'a> Config<'a> {
                     if seen_bases.contains(&base) {
                         continue;
                     }
-                    if !expanded.insert((path.clone(), base.clone())) {
+                    let followed = (path.clone(), base.clone());
+                    if walk.chain.contains(&followed) {
+                        walk.cycle(
+                            format!(
+                                "{}/module_calls/{}/module/outputs/{}",
+                                Config::module_pointer(path),
+                                crate::error::escape_pointer_segment(call),
+                                crate::error::escape_pointer_segment(output)
+                            ),
+                            format!("output `{output}` of `module.{call}` refers back to itself through module inputs"),
+                        );
+                        continue;
+                    }
+                    if walk.revisits(&followed) {
                         continue;
                     }
                     seen_bases.push(base);
@@ -177,7 +241,9 @@ impl<'a> Config<'a> {
                         .and_then(|o| o.get(output))
                         .and_then(|o| o.get("expression"));
                     if let Some(e) = expr {
-                        self.resolve_into(&child, e, depth + 1, expanded, out);
+                        walk.chain.push(followed);
+                        self.resolve_into(&child, e, depth + 1, walk);
+                        walk.chain.pop();
                     }
                 }
                 Some(Step::Resource {
@@ -206,7 +272,7 @@ impl<'a> Config<'a> {
                             _ => None,
                         })
                         .collect();
-                    out.push(Target {
+                    walk.out.push(Target {
                         address,
                         data: *data,
                         rtype: rtype.clone(),

@@ -17,6 +17,9 @@ mod rbac;
 mod shapes;
 mod targets;
 
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
 use ahds_model::{
     Estate, IdentityType, Known, ManagedIdentity, ResourceId, ResourceRef, SkippedResource, Source,
     UserAssignedIdentityRef,
@@ -87,8 +90,14 @@ pub(crate) fn read_plan(
         config: Config::new(doc),
         estate: Estate::new(),
         problems: Vec::new(),
+        reference_cycles: RefCell::new(BTreeSet::new()),
     };
     b.read_all();
+    let cycles = std::mem::take(&mut *b.reference_cycles.borrow_mut());
+    for (pointer, message) in cycles {
+        b.problems
+            .push(IngestError::new(file, Location::pointer(pointer), message));
+    }
     Ok((b.estate, b.problems))
 }
 
@@ -99,6 +108,8 @@ pub(crate) struct Builder<'p, 'a> {
     config: Config<'a>,
     estate: Estate,
     problems: Vec<IngestError>,
+    /// Module reference cycles met while following references: (pointer, message).
+    reference_cycles: RefCell<BTreeSet<(String, String)>>,
 }
 
 /// One resource being read, with its configuration block.
@@ -282,8 +293,11 @@ impl<'p, 'a> Builder<'p, 'a> {
         let Some(expr) = expression(res.config, path, block) else {
             return Vec::new();
         };
-        self.config
-            .resolve(&res.r.module, expr)
+        let (targets, cycles) = self.config.resolve(&res.r.module, expr);
+        if !cycles.is_empty() {
+            self.reference_cycles.borrow_mut().extend(cycles);
+        }
+        targets
             .into_iter()
             .map(|t| {
                 let found = self.plan.find(&t.address, res.r);
