@@ -321,3 +321,58 @@ fn a_directory_that_links_back_into_itself_is_read_once() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn one_bad_resource_does_not_hide_the_findings_for_the_others() {
+    let s = Scratch::new("partial");
+    let mut doc: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root().join("testdata/examples/contoso-clinical.json")).unwrap(),
+    )
+    .unwrap();
+    let clean = run(&[
+        "check",
+        "testdata/examples/contoso-clinical.json",
+        "--format",
+        "json",
+    ]);
+    let clean: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
+    // An unrelated storage account with an impossible IP rule joins the deployment.
+    doc["storage_accounts"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "name": "stunrelated",
+            "network": { "default_action": "Deny", "ip_rules": ["10.0.0.0/33"] }
+        }));
+    let path = s.write(
+        "estate.json",
+        serde_json::to_string_pretty(&doc).unwrap().as_bytes(),
+    );
+    let o = run(&["check", &path, "--format", "json"]);
+    assert_refused(
+        &o,
+        &path,
+        "`10.0.0.0/33` is not an IP address or CIDR range",
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The same findings (their sources name the other file and lines).
+    let findings = |r: &serde_json::Value| -> Vec<String> {
+        r["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| format!("{} {} {}", v["rule_id"], v["resource_id"], v["message"]))
+            .collect()
+    };
+    assert!(!findings(&clean).is_empty());
+    assert_eq!(findings(&report), findings(&clean));
+    let errors = report["input_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0]["pointer"]
+            .as_str()
+            .unwrap()
+            .ends_with("/network/ip_rules/0")
+    );
+    assert!(errors[0]["line"].as_u64().is_some());
+}
