@@ -371,6 +371,42 @@ impl<'p, 'a> Builder<'p, 'a> {
         }
     }
 
+    /// The address of the `rtype` resource a child (an NSG rule, a firewall rule collection)
+    /// belongs to: the one its `attr` refers to in the configuration, else the one with its
+    /// name in its resource group. Names repeat across resource groups, so the name alone
+    /// is not enough.
+    pub(crate) fn parent_address(
+        &self,
+        res: &Res<'_, 'a>,
+        attr: &str,
+        rtype: &str,
+        name: &Known<String>,
+    ) -> Option<String> {
+        let referenced = self
+            .targets(res, &[attr], 0)
+            .into_iter()
+            .find_map(|(t, found)| found.filter(|_| t.rtype == rtype));
+        if let Some(parent) = referenced {
+            return Some(parent.address.clone());
+        }
+        let name = name.value()?;
+        let group_of = |a: Attr<'_>| {
+            a.get("resource_group_name")
+                .str()
+                .and_then(Known::into_value)
+        };
+        let group = group_of(res.attrs);
+        let mut same = self.plan.named(rtype, name).filter(|p| {
+            !p.data
+                && match (&group, group_of(p.attrs())) {
+                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(&b),
+                    _ => true,
+                }
+        });
+        let first = same.next()?;
+        same.next().is_none().then(|| first.address.clone())
+    }
+
     /// The `identity` block of a resource.
     pub(crate) fn identity(&self, res: &Res<'_, 'a>) -> Mapped<ManagedIdentity> {
         let Some(block) = res.attrs.block("identity") else {

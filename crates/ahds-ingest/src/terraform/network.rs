@@ -227,11 +227,20 @@ impl<'p, 'a> Builder<'p, 'a> {
                 &["network_security_group_name"],
             )
             .unwrap_or(Known::Unknown);
+        let parent = self.parent_address(
+            res,
+            "network_security_group_name",
+            "azurerm_network_security_group",
+            &group,
+        );
         let nsgs = &mut self.estate().network_security_groups;
-        match nsgs
-            .iter_mut()
-            .find(|n| group.value().is_some() && n.name == group)
-        {
+        let at = match &parent {
+            Some(address) => nsgs
+                .iter()
+                .position(|n| n.address.as_deref() == Some(address.as_str())),
+            None => only_one(nsgs.iter().map(|n| &n.name), &group),
+        };
+        match at.and_then(|i| nsgs.get_mut(i)) {
             Some(nsg) => nsg.security_rules.push(rule),
             None => {
                 // The group is not in the plan: keep the rule under a group of that name.
@@ -273,11 +282,15 @@ impl<'p, 'a> Builder<'p, 'a> {
                 &["azure_firewall_name"],
             )
             .unwrap_or(Known::Unknown);
+        let parent = self.parent_address(res, "azure_firewall_name", "azurerm_firewall", &name);
         let fws = &mut self.estate().firewalls;
-        match fws
-            .iter_mut()
-            .find(|f| name.value().is_some() && f.name == name)
-        {
+        let at = match &parent {
+            Some(address) => fws
+                .iter()
+                .position(|f| f.address.as_deref() == Some(address.as_str())),
+            None => only_one(fws.iter().map(|f| &f.name), &name),
+        };
+        match at.and_then(|i| fws.get_mut(i)) {
             Some(fw) => fw.network_rule_collections.push(collection),
             None => {
                 let c = self.common(res)?;
@@ -323,4 +336,23 @@ impl<'p, 'a> Builder<'p, 'a> {
         self.estate().firewalls.push(fw);
         Ok(())
     }
+}
+
+/// The index of the one resource named `name`; none when the name is unknown or shared
+/// (attaching to the wrong one of two same-named groups would be worse than to none).
+fn only_one<'n>(
+    names: impl Iterator<Item = &'n Known<String>>,
+    name: &Known<String>,
+) -> Option<usize> {
+    name.value()?;
+    let mut found = None;
+    for (i, n) in names.enumerate() {
+        if n == name {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(i);
+        }
+    }
+    found
 }

@@ -253,6 +253,19 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// Every resource of a type with a planned `name`.
+    pub(crate) fn named<'s>(
+        &'s self,
+        rtype: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'s PlanResource<'a>> {
+        self.by_name
+            .get(&(rtype.to_string(), name.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.resources[i])
+    }
+
     /// The managed resource of a type whose planned `id` is `id` (any case).
     pub(crate) fn by_id(&self, rtype: &str, id: &str) -> Option<&PlanResource<'a>> {
         self.by_id
