@@ -270,13 +270,7 @@ impl Walker<'_> {
                     value,
                     collection,
                     ..
-                } => {
-                    if let Some(k) = key {
-                        self.expr(k);
-                    }
-                    self.expr(value);
-                    self.expr(collection);
-                }
+                } => self.membership(key.as_deref(), value, collection),
                 Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => self.expr(expr),
                 Literal::Every { domain, query, .. } => {
                     self.expr(domain);
@@ -354,14 +348,17 @@ impl Walker<'_> {
                 value,
                 collection,
                 ..
-            } => {
-                if let Some(k) = key {
-                    self.expr(k);
-                }
-                self.expr(value);
-                self.expr(collection);
-            }
+            } => self.membership(key.as_deref(), value, collection),
         }
+    }
+
+    /// `key, value in collection`, as a `some` literal or an expression.
+    fn membership(&mut self, key: Option<&Expr>, value: &Expr, collection: &Expr) {
+        if let Some(k) = key {
+            self.expr(k);
+        }
+        self.expr(value);
+        self.expr(collection);
     }
 }
 

@@ -28,3 +28,16 @@ pub(crate) fn identity_type(s: &str) -> Option<IdentityType> {
         _ => None,
     }
 }
+
+/// The kind of a JSON value, for messages (`found a string`).
+pub(crate) fn json_kind(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}

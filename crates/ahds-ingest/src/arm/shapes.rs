@@ -6,6 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::props::is_unknown;
+use crate::util::json_kind as kind;
 
 /// Objects.
 const OBJECTS: &[&str] = &[
@@ -110,17 +111,6 @@ fn check_object(map: &Map<String, Value>, at: &str, depth: usize) -> Result<(), 
         }
     }
     Ok(())
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

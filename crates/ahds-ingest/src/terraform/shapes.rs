@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use crate::util::json_kind as kind;
+
 use super::{Bad, Mapped};
 
 /// Nested blocks: a list of objects (Terraform writes single blocks as one-element lists).
@@ -127,17 +129,6 @@ fn check_object(map: &serde_json::Map<String, Value>, at: &str, depth: usize) ->
         }
     }
     Ok(())
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]
