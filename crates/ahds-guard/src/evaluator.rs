@@ -66,7 +66,8 @@ const PARALLEL_FROM_RESOURCES: usize = 500;
 /// while still ending a runaway custom rule.
 pub const DEFAULT_RULE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The stack each rule-evaluation thread gets. regorus evaluates recursively; recursion is
+/// The stack rules are evaluated on (a spawned thread's, or a segment the calling thread
+/// switches to). regorus evaluates recursively; recursion is
 /// refused at load, so the depth is bounded by the policy, and this is far more than the
 /// deepest chain of rules the nesting limits allow needs. Only touched pages are committed.
 const RULE_STACK_BYTES: usize = 64 << 20;
@@ -303,8 +304,8 @@ impl Evaluator {
     }
 
     /// Runs every rule, on `threads` threads pulling rules in catalog order; each thread
-    /// has its own engine session over the shared input. Even one thread is spawned, for
-    /// its large stack; a panic inside a rule becomes that rule's error.
+    /// has its own engine session over the shared input and a stack of
+    /// [`RULE_STACK_BYTES`]. A panic inside a rule becomes that rule's error.
     fn run_rules(
         &self,
         rules: &[RuleInfo],
@@ -327,6 +328,19 @@ impl Evaluator {
             });
             (outcome, started.elapsed())
         };
+        if threads <= 1 {
+            // On the calling thread, whose caches are warm (a fresh thread per call cost
+            // a third of a small evaluation), on a stack of our size switched to in place.
+            return stacker::maybe_grow(RULE_STACK_BYTES, RULE_STACK_BYTES, || {
+                let mut session = Session::new(
+                    &self.engine,
+                    self.vm.as_ref(),
+                    input.clone(),
+                    self.rule_timeout,
+                );
+                rules.iter().map(|r| run_one(&mut session, r)).collect()
+            });
+        }
         let next = AtomicUsize::new(0);
         let mut slots: Vec<Option<(Result<Found, String>, Duration)>> = Vec::new();
         slots.resize_with(rules.len(), || None);
