@@ -62,14 +62,14 @@ pub struct EvalStats {
 const PARALLEL_FROM_RESOURCES: usize = 500;
 
 /// How long one of a rule's sets may take by default. The slowest bundled rule takes about
-/// 2 s on 10,000 workspaces; a minute leaves room for larger estates and slower machines
+/// 3 s on 10,000 workspaces; a minute leaves room for larger estates and slower machines
 /// while still ending a runaway custom rule.
 pub const DEFAULT_RULE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The stack rules are evaluated on (a spawned thread's, or a segment the calling thread
-/// switches to). regorus evaluates recursively; recursion is
-/// refused at load, so the depth is bounded by the policy, and this is far more than the
-/// deepest chain of rules the nesting limits allow needs. Only touched pages are committed.
+/// switches to). regorus evaluates recursively, a few KiB per link of a chain of dependent
+/// rules; recursion and chains over `MAX_RULE_CHAIN` (4,000) are refused at load, and this
+/// holds about 10,000 links. Only touched pages are committed.
 const RULE_STACK_BYTES: usize = 64 << 20;
 
 /// Where the FHIR egress table sits in the data document (`policies/data/fhir_egress/data.json`).
