@@ -1,7 +1,7 @@
 //! JUnit XML (`--format junit`) for CI test-report viewers: a test suite per rule, a test
 //! case per resource the rule checks, and a failure per violation.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
@@ -15,24 +15,39 @@ fn case_name(resource: &str, feature: Option<&str>, target: Option<&str>) -> Str
     }
 }
 
+/// Adds a failing, waived or undetermined case for a resource (and the feature and target
+/// of an outbound finding), and remembers the resource as not passing.
+fn add_finding(
+    suite: &mut TestSuite,
+    failing: &mut BTreeSet<String>,
+    rule_id: &str,
+    (resource, feature, target): (&str, Option<&str>, Option<&str>),
+    status: TestCaseStatus,
+) {
+    let mut case = TestCase::new(case_name(resource, feature, target), status);
+    case.set_classname(rule_id.to_string());
+    suite.add_test_case(case);
+    failing.insert(resource.to_ascii_lowercase());
+}
+
 pub(crate) fn render(cx: &Context<'_>) -> Result<String, quick_junit::SerializeError> {
     let mut report = Report::new("ahds-guard");
     let resources = cx.estate.resources();
     for rule in cx.rules {
         let mut suite = TestSuite::new(format!("{} {}", rule.id, rule.title));
-        let mut failing: BTreeMap<String, ()> = BTreeMap::new();
+        let mut failing: BTreeSet<String> = BTreeSet::new();
         for v in cx.report.violations.iter().filter(|v| v.rule_id == rule.id) {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status.set_message(v.message.clone());
             status.set_type(v.severity.as_str());
             status.set_description(format!("{}\n\nFix: {}", v.message, v.remediation));
-            let mut case = TestCase::new(
-                case_name(&v.resource_id, v.feature.as_deref(), v.target_id.as_deref()),
+            add_finding(
+                &mut suite,
+                &mut failing,
+                &rule.id,
+                (&v.resource_id, v.feature.as_deref(), v.target_id.as_deref()),
                 status,
             );
-            case.set_classname(rule.id.clone());
-            suite.add_test_case(case);
-            failing.insert(v.resource_id.to_ascii_lowercase(), ());
         }
         for s in cx
             .report
@@ -43,13 +58,13 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, quick_junit::SerializeE
             let v = &s.violation;
             let mut status = TestCaseStatus::skipped();
             status.set_message(format!("waived: {}", s.justification));
-            let mut case = TestCase::new(
-                case_name(&v.resource_id, v.feature.as_deref(), v.target_id.as_deref()),
+            add_finding(
+                &mut suite,
+                &mut failing,
+                &rule.id,
+                (&v.resource_id, v.feature.as_deref(), v.target_id.as_deref()),
                 status,
             );
-            case.set_classname(rule.id.clone());
-            suite.add_test_case(case);
-            failing.insert(v.resource_id.to_ascii_lowercase(), ());
         }
         for u in cx
             .report
@@ -63,13 +78,13 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, quick_junit::SerializeE
                 u.message,
                 u.missing.join(", ")
             ));
-            let mut case = TestCase::new(
-                case_name(&u.resource_id, u.feature.as_deref(), u.target_id.as_deref()),
+            add_finding(
+                &mut suite,
+                &mut failing,
+                &rule.id,
+                (&u.resource_id, u.feature.as_deref(), u.target_id.as_deref()),
                 status,
             );
-            case.set_classname(rule.id.clone());
-            suite.add_test_case(case);
-            failing.insert(u.resource_id.to_ascii_lowercase(), ());
         }
         if let Some(e) = cx.report.errors.iter().find(|e| e.rule_id == rule.id) {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
@@ -82,7 +97,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, quick_junit::SerializeE
                 continue;
             }
             let id = meta.display_id();
-            if failing.contains_key(&id.to_ascii_lowercase()) {
+            if failing.contains(&id.to_ascii_lowercase()) {
                 continue;
             }
             let mut case = TestCase::new(id, TestCaseStatus::success());
