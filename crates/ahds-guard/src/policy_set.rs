@@ -340,7 +340,7 @@ fn parse_module(path: &str, source: &str, origin: RuleOrigin) -> Result<PolicyMo
             }
         }
     }
-    let summary = summarize(&module, &package, &rule_names);
+    let summary = summarize(&module, &package);
     Ok(PolicyModule {
         path: path.to_string(),
         source: source.to_string(),

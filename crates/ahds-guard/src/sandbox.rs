@@ -133,11 +133,7 @@ pub(crate) struct ModuleSummary {
 }
 
 /// Collects a parsed module's rule dependencies and calls.
-pub(crate) fn summarize(
-    module: &Module,
-    package: &str,
-    rule_names: &BTreeSet<String>,
-) -> ModuleSummary {
+pub(crate) fn summarize(module: &Module, package: &str) -> ModuleSummary {
     let mut imports = HashMap::new();
     for import in &module.imports {
         let Ok(parts) = Parser::get_path_ref_components(&import.refr) else {
@@ -155,7 +151,6 @@ pub(crate) fn summarize(
     }
     let scope = Scope {
         package,
-        rule_names,
         imports: &imports,
     };
     let mut summary = ModuleSummary {
@@ -196,7 +191,6 @@ pub(crate) fn summarize(
 /// How names resolve inside one module.
 struct Scope<'a> {
     package: &'a str,
-    rule_names: &'a BTreeSet<String>,
     imports: &'a HashMap<String, String>,
 }
 
@@ -207,20 +201,24 @@ impl Scope<'_> {
         if first == "data" {
             return Some(parts.join("."));
         }
-        if self.rule_names.contains(first) {
-            let mut path = format!("data.{}", self.package);
-            for p in parts {
+        if let Some(base) = self.imports.get(first) {
+            if !base.starts_with("data") {
+                return None;
+            }
+            let mut path = base.clone();
+            for p in &parts[1..] {
                 path.push('.');
                 path.push_str(p);
             }
             return Some(path);
         }
-        let base = self.imports.get(first)?;
-        if !base.starts_with("data") {
+        if first == "input" {
             return None;
         }
-        let mut path = base.clone();
-        for p in &parts[1..] {
+        // Any other name may be a rule of the package, in this file or another one; the
+        // set-level checks keep only the paths that are rules.
+        let mut path = format!("data.{}", self.package);
+        for p in parts {
             path.push('.');
             path.push_str(p);
         }
@@ -442,7 +440,8 @@ fn check_call(
     let known = if first == "data" {
         rules.contains_key(name)
     } else {
-        module.rule_names.contains(first)
+        // A function of the package may be declared in another of its files.
+        rules.contains_key(format!("data.{}.{first}", module.package).as_str())
             || module.summary.aliases.contains(first)
             || name == "print"
             || BUILTINS.contains_key(name)

@@ -95,6 +95,45 @@ fn rules_that_only_look_alike_are_not_taken_for_recursion() {
 }
 
 #[test]
+fn a_package_split_over_files_calls_and_recurses_across_them() {
+    // Calling a function declared in another file of the same package is fine...
+    let mut set = PolicySet::bundled_without_tests().unwrap();
+    let rule = format!(
+        "{}deny contains {{\"msg\": \"m\", \"resource_id\": \"r\"}} if helper(1)\n",
+        header("T-SPLIT-1", "t.split")
+    );
+    set.add_module("custom/rule.rego", &rule, RuleOrigin::Custom)
+        .unwrap();
+    set.add_module(
+        "custom/helpers.rego",
+        "package t.split\n\nhelper(x) := x > 0\n",
+        RuleOrigin::Custom,
+    )
+    .unwrap();
+    assert!(Evaluator::new(&set).is_ok());
+    // ...and recursion through the other file is still refused.
+    let mut set = PolicySet::bundled_without_tests().unwrap();
+    let rule = format!(
+        "{}ping(x) := pong(x)\n\ndeny contains {{\"msg\": \"m\", \"resource_id\": \"r\"}} if ping(1)\n",
+        header("T-SPLIT-2", "t.split2")
+    );
+    set.add_module("custom/rule.rego", &rule, RuleOrigin::Custom)
+        .unwrap();
+    set.add_module(
+        "custom/helpers.rego",
+        "package t.split2\n\npong(x) := ping(x)\n",
+        RuleOrigin::Custom,
+    )
+    .unwrap();
+    match Evaluator::new(&set) {
+        Err(LoadError::Policy { message, .. }) => {
+            assert!(message.contains("depends on itself"), "{message}")
+        }
+        other => panic!("expected a recursion error, got {:?}", other.err()),
+    }
+}
+
+#[test]
 fn unknown_functions_and_deep_literals_are_refused_at_load() {
     let source = format!(
         "{}deny contains {{\"msg\": \"m\", \"resource_id\": \"r\"}} if no_such_function(1)\n",
