@@ -65,7 +65,14 @@ fn type_of(schema: &Value) -> String {
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(alts) = schema.get(key).and_then(Value::as_array) {
-            return alts.iter().map(type_of).collect::<Vec<_>>().join(" or ");
+            // Alternatives of the same shape (entries of different collections) read once.
+            let mut kinds: Vec<String> = Vec::new();
+            for kind in alts.iter().map(type_of) {
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+            return kinds.join(" or ");
         }
     }
     match schema.get("type") {

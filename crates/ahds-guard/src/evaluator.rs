@@ -243,11 +243,16 @@ impl Evaluator {
         let analysis = analyze(estate, &self.egress);
         stats.analysis = t.elapsed();
         let t = Instant::now();
-        let input = crate::to_value::to_value(&PolicyInput {
-            estate,
-            analysis: &analysis,
-        })
+        let mut input = crate::to_value::to_value(
+            &PolicyInput {
+                estate,
+                analysis: &analysis,
+            }
+            .without_link_targets(),
+        )
         .map_err(|e| EvaluateError::Input(e.to_string()))?;
+        crate::to_value::attach_link_targets(&mut input)
+            .map_err(|e| EvaluateError::Input(e.to_string()))?;
         stats.input = t.elapsed();
         let t = Instant::now();
         let sources = sources_by_resource(estate);

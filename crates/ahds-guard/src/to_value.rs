@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
+use ahds_model::LINK_TARGET_FIELD;
 use regorus::{Rc, Value};
 use serde::ser::{self, Serialize};
 
@@ -18,6 +19,49 @@ pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error>
     value.serialize(ValueSerializer {
         strings: &mut strings,
     })
+}
+
+/// Gives every link of a document built from [`PolicyInput::without_link_targets`] its
+/// target's entry as [`LINK_TARGET_FIELD`] (null when unresolved), as
+/// [`PolicyInput`] itself would write it. The entry is the collection's own value, shared:
+/// serializing it again for each link would grow the document by a third.
+///
+/// [`PolicyInput::without_link_targets`]: ahds_model::PolicyInput::without_link_targets
+/// [`PolicyInput`]: ahds_model::PolicyInput
+pub(crate) fn attach_link_targets(doc: &mut Value) -> Result<(), Error> {
+    let shape = |what: &str| Error(format!("the input document's {what}"));
+    let root = doc
+        .as_object_mut()
+        .map_err(|_| shape("top level is not an object"))?;
+    let links_key = Value::from("links");
+    let Some(mut links) = root.remove(&links_key) else {
+        return Ok(());
+    };
+    let (field, type_key, id_key) = (
+        Value::from(LINK_TARGET_FIELD),
+        Value::from("target_type"),
+        Value::from("target_id"),
+    );
+    let items = links
+        .as_array_mut()
+        .map_err(|_| shape("`links` is not an array"))?;
+    for link in items.iter_mut() {
+        let link = link
+            .as_object_mut()
+            .map_err(|_| shape("link is not an object"))?;
+        let target = match (link.get(&type_key), link.get(&id_key)) {
+            (Some(kind), Some(id)) if *id != Value::Null => root
+                .get(kind)
+                .and_then(|collection| collection.as_object().ok())
+                .and_then(|collection| collection.get(id))
+                .cloned()
+                .unwrap_or(Value::Null),
+            _ => Value::Null,
+        };
+        link.insert(field.clone(), target);
+    }
+    root.insert(links_key, links);
+    Ok(())
 }
 
 /// Why a value could not be serialized.
@@ -439,10 +483,39 @@ mod tests {
                 .unwrap()
                 .estate;
             let analysis = ahds_model::analyze(&estate, &ahds_model::EgressTable::default());
-            same_as_json(&ahds_model::PolicyInput {
+            let input = ahds_model::PolicyInput {
                 estate: &estate,
                 analysis: &analysis,
-            });
+            };
+            same_as_json(&input);
+            // The evaluator's way: no targets in the links, then the shared entries.
+            let mut shared = to_value(&input.without_link_targets()).unwrap();
+            attach_link_targets(&mut shared).unwrap();
+            let json = serde_json::to_value(input).unwrap();
+            assert_eq!(shared, Value::from(json.clone()));
+            let resolved = json["links"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["target"].is_object())
+                .count();
+            assert!(resolved > 0, "{file}: no link has its target");
+            let Value::Array(links) = &shared[&Value::from("links")] else {
+                panic!("no links")
+            };
+            let first = &links[0];
+            let Value::Object(target) = &first[&Value::from(LINK_TARGET_FIELD)] else {
+                panic!("first link is unresolved")
+            };
+            let Value::Object(in_collection) =
+                &shared[&first[&Value::from("target_type")]][&first[&Value::from("target_id")]]
+            else {
+                panic!("target not in its collection")
+            };
+            assert!(
+                Rc::ptr_eq(target, in_collection),
+                "the entry is copied, not shared"
+            );
         }
     }
 

@@ -5,17 +5,26 @@
 //! policies look resources up by key instead of scanning. Each entry holds the resource's
 //! fields as in the native format plus `key`, `resource_id` (how reports name it) and, for
 //! some kinds, derived `facts`. `links` lists every outbound connection with its
-//! precomputed facts.
+//! precomputed facts and, when resolved, its target's entry as `target`, so rules reach a
+//! target's settings without a keyed lookup per link.
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::analysis::{Analysis, NetworkFacts, ServiceFacts, WorkspaceFacts};
 use crate::estate::Estate;
+use crate::links::{OutboundLink, TargetType};
 use crate::resource::Resource;
+use crate::targets::{ContainerRegistry, EventHubNamespace, KeyVault, StorageAccount};
 
 /// The version of the input document layout. Bumped on incompatible changes.
 pub const INPUT_VERSION: u32 = 1;
+
+/// The field of a resolved link that holds its target's entry: the same object as
+/// `input[link.target_type][link.target_id]`.
+pub const LINK_TARGET_FIELD: &str = "target";
 
 /// A borrowed view of an estate and its analysis that serializes as the policy input.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +33,26 @@ pub struct PolicyInput<'a> {
     pub estate: &'a Estate,
     /// Its analysis.
     pub analysis: &'a Analysis,
+}
+
+impl<'a> PolicyInput<'a> {
+    /// The same document except that links have no [`LINK_TARGET_FIELD`]. For a caller
+    /// that builds an in-memory document and attaches each target's entry itself, sharing
+    /// it with the collection instead of serializing it once more per link.
+    pub fn without_link_targets(self) -> WithoutLinkTargets<'a> {
+        WithoutLinkTargets(self)
+    }
+}
+
+/// A [`PolicyInput`] whose links leave out their targets' entries; see
+/// [`PolicyInput::without_link_targets`].
+#[derive(Debug, Clone, Copy)]
+pub struct WithoutLinkTargets<'a>(PolicyInput<'a>);
+
+impl Serialize for WithoutLinkTargets<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_document(s, false)
+    }
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -36,7 +65,7 @@ enum FactsRef<'a> {
 
 #[derive(Serialize, schemars::JsonSchema)]
 struct Entry<'a, T> {
-    key: &'a str,
+    key: String,
     resource_id: String,
     resource_type: &'static str,
     #[serde(flatten)]
@@ -58,25 +87,119 @@ where
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.items.len()))?;
         for item in self.items {
-            let meta = item.meta();
-            let key = meta.key();
-            m.serialize_entry(
-                &key,
-                &Entry {
-                    key: &key,
-                    resource_id: meta.display_id(),
-                    resource_type: T::ARM_TYPE,
-                    resource: item,
-                    facts: (self.facts)(&key),
-                },
-            )?;
+            let entry = Entry::new(item, &self.facts);
+            m.serialize_entry(&entry.key, &entry)?;
         }
         m.end()
     }
 }
 
+impl<'a, T: Resource> Entry<'a, T> {
+    fn new(item: &'a T, facts: impl Fn(&str) -> Option<FactsRef<'a>>) -> Self {
+        let meta = item.meta();
+        let key = meta.key();
+        Entry {
+            resource_id: meta.display_id(),
+            resource_type: T::ARM_TYPE,
+            resource: item,
+            facts: facts(&key),
+            key,
+        }
+    }
+}
+
+/// A target resource of any kind.
+#[derive(Clone, Copy)]
+enum TargetRef<'a> {
+    Storage(&'a StorageAccount),
+    Registry(&'a ContainerRegistry),
+    Namespace(&'a EventHubNamespace),
+    Vault(&'a KeyVault),
+}
+
+/// An outbound link with its target's entry.
+#[derive(Serialize)]
+struct LinkEntry<'a> {
+    #[serde(flatten)]
+    link: &'a OutboundLink,
+    target: Option<TargetEntry<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum TargetEntry<'a> {
+    Storage(Entry<'a, StorageAccount>),
+    Registry(Entry<'a, ContainerRegistry>),
+    Namespace(Entry<'a, EventHubNamespace>),
+    Vault(Entry<'a, KeyVault>),
+}
+
+/// The links, each with its target's entry.
+struct LinksWithTargets<'a> {
+    input: &'a PolicyInput<'a>,
+}
+
+impl Serialize for LinksWithTargets<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let e = self.input.estate;
+        let a = self.input.analysis;
+        let mut targets: HashMap<(TargetType, String), TargetRef<'_>> = HashMap::new();
+        let mut add = |ty, key: String, t| {
+            targets.insert((ty, key), t);
+        };
+        for t in &e.storage_accounts {
+            add(
+                TargetType::StorageAccount,
+                t.meta().key(),
+                TargetRef::Storage(t),
+            );
+        }
+        for t in &e.container_registries {
+            add(
+                TargetType::ContainerRegistry,
+                t.meta().key(),
+                TargetRef::Registry(t),
+            );
+        }
+        for t in &e.eventhub_namespaces {
+            add(
+                TargetType::EventHubNamespace,
+                t.meta().key(),
+                TargetRef::Namespace(t),
+            );
+        }
+        for t in &e.key_vaults {
+            add(TargetType::KeyVault, t.meta().key(), TargetRef::Vault(t));
+        }
+        let facts = |k: &str| a.targets.get(k).map(FactsRef::Target);
+        s.collect_seq(a.links.iter().map(|link| {
+            let target = link
+                .target_id
+                .as_ref()
+                .and_then(|id| targets.get(&(link.target_type, id.clone())))
+                .map(|t| match *t {
+                    TargetRef::Storage(r) => TargetEntry::Storage(Entry::new(r, facts)),
+                    TargetRef::Registry(r) => TargetEntry::Registry(Entry::new(r, facts)),
+                    TargetRef::Namespace(r) => TargetEntry::Namespace(Entry::new(r, facts)),
+                    TargetRef::Vault(r) => TargetEntry::Vault(Entry::new(r, facts)),
+                });
+            LinkEntry { link, target }
+        }))
+    }
+}
+
 impl Serialize for PolicyInput<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.serialize_document(s, true)
+    }
+}
+
+impl PolicyInput<'_> {
+    fn serialize_document<S: Serializer>(
+        &self,
+        s: S,
+        link_targets: bool,
+    ) -> Result<S::Ok, S::Error> {
         let e = self.estate;
         let a = self.analysis;
         let none = |_: &str| None;
@@ -190,7 +313,11 @@ impl Serialize for PolicyInput<'_> {
             },
         )?;
         m.serialize_entry("role_assignments_included", &e.role_assignments.is_some())?;
-        m.serialize_entry("links", &a.links)?;
+        if link_targets {
+            m.serialize_entry("links", &LinksWithTargets { input: self })?;
+        } else {
+            m.serialize_entry("links", &a.links)?;
+        }
         m.end()
     }
 }

@@ -91,7 +91,7 @@ impl Feature {
 }
 
 /// The kinds of outbound target. Serialized as the name of their collection in the policy
-/// input, so a policy finds a target with `input[link.target_type][link.target_id]`.
+/// input, so `input[link.target_type][link.target_id]` is the target (also at `link.target`).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
 )]

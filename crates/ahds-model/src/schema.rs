@@ -6,12 +6,21 @@ use serde_json::{Map, Value, json};
 
 use crate::analysis::{NetworkFacts, ServiceFacts, WorkspaceFacts};
 use crate::estate::Estate;
+use crate::input::LINK_TARGET_FIELD;
 use crate::links::OutboundLink;
 use crate::{
     ContainerRegistry, DicomService, EventHubNamespace, EventSubscription, FhirService, Firewall,
     KeyVault, MedTechService, NetworkSecurityGroup, PrivateEndpoint, RoleAssignment,
     StorageAccount, SystemTopic, UserAssignedIdentity, Workspace,
 };
+
+/// The collections outbound links reach.
+const TARGET_COLLECTIONS: [&str; 4] = [
+    "storage_accounts",
+    "container_registries",
+    "eventhub_namespaces",
+    "key_vaults",
+];
 
 fn generator() -> SchemaGenerator {
     SchemaSettings::draft2020_12().into_generator()
@@ -149,6 +158,13 @@ pub fn input_schema() -> Value {
         json!("links"),
         json!("role_assignments_included"),
     ];
+    // A resolved link carries its target's entry; which kind follows from `target_type`.
+    let mut link_targets: Vec<Value> = collections
+        .iter()
+        .filter(|(name, _, _)| TARGET_COLLECTIONS.contains(name))
+        .map(|(_, _, schema)| schema.clone())
+        .collect();
+    link_targets.push(json!({"type": "null"}));
     for (name, description, schema) in collections {
         props.insert(
             name.into(),
@@ -165,7 +181,18 @@ pub fn input_schema() -> Value {
         "links".into(),
         json!({"type": "array", "description": "Every outbound connection: a service feature and the target it reaches, with precomputed facts.", "items": link}),
     );
-    let defs = g.take_definitions(true);
+    let mut defs = g.take_definitions(true);
+    if let Some(Value::Object(link)) = defs.get_mut("OutboundLink") {
+        if let Some(Value::Object(p)) = link.get_mut("properties") {
+            p.insert(
+                LINK_TARGET_FIELD.into(),
+                json!({"description": "The target's entry when resolved (the same object as `input[target_type][target_id]`), else null.", "anyOf": link_targets}),
+            );
+        }
+        if let Some(Value::Array(req)) = link.get_mut("required") {
+            req.push(json!(LINK_TARGET_FIELD));
+        }
+    }
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://ahds-guard.dev/schemas/policy-input.schema.json",
