@@ -3,9 +3,16 @@
 # description: |
 #   Three-valued logic for facts a plan may not know yet (true, false, and null for
 #   undetermined), network-access predicates shared by the outbound rules, and the
-#   wording that names services, features and targets in messages.
+#   wording that names services, features and targets in messages (the nouns themselves
+#   are data: `policies/data/wording/data.json`).
 # scope: package
 package ahds.lib
+
+# The nouns messages use (`data.data.wording`) are a data document, not rules: a data
+# lookup is a plain index in every engine, while a lookup into a rule-defined table costs
+# regorus's bytecode VM a walk of the rule tree on each call (a quarter of a one-workspace
+# evaluation).
+import data.data.wording
 
 # --- Three-valued logic -----------------------------------------------------------------
 # A fact is true, false, or null when the input does not know it yet. Rules report a
@@ -99,13 +106,15 @@ connection_verdict(states) := true if {
 
 # --- Links and targets ------------------------------------------------------------------
 
+# A resolved link carries its target's entry as `link.target` (the same object as
+# `input[link.target_type][link.target_id]`), so a rule reads the target's settings without
+# a keyed lookup per link. The bundled rules test `link.status` and read `link.target`
+# inline rather than through the helpers below: in regorus's bytecode VM a call costs about
+# as much as the rest of a link's checks, and the rules make one per link. The helpers stay
+# for custom rules, where clarity counts for more.
+
 # target is the resolved target record of an outbound link.
-# The collection is looked up first: a chained dynamic index (`input[a][b]`) sends regorus
-# down a slow error path on every call.
-target(link) := collection[link.target_id] if {
-	link.status == "resolved"
-	collection := input[link.target_type]
-}
+target(link) := link.target if link.status == "resolved"
 
 # resolved holds for an outbound link whose target is in the input. Rules iterate
 # `input.links` with it rather than through a set of links: building sets of large
@@ -115,18 +124,15 @@ resolved(link) if link.status == "resolved"
 # unresolved holds for an outbound link whose target is missing or unknown.
 unresolved(link) if link.status != "resolved"
 
-# The FHIR storage features that have a documented IP allowance and resource-instance rules.
-fhir_storage_features := {"fhir.export", "fhir.import"}
-
 # ip_allowance: the storage firewall admits the FHIR service through the documented IP
 # allowance: 100.64.0.0/10 from the same region, or the service region's egress address
 # from another region.
-ip_allowance(link, t) := false if not link.feature in fhir_storage_features
+ip_allowance(link, t) := false if not link.feature in wording.fhir_storage_features
 
 ip_allowance(link, t) := tri_or(
 	tri_and(link.facts.same_region, t.facts.cgnat_allowed),
 	tri_and(tri_not(link.facts.same_region), egress_admitted(link, t)),
-) if link.feature in fhir_storage_features
+) if link.feature in wording.fhir_storage_features
 
 # egress_admitted: an IP rule admits the egress address of the service's region.
 egress_admitted(_, t) := null if t.facts.egress_regions == null
@@ -149,38 +155,6 @@ egress_admitted(link, t) := false if {
 
 # --- Wording ----------------------------------------------------------------------------
 
-kind_names := {
-	"workspaces": "workspace",
-	"fhir_services": "FHIR service",
-	"dicom_services": "DICOM service",
-	"medtech_services": "MedTech service",
-	"system_topics": "Event Grid system topic",
-	"event_subscriptions": "event subscription",
-	"storage_accounts": "storage account",
-	"container_registries": "container registry",
-	"eventhub_namespaces": "Event Hubs namespace",
-	"key_vaults": "key vault",
-}
-
-feature_names := {
-	"fhir.export": "export ($export)",
-	"fhir.import": "import ($import)",
-	"fhir.convert": "$convert-data templates",
-	"fhir.cmk": "customer-managed key",
-	"dicom.storage": "Data Lake storage",
-	"dicom.cmk": "customer-managed key",
-	"medtech.ingestion": "device message ingestion",
-	"workspace.events": "FHIR and DICOM events",
-}
-
-# trusted_settings names the trusted-services setting of each kind of target.
-trusted_settings := {
-	"storage_accounts": "networkAcls.bypass includes AzureServices",
-	"container_registries": "networkRuleBypassOptions is AzureServices",
-	"eventhub_namespaces": "trustedServiceAccessEnabled is true",
-	"key_vaults": "networkAcls.bypass is AzureServices",
-}
-
 # join_and joins words as `a`, `a and b`, `a, b and c`.
 join_and(words) := "" if count(words) == 0
 
@@ -196,26 +170,26 @@ name(r) := r.name if r.name != null
 name(r) := r.resource_id if r.name == null
 
 # label: `FHIR service "fhir1"`.
-label(kind, r) := sprintf("%s %q", [kind_names[kind], name(r)])
+label(kind, r) := sprintf("%s %q", [wording.kind_names[kind], name(r)])
 
 # service_label names the service end of a link.
-service_label(link) := sprintf("%s %q", [kind_names[link.service_type], link.service_name]) if {
+service_label(link) := sprintf("%s %q", [wording.kind_names[link.service_type], link.service_name]) if {
 	link.service_name != null
 }
 
-service_label(link) := sprintf("%s %s", [kind_names[link.service_type], link.service_resource_id]) if {
+service_label(link) := sprintf("%s %s", [wording.kind_names[link.service_type], link.service_resource_id]) if {
 	link.service_name == null
 }
 
 # target_label names the target end of a link, resolved or not.
-target_label(link) := label(link.target_type, target(link)) if link.status == "resolved"
+target_label(link) := label(link.target_type, link.target) if link.status == "resolved"
 
-target_label(link) := sprintf("%s %q", [kind_names[link.target_type], link.reference.value]) if {
+target_label(link) := sprintf("%s %q", [wording.kind_names[link.target_type], link.reference.value]) if {
 	link.status != "resolved"
 	link.reference.value != null
 }
 
-target_label(link) := sprintf("an unknown %s", [kind_names[link.target_type]]) if {
+target_label(link) := sprintf("an unknown %s", [wording.kind_names[link.target_type]]) if {
 	link.status != "resolved"
 	link.reference.value == null
 }
@@ -234,7 +208,7 @@ link_target_id(link) := "unknown" if {
 }
 
 # describe: `FHIR service "fhir1" uses storage account "sa" for export ($export)`.
-describe(link) := sprintf("%s uses %s for %s", [service_label(link), target_label(link), feature_names[link.feature]])
+describe(link) := sprintf("%s uses %s for %s", [service_label(link), target_label(link), wording.feature_names[link.feature]])
 
 # target_finding is a deny/undetermined entry about a link whose target must change.
 target_finding(link, msg, evidence) := {
@@ -261,5 +235,5 @@ unresolved_finding(link, what) := {
 	"resource_id": link.service_resource_id,
 	"feature": link.feature,
 	"target_id": link_target_id(link),
-	"missing": [sprintf("%s %s", [kind_names[link.target_type], link_target_id(link)])],
+	"missing": [sprintf("%s %s", [wording.kind_names[link.target_type], link_target_id(link)])],
 }

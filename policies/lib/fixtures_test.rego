@@ -56,7 +56,11 @@ doc(link_patch, network_patch, facts_patch) := d if {
 		"network": object.union(network, network_patch),
 		"facts": object.union(target_facts, facts_patch),
 	}
-	d := {"links": [l], "role_assignments_included": true, l.target_type: {l.target_id: t}}
+	d := {
+		"links": [object.union(l, {"target": t})],
+		"role_assignments_included": true,
+		l.target_type: {l.target_id: t},
+	}
 }
 
 # unresolved is an input with one link whose target is not in the input.
@@ -64,4 +68,5 @@ unresolved(status) := {"links": [object.union(link, {
 	"status": status,
 	"target_id": null,
 	"target_resource_id": null,
+	"target": null,
 })]}

@@ -24,9 +24,10 @@
 package ahds.rules.identity.identity_role_missing
 
 import data.ahds.lib
+import data.data.wording
 
 checked(link) if {
-	lib.resolved(link)
+	link.status == "resolved"
 	link.identity.has_identity == true
 	link.facts.role.checked == true
 }
@@ -51,7 +52,7 @@ deny contains v if {
 	checked(link)
 	link.facts.role.held == false
 	v := object.union(
-		finding(link, sprintf("the managed identity of %s lacks %s, which %s needs", [lib.service_label(link), grant_text(link), lib.feature_names[link.feature]])),
+		finding(link, sprintf("the managed identity of %s lacks %s, which %s needs", [lib.service_label(link), grant_text(link), wording.feature_names[link.feature]])),
 		{
 			"evidence": {"required_role": link.facts.role.required_role, "required_role_id": link.facts.role.required_role_id, "model": link.facts.role.model, "principals": [p | some p in link.identity.principals; not startswith(p, "identity:")]},
 			"remediation": sprintf("Grant %s to the managed identity of %s.", [grant_text(link), lib.service_label(link)]),
@@ -71,7 +72,7 @@ undetermined contains u if {
 
 undetermined contains lib.unresolved_finding(link, "the identity's role on it") if {
 	some link in input.links
-	lib.unresolved(link)
+	link.status != "resolved"
 	link.identity.has_identity == true
 	link.facts.role.checked == true
 }
@@ -79,7 +80,7 @@ undetermined contains lib.unresolved_finding(link, "the identity's role on it") 
 # Role checks need role assignments; say so once when the input has none.
 notes contains msg if {
 	not input.role_assignments_included
-	skipped := [l | some l in input.links; lib.resolved(l); l.facts.role.model == "rbac"; l.identity.has_identity == true]
+	skipped := [l | some l in input.links; l.status == "resolved"; l.facts.role.model == "rbac"; l.identity.has_identity == true]
 	count(skipped) > 0
 	msg := sprintf("the input carries no role assignments, so role checks were skipped for %d outbound link(s)", [count(skipped)])
 }

@@ -21,6 +21,7 @@
 package ahds.rules.identity.outbound_feature_without_identity
 
 import data.ahds.lib
+import data.data.wording
 
 kinds := ["fhir_services", "dicom_services", "medtech_services"]
 
@@ -29,7 +30,7 @@ deny contains v if {
 	some s in input[kind]
 	count(s.facts.features) > 0
 	s.facts.has_identity == false
-	names := [lib.feature_names[f] | some f in s.facts.features]
+	names := [wording.feature_names[f] | some f in s.facts.features]
 	v := {
 		"msg": sprintf("%s uses %s but has no managed identity to authenticate with", [lib.label(kind, s), lib.join_and(names)]),
 		"resource_id": s.resource_id,

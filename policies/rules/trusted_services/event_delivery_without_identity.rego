@@ -24,12 +24,12 @@ package ahds.rules.trusted_services.event_delivery_without_identity
 import data.ahds.lib
 
 event_link(link) if {
-	lib.resolved(link)
+	link.status == "resolved"
 	link.feature == "workspace.events"
 }
 
 unprotected(link) := lib.tri_and(
-	lib.restricted(lib.target(link).network),
+	lib.restricted(link.target.network),
 	lib.tri_eq(link.facts.delivery_with_identity, false),
 )
 
@@ -54,7 +54,7 @@ undetermined contains u if {
 	u := object.union(
 		finding(link, sprintf("event subscription %s: cannot tell whether delivery to %s needs a managed identity", [link.via_resource_id, lib.target_label(link)])),
 		{"missing": array.concat(
-			lib.unknown_fields(lib.target(link).network, ["public_network_access", "default_action"]),
+			lib.unknown_fields(link.target.network, ["public_network_access", "default_action"]),
 			[f | some f in ["delivery_with_identity"]; link.facts[f] == null],
 		)},
 	)
@@ -62,6 +62,6 @@ undetermined contains u if {
 
 undetermined contains lib.unresolved_finding(link, "whether the namespace restricts network access") if {
 	some link in input.links
-	lib.unresolved(link)
+	link.status != "resolved"
 	link.feature == "workspace.events"
 }

@@ -19,7 +19,7 @@ package ahds.rules.trusted_services.export_storage_other_subscription
 import data.ahds.lib
 
 export_link(link) if {
-	lib.resolved(link)
+	link.status == "resolved"
 	link.feature == "fhir.export"
 }
 
@@ -46,6 +46,6 @@ undetermined contains u if {
 
 undetermined contains lib.unresolved_finding(link, "its subscription") if {
 	some link in input.links
-	lib.unresolved(link)
+	link.status != "resolved"
 	link.feature == "fhir.export"
 }

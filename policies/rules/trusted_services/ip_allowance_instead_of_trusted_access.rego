@@ -22,6 +22,7 @@
 package ahds.rules.trusted_services.ip_allowance_instead_of_trusted_access
 
 import data.ahds.lib
+import data.data.wording
 
 by_ip(link, t) := lib.all_of([
 	lib.restricted(t.network),
@@ -30,8 +31,8 @@ by_ip(link, t) := lib.all_of([
 ])
 
 storage_link(link) if {
-	lib.resolved(link)
-	link.feature in lib.fhir_storage_features
+	link.status == "resolved"
+	link.feature in wording.fhir_storage_features
 }
 
 allowance(link) := "100.64.0.0/10 (same region)" if link.facts.same_region == true
@@ -43,7 +44,7 @@ allowance(link) := sprintf("the %s egress address (another region)", [link.facts
 deny contains v if {
 	some link in input.links
 	storage_link(link)
-	t := lib.target(link)
+	t := link.target
 	t.network.trusted_services == false # implied by the next line, and far cheaper
 	by_ip(link, t) == true
 	v := lib.target_finding(
@@ -56,7 +57,7 @@ deny contains v if {
 undetermined contains u if {
 	some link in input.links
 	storage_link(link)
-	t := lib.target(link)
+	t := link.target
 	t.network.trusted_services != true # implied by the next line, and far cheaper
 	by_ip(link, t) == null
 	u := object.union(
@@ -70,6 +71,6 @@ undetermined contains u if {
 
 undetermined contains lib.unresolved_finding(link, "its IP rules") if {
 	some link in input.links
-	lib.unresolved(link)
-	link.feature in lib.fhir_storage_features
+	link.status != "resolved"
+	link.feature in wording.fhir_storage_features
 }

@@ -19,6 +19,7 @@
 package ahds.rules.trusted_services.outbound_target_not_found
 
 import data.ahds.lib
+import data.data.wording
 
 deny contains v if {
 	some link in input.links
@@ -34,7 +35,7 @@ undetermined contains u if {
 	some link in input.links
 	link.status == "unknown"
 	u := object.union(
-		lib.service_finding(link, sprintf("%s uses %s for %s whose name is not known yet", [lib.service_label(link), lib.kind_names[link.target_type], lib.feature_names[link.feature]]), null),
-		{"missing": [sprintf("%s reference (%s)", [lib.kind_names[link.target_type], link.reference.by])]},
+		lib.service_finding(link, sprintf("%s uses %s for %s whose name is not known yet", [lib.service_label(link), wording.kind_names[link.target_type], wording.feature_names[link.feature]]), null),
+		{"missing": [sprintf("%s reference (%s)", [wording.kind_names[link.target_type], link.reference.by])]},
 	)
 }

@@ -20,16 +20,17 @@
 package ahds.rules.trusted_services.outbound_target_publicly_accessible
 
 import data.ahds.lib
+import data.data.wording
 
 remediation(link) := sprintf(
 	"On %s set the firewall default action to Deny and make sure %s, so %s still reaches it as a trusted Microsoft service.",
-	[lib.target_label(link), lib.trusted_settings[link.target_type], lib.service_label(link)],
+	[lib.target_label(link), wording.trusted_settings[link.target_type], lib.service_label(link)],
 )
 
 deny contains v if {
 	some link in input.links
-	lib.resolved(link)
-	net := lib.target(link).network
+	link.status == "resolved"
+	net := link.target.network
 	net.public_network_access == "Enabled" # implied by the next line, and far cheaper
 	lib.accepts_all_networks(net) == true
 	v := object.union(
@@ -44,8 +45,8 @@ deny contains v if {
 
 undetermined contains u if {
 	some link in input.links
-	lib.resolved(link)
-	net := lib.target(link).network
+	link.status == "resolved"
+	net := link.target.network
 	lib.accepts_all_networks(net) == null
 	u := object.union(
 		lib.target_finding(link, sprintf("%s: cannot tell whether the target accepts traffic from all networks", [lib.describe(link)]), null),
@@ -55,5 +56,5 @@ undetermined contains u if {
 
 undetermined contains lib.unresolved_finding(link, "whether the target accepts traffic from all networks") if {
 	some link in input.links
-	lib.unresolved(link)
+	link.status != "resolved"
 }

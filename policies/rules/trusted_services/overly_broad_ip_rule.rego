@@ -22,8 +22,8 @@ import data.ahds.lib
 
 deny contains v if {
 	some link in input.links
-	lib.resolved(link)
-	t := lib.target(link)
+	link.status == "resolved"
+	t := link.target
 	broad := t.facts.broad_ip_rules
 	is_array(broad) # null while the IP rules are unknown; OPA rejects count(null)
 	count(broad) > 0
@@ -40,8 +40,8 @@ deny contains v if {
 
 undetermined contains u if {
 	some link in input.links
-	lib.resolved(link)
-	t := lib.target(link)
+	link.status == "resolved"
+	t := link.target
 	t.facts.broad_ip_rules == null
 	lib.ip_rules_in_effect(t.network) != false
 	u := object.union(
@@ -52,8 +52,8 @@ undetermined contains u if {
 
 undetermined contains u if {
 	some link in input.links
-	lib.resolved(link)
-	t := lib.target(link)
+	link.status == "resolved"
+	t := link.target
 	broad := t.facts.broad_ip_rules
 	is_array(broad) # null while the IP rules are unknown; OPA rejects count(null)
 	count(broad) > 0
@@ -66,5 +66,5 @@ undetermined contains u if {
 
 undetermined contains lib.unresolved_finding(link, "its IP rules") if {
 	some link in input.links
-	lib.unresolved(link)
+	link.status != "resolved"
 }

@@ -22,6 +22,7 @@
 package ahds.rules.trusted_services.storage_instance_rule_missing
 
 import data.ahds.lib
+import data.data.wording
 
 missing_rule(link, t) := lib.all_of([
 	lib.restricted(t.network),
@@ -30,15 +31,15 @@ missing_rule(link, t) := lib.all_of([
 ])
 
 storage_link(link) if {
-	lib.resolved(link)
-	link.feature in lib.fhir_storage_features
+	link.status == "resolved"
+	link.feature in wording.fhir_storage_features
 }
 
 deny contains v if {
 	some link in input.links
 	storage_link(link)
 	link.facts.instance_rule == false # implied by the next lines, and far cheaper
-	t := lib.target(link)
+	t := link.target
 	missing_rule(link, t) == true
 	v := object.union(
 		lib.target_finding(
@@ -54,7 +55,7 @@ undetermined contains u if {
 	some link in input.links
 	storage_link(link)
 	link.facts.instance_rule != true # implied by the next lines, and far cheaper
-	t := lib.target(link)
+	t := link.target
 	missing_rule(link, t) == null
 	u := object.union(
 		lib.target_finding(link, sprintf("%s: cannot tell whether a resource-instance rule admits the workspace", [lib.describe(link)]), null),
@@ -67,6 +68,6 @@ undetermined contains u if {
 
 undetermined contains lib.unresolved_finding(link, "its resource-instance rules") if {
 	some link in input.links
-	lib.unresolved(link)
-	link.feature in lib.fhir_storage_features
+	link.status != "resolved"
+	link.feature in wording.fhir_storage_features
 }

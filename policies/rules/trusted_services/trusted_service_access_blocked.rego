@@ -23,6 +23,7 @@
 package ahds.rules.trusted_services.trusted_service_access_blocked
 
 import data.ahds.lib
+import data.data.wording
 
 blocked(link, t) := lib.all_of([
 	lib.restricted(t.network),
@@ -32,40 +33,40 @@ blocked(link, t) := lib.all_of([
 
 deny contains v if {
 	some link in input.links
-	lib.resolved(link)
-	t := lib.target(link)
+	link.status == "resolved"
+	t := link.target
 	t.network.trusted_services == false # implied by the next line, and far cheaper
 	blocked(link, t) == true
 	v := object.union(
 		lib.target_finding(
 			link,
-			sprintf("%s, which restricts network access without letting trusted Microsoft services through, so %s fails", [lib.describe(link), lib.feature_names[link.feature]]),
+			sprintf("%s, which restricts network access without letting trusted Microsoft services through, so %s fails", [lib.describe(link), wording.feature_names[link.feature]]),
 			{
 				"public_network_access": t.network.public_network_access,
 				"default_action": t.network.default_action,
 				"trusted_services": t.network.trusted_services,
 			},
 		),
-		{"remediation": sprintf("On %s make sure %s.", [lib.target_label(link), lib.trusted_settings[link.target_type]])},
+		{"remediation": sprintf("On %s make sure %s.", [lib.target_label(link), wording.trusted_settings[link.target_type]])},
 	)
 }
 
 undetermined contains u if {
 	some link in input.links
-	lib.resolved(link)
-	t := lib.target(link)
+	link.status == "resolved"
+	t := link.target
 	t.network.trusted_services != true # implied by the next line, and far cheaper
 	blocked(link, t) == null
 	u := object.union(
 		lib.target_finding(link, sprintf("%s: cannot tell whether trusted Microsoft services get through", [lib.describe(link)]), null),
 		{"missing": array.concat(
 			lib.unknown_fields(t.network, ["public_network_access", "default_action", "trusted_services", "ip_rules"]),
-			[f | some f in ["same_region", "service_region"]; link.facts[f] == null; link.feature in lib.fhir_storage_features],
+			[f | some f in ["same_region", "service_region"]; link.facts[f] == null; link.feature in wording.fhir_storage_features],
 		)},
 	)
 }
 
 undetermined contains lib.unresolved_finding(link, "whether trusted Microsoft services get through") if {
 	some link in input.links
-	lib.unresolved(link)
+	link.status != "resolved"
 }
