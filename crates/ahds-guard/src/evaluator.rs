@@ -243,16 +243,23 @@ impl Evaluator {
         let analysis = analyze(estate, &self.egress);
         stats.analysis = t.elapsed();
         let t = Instant::now();
-        let mut input = crate::to_value::to_value(
-            &PolicyInput {
-                estate,
-                analysis: &analysis,
-            }
-            .without_link_targets(),
-        )
-        .map_err(|e| EvaluateError::Input(e.to_string()))?;
+        let rules = self.active_rules();
+        let threads = self.threads_for(estate, rules.len());
+        let parts = PolicyInput {
+            estate,
+            analysis: &analysis,
+        }
+        .without_link_targets();
+        let built = if threads > 1 {
+            crate::to_value::parts_to_value(parts.parts(), threads)
+        } else {
+            crate::to_value::to_value(&parts)
+        };
+        let mut input = built.map_err(|e| EvaluateError::Input(e.to_string()))?;
         crate::to_value::attach_link_targets(&mut input)
             .map_err(|e| EvaluateError::Input(e.to_string()))?;
+        // Rules see only the document: free the analysis before they allocate.
+        drop(analysis);
         stats.input = t.elapsed();
         let t = Instant::now();
         let sources = sources_by_resource(estate);
@@ -260,13 +267,9 @@ impl Evaluator {
             skipped: estate.skipped.clone(),
             ..Report::default()
         };
-        let rules = self.active_rules();
-        let threads = self.threads_for(estate, rules.len());
         let outcomes = self.run_rules(&rules, &input, &sources, threads);
-        // The input document and the analysis are the largest things alive; free them
-        // before the report grows.
+        // The input document is the largest thing alive; free it before the report grows.
         drop(input);
-        drop(analysis);
         // Merge in catalog order, whichever thread ran a rule: the report is the same for
         // any number of threads.
         for (rule, (outcome, took)) in rules.iter().zip(outcomes) {

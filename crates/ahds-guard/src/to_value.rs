@@ -8,8 +8,10 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ahds_model::LINK_TARGET_FIELD;
+use ahds_model::{InputPart, LINK_TARGET_FIELD};
 use regorus::{Rc, Value};
 use serde::ser::{self, Serialize};
 
@@ -19,6 +21,49 @@ pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error>
     value.serialize(ValueSerializer {
         strings: &mut strings,
     })
+}
+
+/// Serializes the parts of a document (see [`ahds_model::PolicyInput::parts`]) on up to
+/// `threads` threads, largest first, and puts them together in one object. Each thread
+/// shares equal strings within what it builds.
+pub(crate) fn parts_to_value<'a, P>(parts: P, threads: usize) -> Result<Value, Error>
+where
+    P: IntoIterator<Item = InputPart<'a>>,
+{
+    let mut parts: Vec<InputPart<'a>> = parts.into_iter().collect();
+    let built: Vec<Mutex<Option<Result<Value, Error>>>> =
+        parts.iter().map(|_| Mutex::new(None)).collect();
+    // The links and the collections of many resources dominate; start them first.
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(parts[i].weight()));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut strings = Strings::default();
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let value = parts[i].serialize(ValueSerializer {
+                strings: &mut strings,
+            });
+            if let Ok(mut slot) = built[i].lock() {
+                *slot = Some(value);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads.min(parts.len()) {
+            scope.spawn(work);
+        }
+        work();
+    });
+    let mut doc = BTreeMap::new();
+    for (part, slot) in parts.drain(..).zip(built) {
+        let value = slot
+            .into_inner()
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| Err(Error(format!("part `{}` was not built", part.name()))))?;
+        doc.insert(Value::from(part.name()), value);
+    }
+    Ok(object(doc))
 }
 
 /// Gives every link of a document built from [`PolicyInput::without_link_targets`] its
@@ -488,8 +533,11 @@ mod tests {
                 analysis: &analysis,
             };
             same_as_json(&input);
-            // The evaluator's way: no targets in the links, then the shared entries.
+            // The evaluator's way: no targets in the links, then the shared entries; on
+            // several threads, part by part, the same.
             let mut shared = to_value(&input.without_link_targets()).unwrap();
+            let in_parts = parts_to_value(input.without_link_targets().parts(), 3).unwrap();
+            assert_eq!(shared, in_parts, "{file}: built in parts differs");
             attach_link_targets(&mut shared).unwrap();
             let json = serde_json::to_value(input).unwrap();
             assert_eq!(shared, Value::from(json.clone()));

@@ -49,12 +49,6 @@ impl<'a> PolicyInput<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct WithoutLinkTargets<'a>(PolicyInput<'a>);
 
-impl Serialize for WithoutLinkTargets<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize_document(s, false)
-    }
-}
-
 #[derive(Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum FactsRef<'a> {
@@ -190,134 +184,154 @@ impl Serialize for LinksWithTargets<'_> {
 
 impl Serialize for PolicyInput<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.serialize_document(s, true)
+        serialize_parts(self.parts(), s)
     }
 }
 
-impl PolicyInput<'_> {
-    fn serialize_document<S: Serializer>(
-        &self,
-        s: S,
-        link_targets: bool,
-    ) -> Result<S::Ok, S::Error> {
-        let e = self.estate;
-        let a = self.analysis;
+impl Serialize for WithoutLinkTargets<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_parts(self.parts(), s)
+    }
+}
+
+fn serialize_parts<'a, S: Serializer>(
+    parts: impl ExactSizeIterator<Item = InputPart<'a>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let mut m = s.serialize_map(Some(parts.len()))?;
+    for part in parts {
+        m.serialize_entry(part.name(), &part)?;
+    }
+    m.end()
+}
+
+impl<'a> PolicyInput<'a> {
+    /// The document's top-level members, in order: an object of each part under its
+    /// [`InputPart::name`] is the document. A caller building a large document can
+    /// serialize the parts on several threads.
+    pub fn parts(self) -> impl ExactSizeIterator<Item = InputPart<'a>> {
+        PART_NAMES.into_iter().map(move |name| InputPart {
+            name,
+            input: self,
+            link_targets: true,
+        })
+    }
+}
+
+impl<'a> WithoutLinkTargets<'a> {
+    /// The document's top-level members, as [`PolicyInput::parts`] but with links
+    /// leaving out their targets' entries.
+    pub fn parts(self) -> impl ExactSizeIterator<Item = InputPart<'a>> {
+        self.0.parts().map(|p| InputPart {
+            link_targets: false,
+            ..p
+        })
+    }
+}
+
+/// The top-level members of the input document, in order.
+const PART_NAMES: [&str; 18] = [
+    "version",
+    "workspaces",
+    "fhir_services",
+    "dicom_services",
+    "medtech_services",
+    "storage_accounts",
+    "container_registries",
+    "eventhub_namespaces",
+    "key_vaults",
+    "private_endpoints",
+    "user_assigned_identities",
+    "network_security_groups",
+    "firewalls",
+    "system_topics",
+    "event_subscriptions",
+    "role_assignments",
+    "role_assignments_included",
+    "links",
+];
+
+/// One top-level member of the policy input document; see [`PolicyInput::parts`].
+#[derive(Debug, Clone, Copy)]
+pub struct InputPart<'a> {
+    name: &'static str,
+    input: PolicyInput<'a>,
+    link_targets: bool,
+}
+
+impl InputPart<'_> {
+    /// The member's name in the document.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// About how many records the part holds: links and resources count one each.
+    pub fn weight(&self) -> usize {
+        let e = self.input.estate;
+        match self.name {
+            "links" => self.input.analysis.links.len(),
+            "workspaces" => e.workspaces.len(),
+            "fhir_services" => e.fhir_services.len(),
+            "dicom_services" => e.dicom_services.len(),
+            "medtech_services" => e.medtech_services.len(),
+            "storage_accounts" => e.storage_accounts.len(),
+            "container_registries" => e.container_registries.len(),
+            "eventhub_namespaces" => e.eventhub_namespaces.len(),
+            "key_vaults" => e.key_vaults.len(),
+            "private_endpoints" => e.private_endpoints.len(),
+            "user_assigned_identities" => e.user_assigned_identities.len(),
+            "network_security_groups" => e.network_security_groups.len(),
+            "firewalls" => e.firewalls.len(),
+            "system_topics" => e.system_topics.len(),
+            "event_subscriptions" => e.event_subscriptions.len(),
+            "role_assignments" => e.role_assignments.as_ref().map_or(0, Vec::len),
+            _ => 1,
+        }
+    }
+}
+
+impl Serialize for InputPart<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let e = self.input.estate;
+        let a = self.input.analysis;
         let none = |_: &str| None;
         let service = |k: &str| a.services.get(k).map(FactsRef::Service);
         let target = |k: &str| a.targets.get(k).map(FactsRef::Target);
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("version", &INPUT_VERSION)?;
-        m.serialize_entry(
-            "workspaces",
-            &Collection {
-                items: &e.workspaces,
-                facts: |k: &str| a.workspaces.get(k).map(FactsRef::Workspace),
-            },
-        )?;
-        m.serialize_entry(
-            "fhir_services",
-            &Collection {
-                items: &e.fhir_services,
-                facts: service,
-            },
-        )?;
-        m.serialize_entry(
-            "dicom_services",
-            &Collection {
-                items: &e.dicom_services,
-                facts: service,
-            },
-        )?;
-        m.serialize_entry(
-            "medtech_services",
-            &Collection {
-                items: &e.medtech_services,
-                facts: service,
-            },
-        )?;
-        m.serialize_entry(
-            "storage_accounts",
-            &Collection {
-                items: &e.storage_accounts,
-                facts: target,
-            },
-        )?;
-        m.serialize_entry(
-            "container_registries",
-            &Collection {
-                items: &e.container_registries,
-                facts: target,
-            },
-        )?;
-        m.serialize_entry(
-            "eventhub_namespaces",
-            &Collection {
-                items: &e.eventhub_namespaces,
-                facts: target,
-            },
-        )?;
-        m.serialize_entry(
-            "key_vaults",
-            &Collection {
-                items: &e.key_vaults,
-                facts: target,
-            },
-        )?;
-        m.serialize_entry(
-            "private_endpoints",
-            &Collection {
-                items: &e.private_endpoints,
-                facts: none,
-            },
-        )?;
-        m.serialize_entry(
-            "user_assigned_identities",
-            &Collection {
-                items: &e.user_assigned_identities,
-                facts: none,
-            },
-        )?;
-        m.serialize_entry(
-            "network_security_groups",
-            &Collection {
-                items: &e.network_security_groups,
-                facts: none,
-            },
-        )?;
-        m.serialize_entry(
-            "firewalls",
-            &Collection {
-                items: &e.firewalls,
-                facts: none,
-            },
-        )?;
-        m.serialize_entry(
-            "system_topics",
-            &Collection {
-                items: &e.system_topics,
-                facts: none,
-            },
-        )?;
-        m.serialize_entry(
-            "event_subscriptions",
-            &Collection {
-                items: &e.event_subscriptions,
-                facts: none,
-            },
-        )?;
-        m.serialize_entry(
-            "role_assignments",
-            &Collection {
-                items: e.role_assignments.as_deref().unwrap_or(&[]),
-                facts: none,
-            },
-        )?;
-        m.serialize_entry("role_assignments_included", &e.role_assignments.is_some())?;
-        if link_targets {
-            m.serialize_entry("links", &LinksWithTargets { input: self })?;
-        } else {
-            m.serialize_entry("links", &a.links)?;
+        fn collection<'a, T, F, S>(items: &'a [T], facts: F, s: S) -> Result<S::Ok, S::Error>
+        where
+            T: Resource + Serialize,
+            F: Fn(&str) -> Option<FactsRef<'a>>,
+            S: Serializer,
+        {
+            Collection { items, facts }.serialize(s)
         }
-        m.end()
+        match self.name {
+            "version" => INPUT_VERSION.serialize(s),
+            "workspaces" => collection(
+                &e.workspaces,
+                |k: &str| a.workspaces.get(k).map(FactsRef::Workspace),
+                s,
+            ),
+            "fhir_services" => collection(&e.fhir_services, service, s),
+            "dicom_services" => collection(&e.dicom_services, service, s),
+            "medtech_services" => collection(&e.medtech_services, service, s),
+            "storage_accounts" => collection(&e.storage_accounts, target, s),
+            "container_registries" => collection(&e.container_registries, target, s),
+            "eventhub_namespaces" => collection(&e.eventhub_namespaces, target, s),
+            "key_vaults" => collection(&e.key_vaults, target, s),
+            "private_endpoints" => collection(&e.private_endpoints, none, s),
+            "user_assigned_identities" => collection(&e.user_assigned_identities, none, s),
+            "network_security_groups" => collection(&e.network_security_groups, none, s),
+            "firewalls" => collection(&e.firewalls, none, s),
+            "system_topics" => collection(&e.system_topics, none, s),
+            "event_subscriptions" => collection(&e.event_subscriptions, none, s),
+            "role_assignments" => collection(e.role_assignments.as_deref().unwrap_or(&[]), none, s),
+            "role_assignments_included" => e.role_assignments.is_some().serialize(s),
+            "links" if self.link_targets => LinksWithTargets { input: &self.input }.serialize(s),
+            "links" => a.links.serialize(s),
+            other => Err(serde::ser::Error::custom(format!(
+                "internal error: no input document part `{other}`"
+            ))),
+        }
     }
 }

@@ -64,7 +64,7 @@ pub use events::{
     DeliveryIdentity, DeliveryIdentityType, EventDestination, EventSubscription, SystemTopic,
 };
 pub use identity::{IdentityType, ManagedIdentity, UserAssignedIdentity, UserAssignedIdentityRef};
-pub use input::{INPUT_VERSION, LINK_TARGET_FIELD, PolicyInput, WithoutLinkTargets};
+pub use input::{INPUT_VERSION, InputPart, LINK_TARGET_FIELD, PolicyInput, WithoutLinkTargets};
 pub use known::{
     Known, Tri, known_empty, known_false, known_no_strings, optional, tri_and, tri_or,
 };
