@@ -74,7 +74,7 @@ struct Collector {
 impl Collector {
     fn collect(&mut self, path: &Path, named: bool) -> Result<(), Failure> {
         if path.as_os_str() == "-" {
-            let bytes = read_limited(std::io::stdin().lock(), "-", self.limit)?;
+            let bytes = read_limited(std::io::stdin().lock(), "-", self.limit, 0)?;
             self.files.push(InputFile {
                 name: "-".into(),
                 bytes,
@@ -114,16 +114,24 @@ impl Collector {
         }
         let file = std::fs::File::open(path)
             .map_err(|e| Failure(vec![format!("{name}: cannot read: {e}")]))?;
-        let bytes = read_limited(file, &name, self.limit)?;
+        // Sized up front: growing the buffer by doubling copied a 150 MB input ~twice over.
+        let size = file.metadata().map_or(0, |m| m.len());
+        let bytes = read_limited(file, &name, self.limit, size)?;
         self.files.push(InputFile { name, bytes, named });
         Ok(())
     }
 }
 
 /// Reads at most `limit` bytes; a larger input is an error rather than a slow death by
-/// memory.
-fn read_limited(reader: impl Read, name: &str, limit: u64) -> Result<Vec<u8>, Failure> {
-    let mut bytes = Vec::new();
+/// memory. `expected` is the size the input is believed to have (0 when unknown).
+fn read_limited(
+    reader: impl Read,
+    name: &str,
+    limit: u64,
+    expected: u64,
+) -> Result<Vec<u8>, Failure> {
+    let capacity = usize::try_from(expected.min(limit).saturating_add(1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
