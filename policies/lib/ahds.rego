@@ -72,20 +72,58 @@ any_of(facts) := true if {
 
 # --- Network access ---------------------------------------------------------------------
 
+# The three predicates below are tri_and(tri_eq(public access, "Enabled"), tri_eq(default
+# action, X)) and its negation, written out case by case: the outbound rules call them for
+# every link, and in regorus's bytecode VM each nested call costs more than the comparisons
+# (ahds_test.rego checks them against the tri_and form on every combination).
+
 # accepts_all_networks: public access enabled and a firewall that admits everything.
-accepts_all_networks(net) := tri_and(
-	tri_eq(net.public_network_access, "Enabled"),
-	tri_eq(net.default_action, "Allow"),
-)
+accepts_all_networks(net) := false if {
+	net.public_network_access != null
+	net.public_network_access != "Enabled"
+} else := false if {
+	net.default_action != null
+	net.default_action != "Allow"
+} else := null if {
+	net.public_network_access == null
+} else := null if {
+	net.default_action == null
+} else := true if {
+	net.public_network_access == "Enabled"
+	net.default_action == "Allow"
+}
 
 # restricted: the target does not accept traffic from all networks.
-restricted(net) := tri_not(accepts_all_networks(net))
+restricted(net) := true if {
+	net.public_network_access != null
+	net.public_network_access != "Enabled"
+} else := true if {
+	net.default_action != null
+	net.default_action != "Allow"
+} else := null if {
+	net.public_network_access == null
+} else := null if {
+	net.default_action == null
+} else := false if {
+	net.public_network_access == "Enabled"
+	net.default_action == "Allow"
+}
 
 # ip_rules_in_effect: the IP firewall decides (public access on, default action Deny).
-ip_rules_in_effect(net) := tri_and(
-	tri_eq(net.public_network_access, "Enabled"),
-	tri_eq(net.default_action, "Deny"),
-)
+ip_rules_in_effect(net) := false if {
+	net.public_network_access != null
+	net.public_network_access != "Enabled"
+} else := false if {
+	net.default_action != null
+	net.default_action != "Deny"
+} else := null if {
+	net.public_network_access == null
+} else := null if {
+	net.default_action == null
+} else := true if {
+	net.public_network_access == "Enabled"
+	net.default_action == "Deny"
+}
 
 # unknown_fields lists which of the named fields of obj are unknown.
 unknown_fields(obj, names) := [n | some n in names; obj[n] == null]

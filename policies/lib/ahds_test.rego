@@ -75,3 +75,16 @@ test_labels_fall_back_to_ids_when_names_are_unknown if {
 	lib.service_label({"service_type": "fhir_services", "service_name": null, "service_resource_id": "azurerm_healthcare_fhir_service.f"}) == "FHIR service azurerm_healthcare_fhir_service.f"
 	lib.label("workspaces", {"name": null, "resource_id": "ws-id"}) == `workspace "ws-id"`
 }
+
+# The written-out network predicates agree with their tri_and definitions everywhere.
+test_network_predicates_match_their_definitions if {
+	every pna in ["Enabled", "Disabled", "SecuredByPerimeter", null] {
+		every action in ["Allow", "Deny", null] {
+			net := {"public_network_access": pna, "default_action": action}
+			all_networks := lib.tri_and(lib.tri_eq(pna, "Enabled"), lib.tri_eq(action, "Allow"))
+			lib.accepts_all_networks(net) == all_networks
+			lib.restricted(net) == lib.tri_not(all_networks)
+			lib.ip_rules_in_effect(net) == lib.tri_and(lib.tri_eq(pna, "Enabled"), lib.tri_eq(action, "Deny"))
+		}
+	}
+}
