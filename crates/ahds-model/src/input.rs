@@ -111,6 +111,35 @@ enum TargetRef<'a> {
     Vault(&'a KeyVault),
 }
 
+impl<'a> TargetRef<'a> {
+    fn kind(self) -> TargetType {
+        match self {
+            TargetRef::Storage(_) => TargetType::StorageAccount,
+            TargetRef::Registry(_) => TargetType::ContainerRegistry,
+            TargetRef::Namespace(_) => TargetType::EventHubNamespace,
+            TargetRef::Vault(_) => TargetType::KeyVault,
+        }
+    }
+
+    fn key(self) -> String {
+        match self {
+            TargetRef::Storage(r) => r.meta().key(),
+            TargetRef::Registry(r) => r.meta().key(),
+            TargetRef::Namespace(r) => r.meta().key(),
+            TargetRef::Vault(r) => r.meta().key(),
+        }
+    }
+
+    fn entry(self, facts: impl Fn(&str) -> Option<FactsRef<'a>>) -> TargetEntry<'a> {
+        match self {
+            TargetRef::Storage(r) => TargetEntry::Storage(Entry::new(r, facts)),
+            TargetRef::Registry(r) => TargetEntry::Registry(Entry::new(r, facts)),
+            TargetRef::Namespace(r) => TargetEntry::Namespace(Entry::new(r, facts)),
+            TargetRef::Vault(r) => TargetEntry::Vault(Entry::new(r, facts)),
+        }
+    }
+}
+
 /// An outbound link with its target's entry.
 #[derive(Serialize)]
 struct LinkEntry<'a> {
@@ -137,46 +166,20 @@ impl Serialize for LinksWithTargets<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let e = self.input.estate;
         let a = self.input.analysis;
-        let mut targets: HashMap<(TargetType, String), TargetRef<'_>> = HashMap::new();
-        let mut add = |ty, key: String, t| {
-            targets.insert((ty, key), t);
-        };
-        for t in &e.storage_accounts {
-            add(
-                TargetType::StorageAccount,
-                t.meta().key(),
-                TargetRef::Storage(t),
-            );
-        }
-        for t in &e.container_registries {
-            add(
-                TargetType::ContainerRegistry,
-                t.meta().key(),
-                TargetRef::Registry(t),
-            );
-        }
-        for t in &e.eventhub_namespaces {
-            add(
-                TargetType::EventHubNamespace,
-                t.meta().key(),
-                TargetRef::Namespace(t),
-            );
-        }
-        for t in &e.key_vaults {
-            add(TargetType::KeyVault, t.meta().key(), TargetRef::Vault(t));
-        }
+        let targets: HashMap<(TargetType, String), TargetRef<'_>> = (e.storage_accounts.iter())
+            .map(TargetRef::Storage)
+            .chain(e.container_registries.iter().map(TargetRef::Registry))
+            .chain(e.eventhub_namespaces.iter().map(TargetRef::Namespace))
+            .chain(e.key_vaults.iter().map(TargetRef::Vault))
+            .map(|t| ((t.kind(), t.key()), t))
+            .collect();
         let facts = |k: &str| a.targets.get(k).map(FactsRef::Target);
         s.collect_seq(a.links.iter().map(|link| {
             let target = link
                 .target_id
                 .as_ref()
                 .and_then(|id| targets.get(&(link.target_type, id.clone())))
-                .map(|t| match *t {
-                    TargetRef::Storage(r) => TargetEntry::Storage(Entry::new(r, facts)),
-                    TargetRef::Registry(r) => TargetEntry::Registry(Entry::new(r, facts)),
-                    TargetRef::Namespace(r) => TargetEntry::Namespace(Entry::new(r, facts)),
-                    TargetRef::Vault(r) => TargetEntry::Vault(Entry::new(r, facts)),
-                });
+                .map(|t| t.entry(facts));
             LinkEntry { link, target }
         }))
     }
