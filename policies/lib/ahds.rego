@@ -202,10 +202,14 @@ join_and(words) := concat(" and ", [concat(", ", array.slice(words, 0, count(wor
 	count(words) > 1
 }
 
-# name is a resource's name, or its id when the name is unknown.
-name(r) := r.name if r.name != null
+# The labels are `else` chains, not one definition per case: an engine stops at the first
+# branch that holds instead of evaluating every definition to check they agree. Messages
+# are built once per finding, and a finding names both ends of its link.
 
-name(r) := r.resource_id if r.name == null
+# name is a resource's name, or its id when the name is unknown.
+name(r) := r.name if {
+	r.name != null
+} else := r.resource_id
 
 # label: `FHIR service "fhir1"`.
 label(kind, r) := sprintf("%s %q", [wording.kind_names[kind], name(r)])
@@ -213,40 +217,36 @@ label(kind, r) := sprintf("%s %q", [wording.kind_names[kind], name(r)])
 # service_label names the service end of a link.
 service_label(link) := sprintf("%s %q", [wording.kind_names[link.service_type], link.service_name]) if {
 	link.service_name != null
-}
-
-service_label(link) := sprintf("%s %s", [wording.kind_names[link.service_type], link.service_resource_id]) if {
-	link.service_name == null
-}
+} else := sprintf("%s %s", [wording.kind_names[link.service_type], link.service_resource_id])
 
 # target_label names the target end of a link, resolved or not.
-target_label(link) := label(link.target_type, link.target) if link.status == "resolved"
-
-target_label(link) := sprintf("%s %q", [wording.kind_names[link.target_type], link.reference.value]) if {
-	link.status != "resolved"
+target_label(link) := sprintf("%s %q", [wording.kind_names[link.target_type], link.target.name]) if {
+	link.target.name != null
+} else := label(link.target_type, link.target) if {
+	link.status == "resolved"
+} else := sprintf("%s %q", [wording.kind_names[link.target_type], link.reference.value]) if {
 	link.reference.value != null
-}
-
-target_label(link) := sprintf("an unknown %s", [wording.kind_names[link.target_type]]) if {
-	link.status != "resolved"
-	link.reference.value == null
-}
+} else := sprintf("an unknown %s", [wording.kind_names[link.target_type]])
 
 # link_target_id is the target's id for reports, or the reference when unresolved.
-link_target_id(link) := link.target_resource_id if link.target_resource_id != null
-
-link_target_id(link) := link.reference.value if {
-	link.target_resource_id == null
+link_target_id(link) := link.target_resource_id if {
+	link.target_resource_id != null
+} else := link.reference.value if {
 	link.reference.value != null
-}
+} else := "unknown"
 
-link_target_id(link) := "unknown" if {
-	link.target_resource_id == null
-	link.reference.value == null
-}
-
-# describe: `FHIR service "fhir1" uses storage account "sa" for export ($export)`.
-describe(link) := sprintf("%s uses %s for %s", [service_label(link), target_label(link), wording.feature_names[link.feature]])
+# describe: `FHIR service "fhir1" uses storage account "sa" for export ($export)`. One
+# sprintf when both ends have names, as nearly every link does; the labels otherwise.
+describe(link) := sprintf("%s %q uses %s %q for %s", [
+	wording.kind_names[link.service_type],
+	link.service_name,
+	wording.kind_names[link.target_type],
+	link.target.name,
+	wording.feature_names[link.feature],
+]) if {
+	link.service_name != null
+	link.target.name != null
+} else := sprintf("%s uses %s for %s", [service_label(link), target_label(link), wording.feature_names[link.feature]])
 
 # target_finding is a deny/undetermined entry about a link whose target must change.
 target_finding(link, msg, evidence) := {

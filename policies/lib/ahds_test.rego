@@ -1,6 +1,7 @@
 package ahds.lib_test
 
 import data.ahds.lib
+import data.ahds.test.fixtures
 
 test_tri_and_truth_table if {
 	lib.tri_and(true, true) == true
@@ -87,4 +88,18 @@ test_network_predicates_match_their_definitions if {
 			lib.ip_rules_in_effect(net) == lib.tri_and(lib.tri_eq(pna, "Enabled"), lib.tri_eq(action, "Deny"))
 		}
 	}
+}
+
+# describe's one-sprintf path words a link exactly as the labels do, and falls back to them
+# when a name is unknown.
+test_describe_matches_the_labels if {
+	named := object.union(fixtures.link, {"target": {"name": "sa", "resource_id": "sa-id"}})
+	unnamed_target := object.union(fixtures.link, {"target": {"name": null, "resource_id": "sa-id"}})
+	unnamed_service := object.union(named, {"service_name": null})
+	every link in [named, unnamed_target, unnamed_service] {
+		lib.describe(link) == sprintf("%s uses %s for %s", [lib.service_label(link), lib.target_label(link), "export ($export)"])
+	}
+	lib.describe(named) == `FHIR service "fhir" uses storage account "sa" for export ($export)`
+	lib.describe(unnamed_target) == `FHIR service "fhir" uses storage account "sa-id" for export ($export)`
+	lib.describe(unnamed_service) == `FHIR service fhir-id uses storage account "sa" for export ($export)`
 }
