@@ -1,12 +1,12 @@
 //! The evaluator: a prepared regorus engine with a policy set, turning estates into reports.
 
-use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use ahds_model::{EgressTable, Estate, PolicyInput, Source, analyze, validate};
+use foldhash::HashMap;
 use regorus::{Engine, Value};
 
 use crate::backend::{EngineChoice, Session, VmProgram};
@@ -555,7 +555,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
 }
 
 fn sources_by_resource(estate: &Estate) -> HashMap<String, Source> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for meta in estate.metas() {
         let Some(src) = meta.source else { continue };
         out.insert(meta.display_id(), src.clone());

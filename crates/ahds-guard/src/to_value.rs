@@ -6,7 +6,9 @@
 //! target's ids, and every resource repeats the same field names. On 10,000 workspaces
 //! that is most of the document's memory.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::HashSet;
 use std::fmt;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -851,9 +851,9 @@ fn network_facts(acl: &NetworkAcl, egress: &EgressTable) -> NetworkFacts {
 /// Role assignments indexed by principal, so each link looks up only its identity's grants.
 struct Grants<'a> {
     idx: &'a EstateIndex,
-    by_principal: HashMap<String, Vec<&'a RoleAssignment>>,
+    by_principal: foldhash::HashMap<String, Vec<&'a RoleAssignment>>,
     /// Assignments whose principal is unknown, by the canonical key of their scope.
-    unattributed_by_scope: HashMap<String, Vec<&'a RoleAssignment>>,
+    unattributed_by_scope: foldhash::HashMap<String, Vec<&'a RoleAssignment>>,
     /// Assignments whose principal and scope are both unknown, or whose scope is not a
     /// resource we can place.
     unattributed_anywhere: Vec<&'a RoleAssignment>,
@@ -863,8 +863,8 @@ impl<'a> Grants<'a> {
     fn build(estate: &'a Estate, idx: &'a EstateIndex) -> Self {
         let mut g = Grants {
             idx,
-            by_principal: HashMap::new(),
-            unattributed_by_scope: HashMap::new(),
+            by_principal: foldhash::HashMap::default(),
+            unattributed_by_scope: foldhash::HashMap::default(),
             unattributed_anywhere: Vec::new(),
         };
         for ra in estate.role_assignments.iter().flatten() {

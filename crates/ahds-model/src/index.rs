@@ -1,6 +1,6 @@
 //! Lookup tables over an estate, built once so every derived fact is a keyed lookup.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::estate::Estate;
 use crate::resource::{Meta, Resource};
