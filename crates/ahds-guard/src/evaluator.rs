@@ -249,13 +249,10 @@ impl Evaluator {
             estate,
             analysis: &analysis,
         }
-        .without_link_targets();
-        let built = if threads > 1 {
-            crate::to_value::parts_to_value(parts.parts(), threads)
-        } else {
-            crate::to_value::to_value(&parts)
-        };
-        let mut input = built.map_err(|e| EvaluateError::Input(e.to_string()))?;
+        .without_link_targets()
+        .parts();
+        let mut input = crate::to_value::parts_to_value(parts, threads)
+            .map_err(|e| EvaluateError::Input(e.to_string()))?;
         crate::to_value::attach_link_targets(&mut input)
             .map_err(|e| EvaluateError::Input(e.to_string()))?;
         // Rules see only the document: free the analysis before they allocate.

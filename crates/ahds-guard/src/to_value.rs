@@ -17,7 +17,10 @@ use ahds_model::{InputPart, LINK_TARGET_FIELD};
 use regorus::{Rc, Value};
 use serde::ser::{self, Serialize};
 
-/// Serializes a value into a regorus value, sharing equal strings.
+/// Serializes a value into a regorus value, sharing equal strings. The evaluator builds
+/// documents part by part ([`parts_to_value`]); this whole-value form is what the tests
+/// compare with serde_json.
+#[cfg(test)]
 pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
     let mut strings = Strings::default();
     value.serialize(ValueSerializer {

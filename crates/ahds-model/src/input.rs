@@ -15,6 +15,7 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::analysis::{Analysis, NetworkFacts, ServiceFacts, WorkspaceFacts};
 use crate::estate::Estate;
+use crate::for_each_collection;
 use crate::links::{OutboundLink, TargetType};
 use crate::resource::Resource;
 use crate::targets::{ContainerRegistry, EventHubNamespace, KeyVault, StorageAccount};
@@ -213,7 +214,7 @@ impl<'a> PolicyInput<'a> {
     /// [`InputPart::name`] is the document. A caller building a large document can
     /// serialize the parts on several threads.
     pub fn parts(self) -> impl ExactSizeIterator<Item = InputPart<'a>> {
-        PART_NAMES.into_iter().map(move |name| InputPart {
+        part_names().into_iter().map(move |name| InputPart {
             name,
             input: self,
             link_targets: true,
@@ -232,27 +233,19 @@ impl<'a> WithoutLinkTargets<'a> {
     }
 }
 
-/// The top-level members of the input document, in order.
-const PART_NAMES: [&str; 18] = [
-    "version",
-    "workspaces",
-    "fhir_services",
-    "dicom_services",
-    "medtech_services",
-    "storage_accounts",
-    "container_registries",
-    "eventhub_namespaces",
-    "key_vaults",
-    "private_endpoints",
-    "user_assigned_identities",
-    "network_security_groups",
-    "firewalls",
-    "system_topics",
-    "event_subscriptions",
-    "role_assignments",
-    "role_assignments_included",
-    "links",
-];
+/// The top-level members of the input document, in order: the estate's collections as
+/// `for_each_collection!` lists them, between the version and the role assignments.
+fn part_names() -> Vec<&'static str> {
+    let mut names = vec!["version"];
+    macro_rules! name {
+        ($f:ident, $t:ty) => {
+            names.push(stringify!($f));
+        };
+    }
+    for_each_collection!(name);
+    names.extend(["role_assignments", "role_assignments_included", "links"]);
+    names
+}
 
 /// One top-level member of the policy input document; see [`PolicyInput::parts`].
 #[derive(Debug, Clone, Copy)]
@@ -271,22 +264,16 @@ impl InputPart<'_> {
     /// About how many records the part holds: links and resources count one each.
     pub fn weight(&self) -> usize {
         let e = self.input.estate;
+        macro_rules! len {
+            ($f:ident, $t:ty) => {
+                if self.name == stringify!($f) {
+                    return e.$f.len();
+                }
+            };
+        }
+        for_each_collection!(len);
         match self.name {
             "links" => self.input.analysis.links.len(),
-            "workspaces" => e.workspaces.len(),
-            "fhir_services" => e.fhir_services.len(),
-            "dicom_services" => e.dicom_services.len(),
-            "medtech_services" => e.medtech_services.len(),
-            "storage_accounts" => e.storage_accounts.len(),
-            "container_registries" => e.container_registries.len(),
-            "eventhub_namespaces" => e.eventhub_namespaces.len(),
-            "key_vaults" => e.key_vaults.len(),
-            "private_endpoints" => e.private_endpoints.len(),
-            "user_assigned_identities" => e.user_assigned_identities.len(),
-            "network_security_groups" => e.network_security_groups.len(),
-            "firewalls" => e.firewalls.len(),
-            "system_topics" => e.system_topics.len(),
-            "event_subscriptions" => e.event_subscriptions.len(),
             "role_assignments" => e.role_assignments.as_ref().map_or(0, Vec::len),
             _ => 1,
         }
@@ -297,38 +284,36 @@ impl Serialize for InputPart<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let e = self.input.estate;
         let a = self.input.analysis;
-        let none = |_: &str| None;
-        let service = |k: &str| a.services.get(k).map(FactsRef::Service);
-        let target = |k: &str| a.targets.get(k).map(FactsRef::Target);
-        fn collection<'a, T, F, S>(items: &'a [T], facts: F, s: S) -> Result<S::Ok, S::Error>
-        where
-            T: Resource + Serialize,
-            F: Fn(&str) -> Option<FactsRef<'a>>,
-            S: Serializer,
-        {
-            Collection { items, facts }.serialize(s)
+        // Which derived facts a collection's entries carry.
+        let facts = |k: &str| match self.name {
+            "workspaces" => a.workspaces.get(k).map(FactsRef::Workspace),
+            "fhir_services" | "dicom_services" | "medtech_services" => {
+                a.services.get(k).map(FactsRef::Service)
+            }
+            "storage_accounts" | "container_registries" | "eventhub_namespaces" | "key_vaults" => {
+                a.targets.get(k).map(FactsRef::Target)
+            }
+            _ => None,
+        };
+        macro_rules! collection {
+            ($f:ident, $t:ty) => {
+                if self.name == stringify!($f) {
+                    return Collection {
+                        items: &e.$f,
+                        facts,
+                    }
+                    .serialize(s);
+                }
+            };
         }
+        for_each_collection!(collection);
         match self.name {
             "version" => INPUT_VERSION.serialize(s),
-            "workspaces" => collection(
-                &e.workspaces,
-                |k: &str| a.workspaces.get(k).map(FactsRef::Workspace),
-                s,
-            ),
-            "fhir_services" => collection(&e.fhir_services, service, s),
-            "dicom_services" => collection(&e.dicom_services, service, s),
-            "medtech_services" => collection(&e.medtech_services, service, s),
-            "storage_accounts" => collection(&e.storage_accounts, target, s),
-            "container_registries" => collection(&e.container_registries, target, s),
-            "eventhub_namespaces" => collection(&e.eventhub_namespaces, target, s),
-            "key_vaults" => collection(&e.key_vaults, target, s),
-            "private_endpoints" => collection(&e.private_endpoints, none, s),
-            "user_assigned_identities" => collection(&e.user_assigned_identities, none, s),
-            "network_security_groups" => collection(&e.network_security_groups, none, s),
-            "firewalls" => collection(&e.firewalls, none, s),
-            "system_topics" => collection(&e.system_topics, none, s),
-            "event_subscriptions" => collection(&e.event_subscriptions, none, s),
-            "role_assignments" => collection(e.role_assignments.as_deref().unwrap_or(&[]), none, s),
+            "role_assignments" => Collection {
+                items: e.role_assignments.as_deref().unwrap_or(&[]),
+                facts,
+            }
+            .serialize(s),
             "role_assignments_included" => e.role_assignments.is_some().serialize(s),
             "links" if self.link_targets => LinksWithTargets { input: &self.input }.serialize(s),
             "links" => a.links.serialize(s),
