@@ -192,6 +192,93 @@ fn a_rule_over_the_time_limit_is_an_error_and_the_others_still_report() {
 }
 
 #[test]
+fn a_malformed_entry_is_an_error_of_its_rule_that_says_what_is_wrong() {
+    let nothing = "deny contains {\"msg\": \"m\", \"resource_id\": \"r\"} if false\n";
+    let cases = [
+        (
+            "deny contains \"just text\"\n".to_string(),
+            "`deny` produced \"just text\", not an object",
+        ),
+        (
+            "deny contains {\"resource_id\": \"r\"}\n".to_string(),
+            "`deny` entry has no `msg` string",
+        ),
+        (
+            "deny contains {\"msg\": 1, \"resource_id\": \"r\"}\n".to_string(),
+            "`deny` entry has no `msg` string",
+        ),
+        (
+            format!("{nothing}undetermined contains {{\"msg\": \"m\"}}\n"),
+            "`undetermined` entry has no `resource_id` string",
+        ),
+        (
+            format!("{nothing}notes contains 7\n"),
+            "`notes` entry is not a string: 7",
+        ),
+    ];
+    for (body, want) in cases {
+        let source = format!("{}{body}", header("T-SHAPE-1", "t.shape"));
+        let report = load(&source)
+            .unwrap()
+            .evaluate(&ahds_ingest::Estate::new())
+            .unwrap();
+        assert_eq!(report.errors.len(), 1, "{body}: {:?}", report.errors);
+        assert_eq!(report.errors[0].rule_id, "T-SHAPE-1");
+        assert!(
+            report.errors[0].message.contains(want),
+            "{body}: {}",
+            report.errors[0].message
+        );
+    }
+}
+
+#[test]
+fn every_field_of_an_entry_reaches_the_report() {
+    let source = format!(
+        "{}deny contains {{\"msg\": \"d\", \"resource_id\": \"r\", \"feature\": \"f\", \"target_id\": \"t\", \"remediation\": \"do it\", \"evidence\": {{\"n\": 1, \"s\": [\"x\", null]}}}}\n\nundetermined contains {{\"msg\": \"u\", \"resource_id\": \"r\", \"missing\": [\"a\", 2]}}\n\nundetermined contains {{\"msg\": \"v\", \"resource_id\": \"r\", \"missing\": \"b\"}}\n",
+        header("T-FIELDS-1", "t.fields")
+    );
+    let report = load(&source)
+        .unwrap()
+        .evaluate(&ahds_ingest::Estate::new())
+        .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let v = report
+        .violations
+        .iter()
+        .find(|v| v.rule_id == "T-FIELDS-1")
+        .unwrap();
+    assert_eq!(
+        (
+            v.message.as_str(),
+            v.resource_id.as_str(),
+            v.feature.as_deref(),
+            v.target_id.as_deref(),
+            v.remediation.as_str()
+        ),
+        ("d", "r", Some("f"), Some("t"), "do it")
+    );
+    assert_eq!(
+        v.evidence,
+        Some(serde_json::json!({"n": 1, "s": ["x", null]}))
+    );
+    let mut missing: Vec<(String, Vec<String>)> = report
+        .undetermined
+        .iter()
+        .filter(|u| u.rule_id == "T-FIELDS-1")
+        .map(|u| (u.message.clone(), u.missing.clone()))
+        .collect();
+    missing.sort();
+    assert_eq!(
+        missing,
+        vec![
+            ("u".to_string(), vec!["a".to_string(), "2".to_string()]),
+            ("v".to_string(), vec!["b".to_string()]),
+        ]
+    );
+}
+
+#[test]
 fn a_long_chain_of_rules_evaluates_on_the_rule_thread_stack() {
     // Each rule depends on the next: evaluation recurses once per link.
     let links = 2_000;
