@@ -113,11 +113,16 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
         .fail_on
         .or(evaluator.config().fail_on)
         .unwrap_or(Severity::Low);
-    Ok(if report.is_incomplete() {
+    let code = if report.is_incomplete() {
         EXIT_ERROR
     } else if report.fails_at(fail_on) {
         EXIT_VIOLATIONS
     } else {
         EXIT_OK
-    })
+    };
+    // The process ends next and the system takes its memory back at once; freeing the
+    // estate and the report value by value cost ~0.4 s on 10,000 workspaces.
+    std::mem::forget(inputs);
+    std::mem::forget(report);
+    Ok(code)
 }
