@@ -122,3 +122,34 @@ fn reports_do_not_depend_on_the_number_of_threads() {
     let c = serde_json::to_string(&parallel.evaluate(&estate).unwrap()).unwrap();
     assert!(b == c, "two parallel runs differ");
 }
+
+#[test]
+fn the_analysis_does_not_depend_on_the_number_of_threads() {
+    let egress = ahds_model::EgressTable::default();
+    let mut estates: Vec<(String, Vec<u8>)> = fixtures();
+    estates.push(("native(12)".into(), native(12).into_bytes()));
+    let mut links = 0;
+    for (name, bytes) in estates {
+        let estate = read(&bytes, &name, InputFormat::Auto)
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"))
+            .estate;
+        let serial = ahds_model::analyze(&estate, &egress);
+        let split = ahds_model::analyze_on_threads(&estate, &egress, 2);
+        assert!(serial == split, "{name}: the analyses differ");
+        // Whichever thread derived them, links come in service order.
+        let rank = |l: &ahds_model::OutboundLink| match (l.via.is_some(), l.service_type) {
+            (true, _) => 3,
+            (_, "fhir_services") => 0,
+            (_, "dicom_services") => 1,
+            (_, "medtech_services") => 2,
+            _ => 3,
+        };
+        let ranks: Vec<u8> = split.links.iter().map(rank).collect();
+        assert!(
+            ranks.is_sorted(),
+            "{name}: links out of service order: {ranks:?}"
+        );
+        links += serial.links.len();
+    }
+    assert!(links > 100, "only {links} links compared");
+}

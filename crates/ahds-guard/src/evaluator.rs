@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ahds_model::{EgressTable, Estate, PolicyInput, Source, analyze, validate};
+use ahds_model::{EgressTable, Estate, PolicyInput, Source, analyze, analyze_on_threads, validate};
 use foldhash::HashMap;
 use regorus::{Engine, Value};
 
@@ -240,11 +240,11 @@ impl Evaluator {
         if !problems.is_empty() {
             return Err(EvaluateError::InvalidEstate(problems));
         }
-        let analysis = analyze(estate, &self.egress);
-        stats.analysis = t.elapsed();
-        let t = Instant::now();
         let rules = self.active_rules();
         let threads = self.threads_for(estate, rules.len());
+        let analysis = analyze_on_threads(estate, &self.egress, threads);
+        stats.analysis = t.elapsed();
+        let t = Instant::now();
         let parts = PolicyInput {
             estate,
             analysis: &analysis,

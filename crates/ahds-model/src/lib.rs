@@ -56,7 +56,7 @@ mod validate;
 
 pub use analysis::{
     Analysis, CGNAT_RANGE, ConnectionFact, DICOM_PRIVATE_DNS_ZONE, FHIR_PRIVATE_DNS_ZONE,
-    NetworkFacts, ServiceFacts, WorkspaceFacts, analyze,
+    NetworkFacts, ServiceFacts, WorkspaceFacts, analyze, analyze_on_threads,
 };
 pub use egress::{EgressTable, EgressTableError, normalize_location};
 pub use estate::{Estate, NATIVE_FORMAT_VERSION, SkippedResource};
