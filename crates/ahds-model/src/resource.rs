@@ -43,23 +43,33 @@ pub struct Meta<'a> {
     pub subscription_hint: Option<&'a str>,
 }
 
-impl Meta<'_> {
+impl<'a> Meta<'a> {
     /// The lookup key: the lower-cased ARM id when known, otherwise the input address,
     /// otherwise the name.
     pub fn key(&self) -> String {
+        self.key_str().to_string()
+    }
+
+    /// [`Meta::key`], borrowed from the resource.
+    pub fn key_str(&self) -> &'a str {
         match (self.id, self.address) {
-            (Some(id), _) => id.key().to_string(),
-            (None, Some(a)) => a.to_string(),
-            (None, None) => self.name.value().cloned().unwrap_or_default(),
+            (Some(id), _) => id.key(),
+            (None, Some(a)) => a,
+            (None, None) => self.name.value().map_or("", String::as_str),
         }
     }
 
     /// How reports name the resource: the ARM id as spelt in the input, or the address.
     pub fn display_id(&self) -> String {
+        self.display_id_str().to_string()
+    }
+
+    /// [`Meta::display_id`], borrowed from the resource.
+    pub fn display_id_str(&self) -> &'a str {
         match (self.id, self.address) {
-            (Some(id), _) => id.as_str().to_string(),
-            (None, Some(a)) => a.to_string(),
-            (None, None) => self.name.value().cloned().unwrap_or_default(),
+            (Some(id), _) => id.as_str(),
+            (None, Some(a)) => a,
+            (None, None) => self.name.value().map_or("", String::as_str),
         }
     }
 
