@@ -25,6 +25,14 @@ fn load(source: &str) -> Result<Evaluator, LoadError> {
     Evaluator::new(&set)
 }
 
+/// The report of the bundled catalog plus one custom module on an empty estate.
+fn report_on_empty_estate(source: &str) -> Report {
+    load(source)
+        .unwrap()
+        .evaluate(&ahds_ingest::Estate::new())
+        .unwrap()
+}
+
 fn policy_error(source: &str) -> (String, u32, String) {
     match load(source) {
         Err(LoadError::Policy {
@@ -218,10 +226,7 @@ fn a_malformed_entry_is_an_error_of_its_rule_that_says_what_is_wrong() {
     ];
     for (body, want) in cases {
         let source = format!("{}{body}", header("T-SHAPE-1", "t.shape"));
-        let report = load(&source)
-            .unwrap()
-            .evaluate(&ahds_ingest::Estate::new())
-            .unwrap();
+        let report = report_on_empty_estate(&source);
         assert_eq!(report.errors.len(), 1, "{body}: {:?}", report.errors);
         assert_eq!(report.errors[0].rule_id, "T-SHAPE-1");
         assert!(
@@ -238,10 +243,7 @@ fn every_field_of_an_entry_reaches_the_report() {
         "{}deny contains {{\"msg\": \"d\", \"resource_id\": \"r\", \"feature\": \"f\", \"target_id\": \"t\", \"remediation\": \"do it\", \"evidence\": {{\"n\": 1, \"s\": [\"x\", null]}}}}\n\nundetermined contains {{\"msg\": \"u\", \"resource_id\": \"r\", \"missing\": [\"a\", 2]}}\n\nundetermined contains {{\"msg\": \"v\", \"resource_id\": \"r\", \"missing\": \"b\"}}\n",
         header("T-FIELDS-1", "t.fields")
     );
-    let report = load(&source)
-        .unwrap()
-        .evaluate(&ahds_ingest::Estate::new())
-        .unwrap();
+    let report = report_on_empty_estate(&source);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let v = report
         .violations
@@ -290,8 +292,7 @@ fn a_long_chain_of_rules_evaluates_on_the_rule_thread_stack() {
     source.push_str(&format!(
         "deny contains {{\"msg\": sprintf(\"%d\", [r0]), \"resource_id\": \"r\"}} if r0 == {links}\n"
     ));
-    let evaluator = load(&source).unwrap();
-    let report = evaluator.evaluate(&ahds_ingest::Estate::new()).unwrap();
+    let report = report_on_empty_estate(&source);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let chain: Vec<_> = report
         .violations
