@@ -23,6 +23,7 @@
 
 mod backend;
 mod bundle;
+mod by_resource;
 mod catalog;
 mod config;
 pub mod docs;

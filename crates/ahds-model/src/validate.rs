@@ -71,7 +71,7 @@ fn check_endpoint_targets(estate: &Estate, problems: &mut Vec<EstateProblem>) {
     }
 }
 
-type Seen<'a> = foldhash::HashMap<Cow<'a, str>, (&'static str, usize)>;
+type Seen<'a> = HashMap<Cow<'a, str>, (&'static str, usize)>;
 
 fn check_collection<'a, T: Resource>(
     collection: &'static str,
