@@ -24,6 +24,7 @@ use crate::rbac::{BuiltInRole, RoleAssignment, builtin_role, roles};
 use crate::resource::{Meta, Resource};
 use crate::resource_id::{ResourceId, ResourceRef};
 use crate::services::CustomerManagedKey;
+use crate::symbolic;
 
 /// The shared carrier-grade NAT range the FHIR service uses towards storage in its own region.
 pub const CGNAT_RANGE: Ipv4Net = Ipv4Net::new_assert(std::net::Ipv4Addr::new(100, 64, 0, 0), 10);
@@ -622,6 +623,14 @@ impl<'a> Context<'a> {
         target: Option<Target>,
         child: Option<ChildScope>,
     ) -> OutboundLink {
+        // A name fixed only at deployment may still be one of the input's resources.
+        let status = if status == Resolution::NotFound
+            && self.may_be_in_input(feature.target_type(), &reference)
+        {
+            Resolution::Unknown
+        } else {
+            status
+        };
         let target_meta = target.map(|t| self.target_meta(t));
         let service_region = end.meta.location.as_ref().map(|l| normalize_location(l));
         let mut facts = LinkFacts {
@@ -641,11 +650,11 @@ impl<'a> Context<'a> {
         };
         if let (Some(t), Some(tm)) = (target, target_meta) {
             facts.same_region = match (service_region.value(), tm.location.value()) {
-                (Some(a), Some(b)) => Some(*a == normalize_location(b)),
+                (Some(a), Some(b)) => symbolic::same(a, &normalize_location(b)),
                 _ => None,
             };
             facts.same_subscription = match (end.meta.subscription(), tm.subscription()) {
-                (Some(a), Some(b)) => Some(a.eq_ignore_ascii_case(b)),
+                (Some(a), Some(b)) => symbolic::same(a, b),
                 _ => None,
             };
             if let (Target::Storage(i), Feature::FhirExport | Feature::FhirImport) = (t, feature) {
@@ -693,6 +702,44 @@ impl<'a> Context<'a> {
             identity: end.identity.clone(),
             facts,
         }
+    }
+
+    /// Whether a reference that matched nothing exactly could still name a target of the
+    /// input once symbolic names are fixed at deployment.
+    fn may_be_in_input(&self, kind: TargetType, reference: &TargetReference) -> bool {
+        let Some(value) = reference.value.value() else {
+            return false;
+        };
+        if !symbolic::is_symbolic(value) && !self.idx.symbolic_targets.contains(&kind) {
+            return false;
+        }
+        let e = self.estate;
+        let metas: Vec<Meta<'_>> = match kind {
+            TargetType::StorageAccount => e.storage_accounts.iter().map(|r| r.meta()).collect(),
+            TargetType::ContainerRegistry => {
+                e.container_registries.iter().map(|r| r.meta()).collect()
+            }
+            TargetType::EventHubNamespace => {
+                e.eventhub_namespaces.iter().map(|r| r.meta()).collect()
+            }
+            TargetType::KeyVault => e.key_vaults.iter().map(|r| r.meta()).collect(),
+        };
+        let undecided = |a: &str, b: &str| symbolic::same(a, b).is_none();
+        metas.iter().any(|m| match reference.by {
+            ReferenceKind::ResourceId => m.id.is_some_and(|id| {
+                // An event hub id names its namespace as its parent.
+                let parent = ResourceId::parse(value).ok().and_then(|v| v.parent());
+                undecided(id.as_str(), value)
+                    || parent.is_some_and(|p| undecided(id.as_str(), p.as_str()))
+            }),
+            ReferenceKind::AccountName => m.name.value().is_some_and(|n| undecided(n, value)),
+            ReferenceKind::LoginServer | ReferenceKind::KeyUrl | ReferenceKind::Hostname => {
+                let host = host_of(value);
+                m.name
+                    .value()
+                    .is_some_and(|n| undecided(n, crate::index::name_part(&host)))
+            }
+        })
     }
 
     /// The scope role assignments must cover: the target, or a child of it (an event hub).
@@ -842,6 +889,9 @@ fn reference(by: ReferenceKind, value: &Known<String>) -> TargetReference {
     TargetReference {
         by,
         value: value.clone(),
+        symbols: value.value().map_or_else(Vec::new, |v| {
+            symbolic::symbols(v).into_iter().map(str::to_string).collect()
+        }),
     }
 }
 

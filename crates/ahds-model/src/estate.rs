@@ -91,6 +91,10 @@ pub struct Estate {
     /// Resources the reader saw but does not model (not part of the native format).
     #[serde(skip)]
     pub skipped: Vec<SkippedResource>,
+    /// What the reader noticed and kept going past, for the report's notes (a malformed
+    /// field no rule reads, a loop over an unknown count); not part of the native format.
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 fn native_version() -> u32 {
@@ -186,6 +190,7 @@ impl Estate {
             _ => {}
         }
         self.skipped.extend(other.skipped);
+        self.notes.extend(other.notes);
     }
 }
 

@@ -3,8 +3,10 @@
 use foldhash::HashMap;
 
 use crate::estate::Estate;
+use crate::links::TargetType;
 use crate::resource::{Meta, Resource};
 use crate::resource_id::ResourceRef;
+use crate::symbolic::is_symbolic;
 
 /// Where a resource sits in its collection.
 pub(crate) type Slot = usize;
@@ -28,6 +30,13 @@ pub(crate) struct EstateIndex {
     pub(crate) vault_by_name: HashMap<String, Slot>,
     pub(crate) topics: HashMap<String, Slot>,
     pub(crate) user_identities: HashMap<String, Slot>,
+    /// The kinds of target of which some resource has a symbolic name or id.
+    pub(crate) symbolic_targets: Vec<TargetType>,
+}
+
+fn symbolic_meta(meta: Meta<'_>) -> bool {
+    meta.name.value().is_some_and(|n| is_symbolic(n))
+        || meta.id.is_some_and(|id| is_symbolic(id.as_str()))
 }
 
 fn add_keys(map: &mut HashMap<String, Slot>, meta: Meta<'_>, slot: Slot) {
@@ -103,6 +112,38 @@ impl EstateIndex {
                 idx.vault_by_host.entry(host_of(h)).or_insert(i);
             }
         }
+        let kinds = [
+            (
+                TargetType::StorageAccount,
+                estate
+                    .storage_accounts
+                    .iter()
+                    .any(|r| symbolic_meta(r.meta())),
+            ),
+            (
+                TargetType::ContainerRegistry,
+                estate
+                    .container_registries
+                    .iter()
+                    .any(|r| symbolic_meta(r.meta())),
+            ),
+            (
+                TargetType::EventHubNamespace,
+                estate
+                    .eventhub_namespaces
+                    .iter()
+                    .any(|r| symbolic_meta(r.meta())),
+            ),
+            (
+                TargetType::KeyVault,
+                estate.key_vaults.iter().any(|r| symbolic_meta(r.meta())),
+            ),
+        ];
+        idx.symbolic_targets = kinds
+            .into_iter()
+            .filter(|(_, s)| *s)
+            .map(|(k, _)| k)
+            .collect();
         for (i, r) in estate.system_topics.iter().enumerate() {
             add_keys(&mut idx.topics, r.meta(), i);
         }

@@ -50,6 +50,7 @@ mod resource;
 mod resource_id;
 mod schema;
 mod services;
+pub mod symbolic;
 mod targets;
 mod traffic;
 mod validate;

@@ -134,6 +134,10 @@ pub struct TargetReference {
     pub by: ReferenceKind,
     /// The name, URL or id; `null` when unknown.
     pub value: Known<String>,
+    /// The symbols the value holds (`workspaceName` for `{workspaceName}-fhir`): values
+    /// fixed only at deployment, which a link to them cannot be decided without.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub symbols: Vec<String>,
 }
 
 /// Whether the target was found in the input.
