@@ -262,6 +262,7 @@ impl Evaluator {
         let sources: Sources<'_> = ByResource::build(estate, |m| m.source);
         let mut report = Report {
             skipped: estate.skipped.clone(),
+            notes: estate.notes.clone(),
             ..Report::default()
         };
         let outcomes = self.run_rules(&rules, &input, &sources, threads);

@@ -64,6 +64,16 @@ pub(crate) fn known_str(v: &Value, names: &[&str]) -> Option<Known<String>> {
     }
 }
 
+/// A setting's string member (an enum such as `publicNetworkAccess` or `bypass`): as
+/// [`known_str`], but a symbolic value — a template parameter without a value — is
+/// `Unknown`, since only the deployment fixes it. Names and references keep their symbols.
+pub(crate) fn setting_str(v: &Value, names: &[&str]) -> Option<Known<String>> {
+    match known_str(v, names)? {
+        Known::Value(s) if ahds_model::symbolic::is_symbolic(&s) => Some(Known::Unknown),
+        other => Some(other),
+    }
+}
+
 /// A boolean member (ARM sometimes writes booleans as strings).
 pub(crate) fn known_bool(v: &Value, names: &[&str]) -> Option<Known<bool>> {
     let x = path(v, names)?;
@@ -71,6 +81,7 @@ pub(crate) fn known_bool(v: &Value, names: &[&str]) -> Option<Known<bool>> {
         return Some(Known::Unknown);
     }
     match x {
+        Value::String(s) if ahds_model::symbolic::is_symbolic(s) => Some(Known::Unknown),
         Value::Bool(b) => Some(Known::Value(*b)),
         Value::String(s) if s.eq_ignore_ascii_case("true") => Some(Known::Value(true)),
         Value::String(s) if s.eq_ignore_ascii_case("false") => Some(Known::Value(false)),

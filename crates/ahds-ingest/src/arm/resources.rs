@@ -15,7 +15,9 @@ use ahds_model::{
 use serde_json::Value;
 
 use super::expr::{PATH_KEY, REFERENCE_KEY};
-use super::props::{is_unknown, items, known_bool, known_list, known_str, path, prop, str_at};
+use super::props::{
+    is_unknown, items, known_bool, known_list, known_str, path, prop, setting_str, str_at,
+};
 use crate::error::{IngestError, Location};
 use crate::util::find_resource;
 
@@ -219,7 +221,7 @@ fn reference(v: &Value, names: &[&str]) -> Mapped<Option<Known<ResourceRef>>> {
 }
 
 fn public_access(v: &Value) -> Mapped<Known<PublicNetworkAccess>> {
-    match known_str(v, &["properties", "publicNetworkAccess"]) {
+    match setting_str(v, &["properties", "publicNetworkAccess"]) {
         None => Ok(Known::Value(PublicNetworkAccess::Enabled)),
         Some(Known::Unknown) => Ok(Known::Unknown),
         Some(Known::Value(s)) => match s.to_ascii_lowercase().as_str() {
@@ -235,7 +237,7 @@ fn public_access(v: &Value) -> Mapped<Known<PublicNetworkAccess>> {
 }
 
 fn default_action(v: &Value, names: &[&str]) -> Mapped<Option<Known<DefaultAction>>> {
-    match known_str(v, names) {
+    match setting_str(v, names) {
         None => Ok(None),
         Some(Known::Unknown) => Ok(Some(Known::Unknown)),
         Some(Known::Value(s)) => match s.to_ascii_lowercase().as_str() {
@@ -264,7 +266,7 @@ fn ip_rules(v: &Value, names: &[&str], field: &str) -> Mapped<Option<Known<Vec<I
         }
         let text = match rule {
             Value::String(s) => Known::Value(s.clone()),
-            other => known_str(other, &[field]).unwrap_or(Known::Unknown),
+            other => setting_str(other, &[field]).unwrap_or(Known::Unknown),
         };
         let Known::Value(text) = text else {
             return Ok(Some(Known::Unknown));
@@ -297,7 +299,7 @@ fn identity(v: &Value) -> Mapped<ManagedIdentity> {
             ..ManagedIdentity::default()
         });
     }
-    let kind = match known_str(ident, &["type"]) {
+    let kind = match setting_str(ident, &["type"]) {
         None => Known::Value(IdentityType::None),
         Some(Known::Unknown) => Known::Unknown,
         Some(Known::Value(t)) => Known::Value(
@@ -356,7 +358,7 @@ fn workspace_of(id: &Option<ResourceId>) -> Known<ResourceRef> {
 }
 
 fn connection_status(v: &Value, names: &[&str]) -> Known<ConnectionStatus> {
-    match known_str(v, names) {
+    match setting_str(v, names) {
         Some(Known::Value(s)) => match s.to_ascii_lowercase().as_str() {
             "approved" => Known::Value(ConnectionStatus::Approved),
             "pending" => Known::Value(ConnectionStatus::Pending),
@@ -393,7 +395,7 @@ fn strings(v: &Value, names: &[&str]) -> Known<Vec<String>> {
 /// An NSG rule's single and plural prefix fields merged.
 fn prefixes(props: &Value, single: &str, plural: &str) -> Known<Vec<String>> {
     let mut out = Vec::new();
-    match known_str(props, &[single]) {
+    match setting_str(props, &[single]) {
         Some(Known::Value(s)) if !s.is_empty() => out.push(s),
         Some(Known::Unknown) => return Known::Unknown,
         _ => {}
@@ -410,7 +412,7 @@ fn security_rule(rule: &Value, address: Option<String>, at: &str) -> Mapped<Secu
     Ok(SecurityRule {
         name: known_str(rule, &["name"]).unwrap_or(Known::Unknown),
         address,
-        direction: match known_str(p, &["direction"]) {
+        direction: match setting_str(p, &["direction"]) {
             Some(Known::Value(d)) if d.eq_ignore_ascii_case("Inbound") => {
                 Known::Value(Direction::Inbound)
             }
@@ -425,7 +427,7 @@ fn security_rule(rule: &Value, address: Option<String>, at: &str) -> Mapped<Secu
             }
             _ => Known::Unknown,
         },
-        access: rule_access(known_str(p, &["access"]), &format!("{at}/access"))?,
+        access: rule_access(setting_str(p, &["access"]), &format!("{at}/access"))?,
         priority: path(p, &["priority"])
             .and_then(Value::as_u64)
             .and_then(|n| u32::try_from(n).ok())
@@ -464,6 +466,30 @@ impl Mapper<'_> {
             pointer: Some(r.pointer.clone()),
             address: r.address.clone(),
             line: r.line,
+        }
+    }
+
+    /// A reference the resource is still useful without: a malformed one is unknown, with
+    /// a note, rather than a reason to leave the whole resource out.
+    fn lenient_reference(
+        &mut self,
+        r: &ArmResource<'_>,
+        v: &Value,
+        names: &[&str],
+        what: &str,
+    ) -> Option<Known<ResourceRef>> {
+        match reference(v, names) {
+            Ok(found) => found,
+            Err(b) => {
+                let resource = str_at(r.value, &["id"])
+                    .or(r.address.as_deref())
+                    .unwrap_or("resource");
+                self.estate.notes.push(format!(
+                    "{}: `{resource}` kept with {what} unknown ({}): {}",
+                    self.file, b.at, b.message
+                ));
+                Some(Known::Unknown)
+            }
         }
     }
 
@@ -697,7 +723,7 @@ impl Mapper<'_> {
                 spec.ip_rules = Some(Known::Unknown);
             } else {
                 spec.default_action = default_action(a, &["defaultAction"])?;
-                spec.trusted_services = known_str(a, &["bypass"]).map(|k| {
+                spec.trusted_services = setting_str(a, &["bypass"]).map(|k| {
                     k.map(|b| {
                         b.split(',')
                             .any(|p| p.trim().eq_ignore_ascii_case("AzureServices"))
@@ -732,7 +758,7 @@ impl Mapper<'_> {
         let v = r.value;
         let mut spec = NetworkAclSpec {
             public_network_access: Some(public_access(v)?),
-            trusted_services: known_str(v, &["properties", "networkRuleBypassOptions"])
+            trusted_services: setting_str(v, &["properties", "networkRuleBypassOptions"])
                 .map(|k| k.map(|s| s.eq_ignore_ascii_case("AzureServices"))),
             ..NetworkAclSpec::default()
         };
@@ -743,7 +769,7 @@ impl Mapper<'_> {
         }
         let acr = build!(ContainerRegistry, c, {
             login_server: known_str(v, &["properties", "loginServer"]).unwrap_or(Known::Unknown),
-            sku: known_str(v, &["sku", "name"]).unwrap_or(Known::Unknown),
+            sku: setting_str(v, &["sku", "name"]).unwrap_or(Known::Unknown),
             network: spec.resolve(AclDefaults::CONTAINER_REGISTRY),
         });
         self.estate.container_registries.push(acr);
@@ -819,7 +845,7 @@ impl Mapper<'_> {
         };
         if let Some(a) = path(v, &["properties", "networkAcls"]) {
             spec.default_action = default_action(a, &["defaultAction"])?;
-            spec.trusted_services = known_str(a, &["bypass"])
+            spec.trusted_services = setting_str(a, &["bypass"])
                 .map(|k| k.map(|b| b.eq_ignore_ascii_case("AzureServices")));
             spec.ip_rules =
                 ip_rules(a, &["ipRules"], "value").map_err(under("/properties/networkAcls"))?;
@@ -857,10 +883,15 @@ impl Mapper<'_> {
                     conn,
                     &["properties", "privateLinkServiceConnectionState", "status"],
                 );
+                let target = self.lenient_reference(
+                    r,
+                    conn,
+                    &["properties", "privateLinkServiceId"],
+                    "its connection's target",
+                );
                 connections.push(EndpointConnection {
                     name: str_at(conn, &["name"]).map(str::to_string),
-                    target: reference(conn, &["properties", "privateLinkServiceId"])?
-                        .unwrap_or(Known::Unknown),
+                    target: target.unwrap_or(Known::Unknown),
                     group_ids: strings(conn, &["properties", "groupIds"])
                         .into_value()
                         .unwrap_or_default(),
@@ -878,8 +909,9 @@ impl Mapper<'_> {
                 });
             }
         }
+        let subnet = self.lenient_reference(r, v, &["properties", "subnet", "id"], "its subnet");
         let pe = build!(PrivateEndpoint, c, {
-            subnet: reference(v, &["properties", "subnet", "id"])?,
+            subnet: subnet,
             connections: connections,
             dns_zone_groups: Known::Value(Vec::new()),
         });
@@ -983,7 +1015,7 @@ impl Mapper<'_> {
                 name: known_str(col, &["name"]).unwrap_or(Known::Unknown),
                 address: None,
                 action: rule_access(
-                    known_str(p, &["action", "type"]),
+                    setting_str(p, &["action", "type"]),
                     &format!("/properties/networkRuleCollections/{i}/properties/action/type"),
                 )?,
                 rules: firewall_rules(items(p, &["rules"])),
@@ -1005,7 +1037,7 @@ impl Mapper<'_> {
                 name: known_str(col, &["name"]).unwrap_or(Known::Unknown),
                 address: None,
                 action: rule_access(
-                    known_str(col, &["action", "type"]),
+                    setting_str(col, &["action", "type"]),
                     &format!("/properties/ruleCollections/{i}/action/type"),
                 )?,
                 rules: firewall_rules(items(col, &["rules"])),
@@ -1076,7 +1108,7 @@ impl Mapper<'_> {
             .and_then(|d| prop(d, "destination"))
             .or_else(|| prop(p, "destination"));
         let delivery_identity = with_identity.map(|d| DeliveryIdentity {
-            kind: match known_str(d, &["identity", "type"]) {
+            kind: match setting_str(d, &["identity", "type"]) {
                 Some(Known::Value(t)) if t.eq_ignore_ascii_case("UserAssigned") => {
                     Known::Value(DeliveryIdentityType::UserAssigned)
                 }
@@ -1095,7 +1127,7 @@ impl Mapper<'_> {
         let es = build!(EventSubscription, c, {
             topic: topic.map_or(Known::Unknown, Known::Value),
             destination: EventDestination {
-                endpoint_type: destination.and_then(|d| known_str(d, &["endpointType"])).unwrap_or(Known::Unknown),
+                endpoint_type: destination.and_then(|d| setting_str(d, &["endpointType"])).unwrap_or(Known::Unknown),
                 resource_id: match destination {
                     Some(d) => reference(d, &["properties", "resourceId"])?,
                     None => None,

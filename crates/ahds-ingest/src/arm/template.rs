@@ -1,16 +1,23 @@
 //! ARM deployment templates: parameters (defaults or a parameters file), variables,
 //! resources with nested child `resources`, `copy` loops, `condition`, languageVersion 2.0
-//! symbolic resources, and nested deployments (how Bicep modules compile). Each resource
-//! becomes resource JSON with an id, as Azure would return it, for the resource mapper.
+//! symbolic resources, `existing` references, and nested deployments (how Bicep modules
+//! compile) with their scope, parameters and outputs. Each resource becomes resource JSON
+//! with an id, as Azure would return it, for the resource mapper.
+//!
+//! A string parameter without a value is a symbol (`{workspaceName}`), as are the
+//! deployment's subscription and resource group, so names and ids stay ARM-shaped and
+//! resources named from the same parameter still link (see [`ahds_model::symbolic`]).
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use ahds_model::{Estate, SkippedResource, Source};
+use ahds_model::{Estate, SkippedResource, Source, symbolic};
 use serde_json::{Map, Value};
 
-use super::expr::{RESOURCE_GROUP, SUBSCRIPTION, Scope, eval_string, eval_value};
-use super::props::{is_unknown, prop, str_at, unknown};
+use super::expr::{
+    RESOURCE_GROUP, SUBSCRIPTION, Scope, eval_string, eval_value, expand_property_copy,
+};
+use super::props::{prop, str_at, unknown};
 use super::resources::{ArmResource, map_resources};
 use crate::error::{IngestError, Location, escape_pointer_segment};
 use crate::positions::Positions;
@@ -28,7 +35,8 @@ pub(crate) fn is_parameters_file(doc: &Value) -> bool {
     str_at(doc, &["$schema"]).is_some_and(|s| s.contains("deploymentParameters"))
 }
 
-const MAX_COPIES: i64 = 800;
+/// ARM's limit on the count of one `copy` loop.
+pub(crate) const MAX_COPIES: i64 = 800;
 const MAX_NESTING: usize = 16;
 
 /// Parameters, variables and symbolic resources of one (possibly nested) template.
@@ -40,7 +48,12 @@ struct TemplateScope<'t> {
     /// Variables found to depend on themselves, which ARM refuses to deploy.
     cyclic: RefCell<BTreeSet<String>>,
     symbolic_ids: HashMap<String, String>,
-    copy_index: Option<i64>,
+    /// The resource loop being expanded: its name and index.
+    copy: Option<(String, i64)>,
+    /// Evaluated outputs of nested deployments, by lower-cased deployment id.
+    deployments: RefCell<HashMap<String, Value>>,
+    subscription: String,
+    resource_group: String,
 }
 
 fn lookup<'m>(m: &'m HashMap<String, Value>, name: &str) -> Option<&'m Value> {
@@ -58,7 +71,9 @@ impl Scope for TemplateScope<'_> {
 
     fn variable(&self, name: &str) -> Option<Value> {
         let vars = self.variables?;
-        let key = vars.keys().find(|k| k.eq_ignore_ascii_case(name))?.clone();
+        let Some(key) = vars.keys().find(|k| k.eq_ignore_ascii_case(name)).cloned() else {
+            return self.copy_variable(vars, name);
+        };
         if let Some(v) = self.evaluated.borrow().get(&key) {
             return Some(v.clone());
         }
@@ -76,8 +91,39 @@ impl Scope for TemplateScope<'_> {
         self.symbolic_ids.get(symbolic).cloned()
     }
 
-    fn copy_index(&self) -> Option<i64> {
-        self.copy_index
+    fn copy_index(&self, name: Option<&str>) -> Option<i64> {
+        match (&self.copy, name) {
+            (Some((_, i)), None) => Some(*i),
+            (Some((loop_name, i)), Some(n)) if loop_name.eq_ignore_ascii_case(n) => Some(*i),
+            _ => None,
+        }
+    }
+
+    fn deployment_reference(&self, id: &str) -> Option<Value> {
+        self.deployments
+            .borrow()
+            .get(&id.to_ascii_lowercase())
+            .cloned()
+    }
+
+    fn subscription_id(&self) -> String {
+        self.subscription.clone()
+    }
+
+    fn resource_group_name(&self) -> String {
+        self.resource_group.clone()
+    }
+}
+
+impl TemplateScope<'_> {
+    /// A variable made by the variables' own `copy` loops.
+    fn copy_variable(&self, vars: &Map<String, Value>, name: &str) -> Option<Value> {
+        let (_, loops) = vars.iter().find(|(k, _)| k.eq_ignore_ascii_case("copy"))?;
+        let (key, v) = expand_property_copy(loops, self, 0)
+            .into_iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+        self.evaluated.borrow_mut().insert(key, v.clone());
+        Some(v)
     }
 }
 
@@ -111,7 +157,15 @@ pub(crate) fn read_template(
         skipped: Vec::new(),
         errors: Vec::new(),
     };
-    walk_template(template, "", "", supplied, &mut out, 0, file);
+    let top = Deployment {
+        pointer: String::new(),
+        prefix: String::new(),
+        parameters: Parameters::Own(supplied),
+        subscription: SUBSCRIPTION.to_string(),
+        resource_group: RESOURCE_GROUP.to_string(),
+        depth: 0,
+    };
+    walk_template(template, top, &mut out);
     let arm: Vec<ArmResource<'_>> = out
         .resources
         .iter()
@@ -231,16 +285,73 @@ fn collect_nested<'t>(
     }
 }
 
-fn walk_template(
-    template: &Value,
-    pointer: &str,
-    prefix: &str,
-    supplied: HashMap<String, Value>,
-    out: &mut Output,
+/// Where a template's parameters come from.
+enum Parameters<'o> {
+    /// Its own `parameters` section, with the values supplied for them (a parameters file,
+    /// or the `parameters` of the deployment that nests it with inner scope).
+    Own(HashMap<String, Value>),
+    /// The nesting template's, for a nested template in the default outer scope.
+    Outer {
+        parameters: HashMap<String, Value>,
+        variables: Option<&'o Map<String, Value>>,
+    },
+}
+
+/// One template to walk: where it is and what it deploys into.
+struct Deployment<'o> {
+    pointer: String,
+    prefix: String,
+    parameters: Parameters<'o>,
+    subscription: String,
+    resource_group: String,
     depth: usize,
-    file: &str,
-) {
-    let variables = prop(template, "variables").and_then(Value::as_object);
+}
+
+/// True for parameter types whose missing value stands as a symbol.
+fn is_string_type(def: &Value) -> bool {
+    str_at(def, &["type"])
+        .is_some_and(|t| t.eq_ignore_ascii_case("string") || t.eq_ignore_ascii_case("securestring"))
+}
+
+/// The symbol a parameter without a value stands as.
+fn parameter_symbol(name: &str) -> Value {
+    Value::String(format!("{{{}}}", symbolic::escape(name)))
+}
+
+/// A parameter's value: supplied, else its default, else `null` for a nullable one, else a
+/// symbol for a string (an empty string supplied for a parameter that has no default is a
+/// placeholder, not a name), else unknown.
+fn parameter_value(
+    name: &str,
+    def: &Value,
+    supplied: &HashMap<String, Value>,
+    scope: &TemplateScope<'_>,
+) -> Value {
+    let default = prop(def, "defaultValue");
+    match lookup(supplied, name) {
+        Some(Value::String(s)) if s.is_empty() && default.is_none() && is_string_type(def) => {
+            parameter_symbol(name)
+        }
+        Some(v) => v.clone(),
+        None => match default {
+            Some(d) => eval_value(d, scope, 0),
+            None if prop(def, "nullable").and_then(Value::as_bool) == Some(true) => Value::Null,
+            None if is_string_type(def) => parameter_symbol(name),
+            None => unknown(format!("parameter `{name}` has no value")),
+        },
+    }
+}
+
+/// Walks one template and returns what `reference()` of its deployment gives: its outputs.
+fn walk_template(template: &Value, dep: Deployment<'_>, out: &mut Output) -> Value {
+    let own_variables = prop(template, "variables").and_then(Value::as_object);
+    let (variables, inherited) = match &dep.parameters {
+        Parameters::Own(_) => (own_variables, None),
+        Parameters::Outer {
+            parameters,
+            variables,
+        } => (*variables, Some(parameters.clone())),
+    };
     let mut scope = TemplateScope {
         parameters: HashMap::new(),
         variables,
@@ -248,21 +359,25 @@ fn walk_template(
         evaluating: RefCell::new(HashSet::new()),
         cyclic: RefCell::new(BTreeSet::new()),
         symbolic_ids: HashMap::new(),
-        copy_index: None,
+        copy: None,
+        deployments: RefCell::new(HashMap::new()),
+        subscription: dep.subscription.clone(),
+        resource_group: dep.resource_group.clone(),
     };
-    // Parameters: supplied values win; defaults may be expressions over other parameters.
-    if let Some(Value::Object(params)) = prop(template, "parameters") {
-        for (name, def) in params {
-            let v = match lookup(&supplied, name) {
-                Some(v) => v.clone(),
-                None => match prop(def, "defaultValue") {
-                    Some(d) => eval_value(d, &scope, 0),
-                    None => unknown(format!("parameter `{name}` has no value")),
-                },
-            };
-            scope.parameters.insert(name.clone(), v);
+    match (&dep.parameters, inherited) {
+        (_, Some(p)) => scope.parameters = p,
+        (Parameters::Own(supplied), None) => {
+            // Defaults may be expressions over other parameters.
+            if let Some(Value::Object(params)) = prop(template, "parameters") {
+                for (name, def) in params {
+                    let v = parameter_value(name, def, supplied, &scope);
+                    scope.parameters.insert(name.clone(), v);
+                }
+            }
         }
+        (Parameters::Outer { .. }, None) => {}
     }
+    let pointer = dep.pointer.as_str();
     if let Some(r) = prop(template, "resources") {
         if !(r.is_array() || r.is_object()) {
             out.errors.push((
@@ -272,7 +387,7 @@ fn walk_template(
             ));
         }
     }
-    let decls = declared(template, pointer, prefix);
+    let decls = declared(template, pointer, &dep.prefix);
     // Symbolic names (2.0) and `reference('name')` need ids before the resources are read.
     for d in &decls {
         if let Some((ty, name)) = type_and_name(d, &scope) {
@@ -287,18 +402,33 @@ fn walk_template(
             }
         }
     }
-    for d in decls {
+    // Nested deployments first, so resources that read their outputs find them.
+    let is_deployment = |d: &Declared<'_>| {
+        str_at(d.value, &["type"]).is_some_and(|t| t.eq_ignore_ascii_case(DEPLOYMENTS))
+    };
+    let (deployments, others): (Vec<_>, Vec<_>) = decls.into_iter().partition(is_deployment);
+    for d in deployments.into_iter().chain(others) {
         let ty_raw = str_at(d.value, &["type"])
             .unwrap_or("(no type)")
             .to_string();
+        let skip = |out: &mut Output, reason: &str| {
+            out.skipped.push((
+                ty_raw.clone(),
+                d.address.clone(),
+                d.pointer.clone(),
+                reason.into(),
+            ));
+        };
+        if prop(d.value, "existing").and_then(Value::as_bool) == Some(true) {
+            skip(
+                out,
+                "`existing`: a reference to a resource deployed elsewhere, not checked as deployed here",
+            );
+            continue;
+        }
         if let Some(cond) = prop(d.value, "condition") {
             if eval_value(cond, &scope, 0) == Value::Bool(false) {
-                out.skipped.push((
-                    ty_raw,
-                    d.address.clone(),
-                    d.pointer.clone(),
-                    "its `condition` is false".into(),
-                ));
+                skip(out, "its `condition` is false");
                 continue;
             }
         }
@@ -306,30 +436,37 @@ fn walk_template(
             prop(d.value, "copy").map(|c| prop(c, "count").map(|n| eval_value(n, &scope, 0)));
         let copies: Vec<Option<i64>> = match count {
             None => vec![None],
-            Some(Some(Value::Number(n)))
-                if n.as_i64().is_some_and(|n| (0..=MAX_COPIES).contains(&n)) =>
-            {
-                (0..n.as_i64().unwrap_or(0)).map(Some).collect()
-            }
+            Some(Some(Value::Number(n))) => match n.as_i64() {
+                Some(n) if (0..=MAX_COPIES).contains(&n) => (0..n).map(Some).collect(),
+                _ => {
+                    out.errors.push((
+                        format!("{}/copy/count", d.pointer),
+                        format!(
+                            "copy count {n} is outside 0 to {MAX_COPIES}, which Azure Resource Manager refuses"
+                        ),
+                    ));
+                    continue;
+                }
+            },
             Some(_) => {
-                out.skipped.push((
-                    ty_raw,
-                    d.address.clone(),
-                    d.pointer.clone(),
-                    "copy loop whose count is not known before deployment".into(),
-                ));
+                skip(out, "copy loop whose count is not known before deployment");
                 continue;
             }
         };
+        let loop_name = prop(d.value, "copy")
+            .and_then(|c| prop(c, "name"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         for index in copies {
-            scope.copy_index = index;
+            scope.copy = index.map(|i| (loop_name.clone(), i));
             let address = match index {
                 Some(i) => format!("{}[{i}]", d.address),
                 None => d.address.clone(),
             };
-            read_one(&d, &scope, &address, out, depth, file);
+            read_one(&d, &scope, &address, out, dep.depth);
         }
-        scope.copy_index = None;
+        scope.copy = None;
     }
     for key in scope.cyclic.borrow().iter() {
         out.errors.push((
@@ -339,6 +476,31 @@ fn walk_template(
             ),
         ));
     }
+    outputs(template, &scope)
+}
+
+const DEPLOYMENTS: &str = "Microsoft.Resources/deployments";
+
+/// The template's outputs as `reference()` of its deployment shows them.
+fn outputs(template: &Value, scope: &TemplateScope<'_>) -> Value {
+    let mut outputs = Map::new();
+    if let Some(Value::Object(defs)) = prop(template, "outputs") {
+        for (name, def) in defs {
+            let value = prop(def, "value").map_or_else(
+                || unknown(format!("output `{name}` has no single value")),
+                |v| eval_value(v, scope, 0),
+            );
+            let mut o = Map::new();
+            if let Some(t) = prop(def, "type") {
+                o.insert("type".into(), t.clone());
+            }
+            o.insert("value".into(), value);
+            outputs.insert(name.clone(), Value::Object(o));
+        }
+    }
+    let mut m = Map::new();
+    m.insert("outputs".into(), Value::Object(outputs));
+    Value::Object(m)
 }
 
 /// The full type and name of a declared resource, nested children included.
@@ -367,8 +529,27 @@ fn type_and_name(d: &Declared<'_>, scope: &dyn Scope) -> Option<(String, Value)>
     }
 }
 
-/// The id Azure gives the resource: under the deployment's resource group, or under its
-/// `scope` for extension resources (role assignments).
+/// A name for a resource whose name the template leaves unknown: one symbol per name
+/// segment, named after the resource's place in the template, so its id is still ARM-shaped
+/// and every mention of it is the same.
+fn fallback_name(ty: &str, address: &str) -> String {
+    let segments = ty.matches('/').count().max(1);
+    let base = symbolic::escape(address);
+    (1..=segments)
+        .map(|i| {
+            if i == segments {
+                format!("{{{base}.name}}")
+            } else {
+                format!("{{{base}.parent{}}}", segments - i)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The id Azure gives the resource: under the deployment's resource group (or the group and
+/// subscription the resource names, as `existing` references may), or under its `scope` for
+/// extension resources (role assignments).
 fn resource_id(r: &Value, ty: &str, name: &Value, scope: &dyn Scope) -> Option<String> {
     let name = name.as_str()?;
     let mut parts = ty.splitn(2, '/');
@@ -382,16 +563,28 @@ fn resource_id(r: &Value, ty: &str, name: &Value, scope: &dyn Scope) -> Option<S
     for (t, n) in types.iter().zip(&names) {
         path.push_str(&format!("/{t}/{n}"));
     }
+    let placed = |key: &str, default: String| {
+        if ty.eq_ignore_ascii_case(DEPLOYMENTS) {
+            return default;
+        }
+        match prop(r, key).map(|v| eval_value(v, scope, 0)) {
+            Some(Value::String(s)) => s,
+            _ => default,
+        }
+    };
+    let group = format!(
+        "/subscriptions/{}/resourceGroups/{}",
+        placed("subscriptionId", scope.subscription_id()),
+        placed("resourceGroup", scope.resource_group_name())
+    );
     let base = match prop(r, "scope").map(|s| eval_value(s, scope, 0)) {
         Some(Value::String(s)) if s.starts_with('/') => s,
         // Bicep writes a resource in the same group as `Microsoft.X/type/name`.
-        Some(Value::String(s)) => {
-            format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/{s}")
-        }
+        Some(Value::String(s)) => format!("{group}/providers/{s}"),
         Some(_) => return None,
-        None => format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"),
+        None => group,
     };
-    Some(format!("{base}/{path}"))
+    Some(format!("{}/{path}", base.trim_end_matches('/')))
 }
 
 fn read_one(
@@ -400,12 +593,11 @@ fn read_one(
     address: &str,
     out: &mut Output,
     depth: usize,
-    file: &str,
 ) {
     let ty_raw = str_at(d.value, &["type"])
         .unwrap_or("(no type)")
         .to_string();
-    let Some((ty, name)) = type_and_name(d, scope) else {
+    let Some((ty, mut name)) = type_and_name(d, scope) else {
         out.skipped.push((
             ty_raw,
             address.to_string(),
@@ -414,8 +606,15 @@ fn read_one(
         ));
         return;
     };
-    if ty.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
-        nested_deployment(d, scope, address, out, depth, file);
+    let segments = ty.matches('/').count();
+    if name
+        .as_str()
+        .is_none_or(|n| n.split('/').count() != segments)
+    {
+        name = Value::String(fallback_name(&ty, address));
+    }
+    if ty.eq_ignore_ascii_case(DEPLOYMENTS) {
+        nested_deployment(d, scope, &name, address, out, depth);
         return;
     }
     let mut evaluated = match eval_value(d.value, scope, 0) {
@@ -428,7 +627,9 @@ fn read_one(
     if let Some(Value::String(scope_path)) = evaluated.get("scope") {
         if !scope_path.starts_with('/') {
             let full = format!(
-                "/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/{scope_path}"
+                "/subscriptions/{}/resourceGroups/{}/providers/{scope_path}",
+                scope.subscription_id(),
+                scope.resource_group_name()
             );
             evaluated.insert("scope".into(), Value::String(full));
         }
@@ -443,9 +644,6 @@ fn read_one(
             evaluated.remove("id");
         }
     }
-    if is_unknown(&name) {
-        evaluated.insert("name".into(), Value::String(address.to_string()));
-    }
     out.resources.push((
         Value::Object(evaluated),
         d.pointer.clone(),
@@ -453,55 +651,92 @@ fn read_one(
     ));
 }
 
-/// A nested deployment (a Bicep module): its inline template is read with the parameters
-/// the outer template passes. Linked templates (`templateLink`) cannot be read offline.
+/// A nested deployment (a Bicep module): its inline template is read in the scope it asks
+/// for (`inner`: its own parameters, passed from here; `outer`, the default: this
+/// template's parameters and variables), into the resource group it names, and its outputs
+/// become what `reference()` of it returns. Linked templates (`templateLink`) cannot be read
+/// offline.
 fn nested_deployment(
     d: &Declared<'_>,
     scope: &TemplateScope<'_>,
+    name: &Value,
     address: &str,
     out: &mut Output,
     depth: usize,
-    file: &str,
 ) {
-    let props = prop(d.value, "properties");
-    let Some(inner) = props.and_then(|p| prop(p, "template")) else {
+    let skip = |out: &mut Output, reason: String| {
         out.skipped.push((
-            "Microsoft.Resources/deployments".into(),
+            DEPLOYMENTS.into(),
             address.to_string(),
             d.pointer.clone(),
-            "nested deployment without an inline template (templateLink cannot be read offline)"
-                .into(),
+            reason,
         ));
+    };
+    let props = prop(d.value, "properties");
+    let Some(inner) = props.and_then(|p| prop(p, "template")) else {
+        let link = props
+            .and_then(|p| str_at(p, &["templateLink", "uri"]))
+            .map(|u| eval_string(u, scope))
+            .and_then(|u| u.as_str().map(str::to_string));
+        skip(
+            out,
+            match link {
+                Some(uri) => format!("linked template `{uri}` (templateLink) cannot be read offline"),
+                None => "nested deployment without an inline template (templateLink cannot be read offline)".into(),
+            },
+        );
         return;
     };
     if depth >= MAX_NESTING {
-        out.skipped.push((
-            "Microsoft.Resources/deployments".into(),
-            address.to_string(),
-            d.pointer.clone(),
-            "nested deployments more than 16 deep".into(),
-        ));
+        skip(out, "nested deployments more than 16 deep".into());
         return;
     }
-    let supplied: HashMap<String, Value> = props
-        .and_then(|p| prop(p, "parameters"))
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| prop(v, "value").map(|x| (k.clone(), eval_value(x, scope, 0))))
-                .collect()
-        })
-        .unwrap_or_default();
-    let pointer = format!("{}/properties/template", d.pointer);
-    walk_template(
+    let inner_scope = props
+        .and_then(|p| str_at(p, &["expressionEvaluationOptions", "scope"]))
+        .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
+    let parameters = if inner_scope {
+        Parameters::Own(
+            props
+                .and_then(|p| prop(p, "parameters"))
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(k, v)| {
+                            prop(v, "value").map(|x| (k.clone(), eval_value(x, scope, 0)))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        )
+    } else {
+        Parameters::Outer {
+            parameters: scope.parameters.clone(),
+            variables: scope.variables,
+        }
+    };
+    let placed =
+        |key: &str, default: String| match prop(d.value, key).map(|v| eval_value(v, scope, 0)) {
+            Some(Value::String(s)) => s,
+            _ => default,
+        };
+    let outputs = walk_template(
         inner,
-        &pointer,
-        &format!("{address}."),
-        supplied,
+        Deployment {
+            pointer: format!("{}/properties/template", d.pointer),
+            prefix: format!("{address}."),
+            parameters,
+            subscription: placed("subscriptionId", scope.subscription_id()),
+            resource_group: placed("resourceGroup", scope.resource_group_name()),
+            depth: depth + 1,
+        },
         out,
-        depth + 1,
-        file,
     );
+    if let Some(id) = resource_id(d.value, DEPLOYMENTS, name, scope) {
+        scope
+            .deployments
+            .borrow_mut()
+            .insert(id.to_ascii_lowercase(), outputs);
+    }
 }
 
 #[cfg(test)]
