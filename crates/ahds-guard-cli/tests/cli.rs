@@ -299,7 +299,7 @@ fn test_runs_given_policies_and_fails_on_failing_tests() {
             .filter(|l| l.starts_with("PASS"))
             .all(|l| l.contains("private_dns_zone_missing"))
     );
-    assert!(text.contains("6 passed, 0 failed"), "{text}");
+    assert!(text.contains("9 passed, 0 failed"), "{text}");
 }
 
 #[test]

@@ -1,11 +1,14 @@
 # METADATA
 # title: Private endpoint lacks the private DNS zones of the workspace's services
 # description: |
-#   Clients find FHIR and DICOM services behind a workspace private endpoint through the
-#   private DNS zones privatelink.fhir.azurehealthcareapis.com and
-#   privatelink.dicom.azurehealthcareapis.com. An approved endpoint whose DNS zone groups do
-#   not cover the zone of each service in the workspace leaves those names resolving to
-#   public addresses, so clients bypass the endpoint or fail once public access is disabled.
+#   Clients find FHIR and DICOM services behind a workspace private endpoint through private
+#   DNS zones. DICOM needs privatelink.dicom.azurehealthcareapis.com. For FHIR, the private
+#   endpoint DNS reference lists privatelink.fhir.azurehealthcareapis.com, while Microsoft's
+#   own samples and landing-zone zone lists put the workspace and FHIR records in
+#   privatelink.azurehealthcareapis.com; either layout resolves, and the finding says which
+#   one it found. An approved endpoint whose DNS zone groups cover neither leaves those
+#   names resolving to public addresses, so clients bypass the endpoint or fail once public
+#   access is disabled.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/healthcare-apis/healthcare-apis-configure-private-link
 #     description: Configure Private Link for Azure Health Data Services
@@ -18,23 +21,30 @@
 #   applies_to: [private_endpoints]
 #   remediation: >-
 #     Add a private DNS zone group to the private endpoint that links the zones
-#     privatelink.fhir.azurehealthcareapis.com (FHIR) and
-#     privatelink.dicom.azurehealthcareapis.com (DICOM), each linked to the client virtual
-#     networks.
+#     privatelink.fhir.azurehealthcareapis.com (FHIR; or the shared
+#     privatelink.azurehealthcareapis.com) and privatelink.dicom.azurehealthcareapis.com
+#     (DICOM), each linked to the client virtual networks.
 package ahds.rules.private_link.private_dns_zone_missing
 
 import data.ahds.lib
 
-fhir_zone := "privatelink.fhir.azurehealthcareapis.com"
+# The zones that resolve each kind of service behind a workspace endpoint, preferred first.
+zone_choices := {
+	"FHIR": ["privatelink.fhir.azurehealthcareapis.com", "privatelink.azurehealthcareapis.com"],
+	"DICOM": ["privatelink.dicom.azurehealthcareapis.com"],
+}
 
-dicom_zone := "privatelink.dicom.azurehealthcareapis.com"
-
-required_zones(ws) := {z |
+needed(ws) := {k |
 	count(ws.facts.fhir_services) > 0
-	z := fhir_zone
-} | {z |
+	k := "FHIR"
+} | {k |
 	count(ws.facts.dicom_services) > 0
-	z := dicom_zone
+	k := "DICOM"
+}
+
+covered(kind, linked) if {
+	some z in zone_choices[kind]
+	z in linked
 }
 
 # An approved connection whose private endpoint is in the input.
@@ -47,28 +57,34 @@ deny contains v if {
 	some ws in input.workspaces
 	some c in ws.facts.connections
 	checked(c)
-	required := required_zones(ws)
-	count(required) > 0
+	kinds := needed(ws)
+	count(kinds) > 0
 	c.dns_zones != null
 	every z in c.dns_zones {
 		z != null
 	}
 	linked := {lower(z) | some z in c.dns_zones}
-	missing := sort([z | some z in required; not z in linked])
+	missing := sort([kind | some kind in kinds; not covered(kind, linked)])
 	count(missing) > 0
 	v := {
-		"msg": sprintf("private endpoint %s of %s links no private DNS zone for %s", [c.private_endpoint_resource_id, lib.label("workspaces", ws), concat(" and ", missing)]),
+		"msg": sprintf("private endpoint %s of %s links no private DNS zone for %s", [c.private_endpoint_resource_id, lib.label("workspaces", ws), concat(" and ", [wanted(k) | some k in missing])]),
 		"resource_id": c.private_endpoint_resource_id,
-		"evidence": {"missing_zones": missing, "linked_zones": sort(linked)},
+		"evidence": {
+			"missing_zones": [zone_choices[k][0] | some k in missing],
+			"linked_zones": sort(linked),
+			"found_zones": {k: [z | some z in zone_choices[k]; z in linked] | some k in kinds; covered(k, linked)},
+		},
 	}
 }
+
+# How a message names the zones a kind of service needs.
+wanted(kind) := sprintf("%s (%s)", [kind, concat(", or the shared ", zone_choices[kind])])
 
 undetermined contains u if {
 	some ws in input.workspaces
 	some c in ws.facts.connections
 	checked(c)
-	required := required_zones(ws)
-	count(required) > 0
+	count(needed(ws)) > 0
 	c.dns_zones == null
 	u := {
 		"msg": sprintf("private endpoint %s of %s: its DNS zone groups are not known yet", [c.private_endpoint_resource_id, lib.label("workspaces", ws)]),
@@ -81,14 +97,12 @@ undetermined contains u if {
 	some ws in input.workspaces
 	some c in ws.facts.connections
 	checked(c)
-	required := required_zones(ws)
-	count(required) > 0
 	c.dns_zones != null
 	some z in c.dns_zones
 	z == null
 	linked := {lower(n) | some n in c.dns_zones; n != null}
-	some r in required
-	not r in linked
+	some kind in needed(ws)
+	not covered(kind, linked)
 	u := {
 		"msg": sprintf("private endpoint %s of %s: some linked DNS zone names are not known yet", [c.private_endpoint_resource_id, lib.label("workspaces", ws)]),
 		"resource_id": c.private_endpoint_resource_id,

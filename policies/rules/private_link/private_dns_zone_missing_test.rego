@@ -24,6 +24,25 @@ test_fails_when_the_dicom_zone_is_missing if {
 	v.evidence.missing_zones == ["privatelink.dicom.azurehealthcareapis.com"]
 }
 
+test_the_shared_zone_counts_for_fhir_and_is_named if {
+	d := doc(["privatelink.azurehealthcareapis.com", "privatelink.dicom.azurehealthcareapis.com"], ["f"], ["d"])
+	count(rule.deny) == 0 with input as d
+	some v in rule.deny with input as doc(["privatelink.azurehealthcareapis.com"], ["f"], ["d"])
+	v.evidence.missing_zones == ["privatelink.dicom.azurehealthcareapis.com"]
+	v.evidence.found_zones == {"FHIR": ["privatelink.azurehealthcareapis.com"]}
+}
+
+test_the_shared_zone_does_not_count_for_dicom if {
+	some v in rule.deny with input as doc(["privatelink.azurehealthcareapis.com"], [], ["d"])
+	v.evidence.missing_zones == ["privatelink.dicom.azurehealthcareapis.com"]
+}
+
+test_a_fhir_only_workspace_missing_both_layouts_names_both if {
+	some v in rule.deny with input as doc(["privatelink.dicom.azurehealthcareapis.com"], ["f"], [])
+	v.evidence.missing_zones == ["privatelink.fhir.azurehealthcareapis.com"]
+	contains(v.msg, "privatelink.fhir.azurehealthcareapis.com, or the shared privatelink.azurehealthcareapis.com")
+}
+
 test_fails_without_any_zone_group if {
 	count(rule.deny) == 1 with input as doc([], ["f"], [])
 }

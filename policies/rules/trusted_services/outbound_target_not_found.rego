@@ -35,7 +35,16 @@ undetermined contains u if {
 	some link in input.links
 	link.status == "unknown"
 	u := object.union(
-		lib.service_finding(link, sprintf("%s uses %s for %s whose name is not known yet", [lib.service_label(link), wording.kind_names[link.target_type], wording.feature_names[link.feature]]), null),
-		{"missing": [sprintf("%s reference (%s)", [wording.kind_names[link.target_type], link.reference.by])]},
+		lib.service_finding(link, unknown_message(link), null),
+		{"missing": unknown_missing(link)},
 	)
 }
+
+# A reference fixed only at deployment names its symbols; one not known at all, its kind.
+unknown_message(link) := sprintf("%s uses %s %q for %s, a name fixed only at deployment that no resource in the input is known to have", [lib.service_label(link), wording.kind_names[link.target_type], link.reference.value, wording.feature_names[link.feature]]) if {
+	count(object.get(link.reference, "symbols", [])) > 0
+} else := sprintf("%s uses %s for %s whose name is not known yet", [lib.service_label(link), wording.kind_names[link.target_type], wording.feature_names[link.feature]])
+
+unknown_missing(link) := [sprintf("value of {%s}", [s]) | some s in link.reference.symbols] if {
+	count(object.get(link.reference, "symbols", [])) > 0
+} else := [sprintf("%s reference (%s)", [wording.kind_names[link.target_type], link.reference.by])]
