@@ -226,6 +226,22 @@ pub(crate) fn read_inputs(
     if !errors.is_empty() && results.is_empty() {
         return Err(Failure(errors.iter().map(ToString::to_string).collect()));
     }
+    if results.is_empty() {
+        // A gate that read nothing must not pass.
+        let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let found = if skipped.is_empty() {
+            "no `.json` file".to_string()
+        } else {
+            format!(
+                "only files in no known input format: {}",
+                skipped.join(", ")
+            )
+        };
+        return Err(Failure(vec![format!(
+            "{}: nothing to check: found {found}",
+            given.join(", ")
+        )]));
+    }
     let mut ingested = merge(results);
     ingested.problems.extend(errors);
     Ok(Inputs { ingested, skipped })

@@ -381,3 +381,29 @@ fn configuration_file_sets_fail_on_and_waivers() {
     assert!(stderr(&out).contains("guard.toml:2"), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_directory_with_nothing_readable_exits_2_naming_what_was_found() {
+    let dir = std::env::temp_dir().join(format!("ahds-guard-nothing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("notes.json"), br#"{"hello": "world"}"#).unwrap();
+    std::fs::write(dir.join("README.md"), b"not read").unwrap();
+    let path = dir.display().to_string();
+    let out = run(&["check", &path], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing to check: found only files in no known input format")
+            && stderr(&out).contains("notes.json"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(dir.join("notes.json")).unwrap();
+    let out = run(&["check", &path], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing to check: found no `.json` file"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

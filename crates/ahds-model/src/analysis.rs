@@ -890,7 +890,10 @@ fn reference(by: ReferenceKind, value: &Known<String>) -> TargetReference {
         by,
         value: value.clone(),
         symbols: value.value().map_or_else(Vec::new, |v| {
-            symbolic::symbols(v).into_iter().map(str::to_string).collect()
+            symbolic::symbols(v)
+                .into_iter()
+                .map(str::to_string)
+                .collect()
         }),
     }
 }

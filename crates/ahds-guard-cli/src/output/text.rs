@@ -85,12 +85,24 @@ fn summary(cx: &Context<'_>) -> String {
         },
         sum.resources,
         sum.rules,
-        if sum.skipped > 0 {
-            format!(" ({} resources of other types skipped)", sum.skipped)
-        } else {
-            String::new()
-        }
+        skipped_by_reason(cx)
     )
+}
+
+/// `" (skipped: 5 resource type not modelled: ...; 1 its `condition` is false)"`.
+fn skipped_by_reason(cx: &Context<'_>) -> String {
+    let mut by_reason: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for s in &cx.report.skipped {
+        *by_reason.entry(s.reason.as_str()).or_default() += 1;
+    }
+    if by_reason.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = by_reason
+        .iter()
+        .map(|(reason, n)| format!("{n} {reason}"))
+        .collect();
+    format!(" (skipped: {})", parts.join("; "))
 }
 
 pub(crate) fn render(cx: &Context<'_>, quiet: bool) -> String {

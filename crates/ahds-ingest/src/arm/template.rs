@@ -411,10 +411,14 @@ fn walk_template(template: &Value, dep: Deployment<'_>, out: &mut Output) -> Val
         let ty_raw = str_at(d.value, &["type"])
             .unwrap_or("(no type)")
             .to_string();
+        // A skipped resource is listed by its id where the template fixes one.
+        let listed = type_and_name(&d, &scope)
+            .and_then(|(ty, name)| resource_id(d.value, &ty, &name, &scope))
+            .unwrap_or_else(|| d.address.clone());
         let skip = |out: &mut Output, reason: &str| {
             out.skipped.push((
                 ty_raw.clone(),
-                d.address.clone(),
+                listed.clone(),
                 d.pointer.clone(),
                 reason.into(),
             ));

@@ -1,0 +1,215 @@
+//! Shapes of real public templates, reproduced in our own fixtures (`testdata/arm/shapes/`,
+//! whose README names the public file each comes from): names from parameters without a
+//! value, `uniqueString()` cut with `substring()`, placeholders in a parameters file,
+//! `languageVersion: 2.0` with an `existing` parent and lambdas, nested deployments with
+//! outputs and another resource group, and a user-assigned identity granted its role on
+//! the storage it needs. Each asserts the exact findings.
+
+// Test helpers outside #[test] functions may panic on setup failures.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use ahds_guard::Report;
+use ahds_ingest::{Estate, read, read_template_with_parameters};
+use ahds_model::{IdentityType, Known};
+
+const SHAPES: &str = "testdata/arm/shapes";
+const RG: &str = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}";
+
+/// Reads a shape with its parameters file when it has one.
+fn shape(name: &str) -> Estate {
+    let root = common::root();
+    let rel = format!("{SHAPES}/{name}.json");
+    let template = std::fs::read(root.join(&rel)).unwrap();
+    let params_rel = format!("{SHAPES}/{name}.parameters.json");
+    let ingested = match std::fs::read(root.join(&params_rel)) {
+        Ok(params) => read_template_with_parameters(&template, &params, &rel, &params_rel),
+        Err(_) => read(&template, &rel, ahds_ingest::InputFormat::Auto),
+    }
+    .unwrap_or_else(|e| panic!("{rel}: {e:?}"));
+    assert!(
+        ingested.problems.is_empty(),
+        "{rel}: {:?}",
+        ingested.problems
+    );
+    ingested.estate
+}
+
+/// `(rule, resource)` of every violation, sorted, with the deployment's group shortened.
+fn findings(report: &Report) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = report
+        .violations
+        .iter()
+        .map(|v| (v.rule_id.clone(), v.resource_id.replace(RG, "RG")))
+        .collect();
+    out.sort();
+    out
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = expected
+        .iter()
+        .map(|(r, id)| ((*r).to_string(), (*id).to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every id in the estate and the report is ARM-shaped.
+fn assert_arm_shaped(estate: &Estate, report: &Report) {
+    for m in estate.metas() {
+        let id = m.display_id();
+        assert!(id.starts_with("/subscriptions/"), "not ARM-shaped: {id}");
+    }
+    for id in report
+        .violations
+        .iter()
+        .map(|v| &v.resource_id)
+        .chain(report.undetermined.iter().map(|u| &u.resource_id))
+    {
+        assert!(id.starts_with("/subscriptions/"), "not ARM-shaped: {id}");
+    }
+}
+
+#[test]
+fn a_storage_account_named_by_a_parameter_without_value_is_the_export_target() {
+    let estate = shape("params-without-defaults");
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    assert_arm_shaped(&estate, &report);
+    assert_eq!(
+        findings(&report),
+        pairs(&[
+            (
+                "AHDS-AC-002",
+                "RG/providers/Microsoft.HealthcareApis/workspaces/{workspaceName}/fhirservices/{fhirServiceName}"
+            ),
+            (
+                "AHDS-PL-001",
+                "RG/providers/Microsoft.HealthcareApis/workspaces/{workspaceName}"
+            ),
+            (
+                "AHDS-TS-001",
+                "RG/providers/Microsoft.Storage/storageAccounts/{exportAccountName}"
+            ),
+        ])
+    );
+    assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
+}
+
+#[test]
+fn unique_string_names_and_placeholder_parameters_keep_the_private_endpoint() {
+    let estate = shape("unique-string-names");
+    // The empty subnet name leaves an empty id segment: the endpoint is kept, with a note.
+    assert_eq!(estate.private_endpoints.len(), 1);
+    assert_eq!(estate.private_endpoints[0].subnet, Some(Known::Unknown));
+    assert_eq!(estate.notes.len(), 1, "{:?}", estate.notes);
+    assert!(estate.notes[0].contains("kept with its subnet unknown"));
+    let ws = &estate.workspaces[0];
+    let name = ws.name.value().unwrap();
+    assert!(
+        name.starts_with("{substring(uniqueString:") && name.ends_with(",0,6)}ws"),
+        "{name}"
+    );
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    assert_arm_shaped(&estate, &report);
+    // The endpoint approves the workspace (no PL-001) and links the shared zone, which
+    // resolves FHIR (no PL-004).
+    let fhir = estate.fhir_services[0]
+        .id
+        .as_ref()
+        .unwrap()
+        .as_str()
+        .replace(RG, "RG");
+    assert_eq!(findings(&report), pairs(&[("AHDS-AC-002", &fhir)]));
+    assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("kept with its subnet unknown"))
+    );
+}
+
+#[test]
+fn an_existing_parent_is_a_reference_and_lambdas_evaluate() {
+    let estate = shape("symbolic-resources-existing-parent");
+    assert!(
+        estate.workspaces.is_empty(),
+        "the existing workspace is not deployed here"
+    );
+    assert!(
+        estate.skipped.iter().any(|s| s.resource
+            == format!("{RG}/providers/Microsoft.HealthcareApis/workspaces/{{workspaceName}}")
+            && s.reason.contains("`existing`")),
+        "{:#?}",
+        estate.skipped
+    );
+    let fhir = &estate.fhir_services[0];
+    // map/reduce over no user-assigned identities, then if/coalesce/tryGet: SystemAssigned.
+    assert_eq!(
+        fhir.identity.kind,
+        Known::Value(IdentityType::SystemAssigned)
+    );
+    // A nullable parameter without a value is null: no export is configured.
+    assert!(fhir.export.is_none());
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    assert_arm_shaped(&estate, &report);
+    assert_eq!(
+        findings(&report),
+        pairs(&[(
+            "AHDS-AC-002",
+            "RG/providers/Microsoft.HealthcareApis/workspaces/{workspaceName}/fhirservices/{name}"
+        )])
+    );
+}
+
+#[test]
+fn nested_deployment_outputs_and_groups_reach_the_resources_that_read_them() {
+    let estate = shape("nested-deployment-outputs");
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    assert_arm_shaped(&estate, &report);
+    // The import setting comes from union(outputs, ...); its storage is deployed by an
+    // outer-scope nested deployment into another resource group.
+    assert_eq!(
+        findings(&report),
+        pairs(&[
+            (
+                "AHDS-AC-002",
+                "RG/providers/Microsoft.HealthcareApis/workspaces/{workspaceName}/fhirservices/{fhirName}"
+            ),
+            (
+                "AHDS-PL-001",
+                "RG/providers/Microsoft.HealthcareApis/workspaces/{workspaceName}"
+            ),
+            (
+                "AHDS-TS-002",
+                "/subscriptions/{subscriptionId}/resourceGroups/rg-shared/providers/Microsoft.Storage/storageAccounts/stimportsource"
+            ),
+        ])
+    );
+    assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
+}
+
+#[test]
+fn a_user_assigned_identity_holds_its_role_on_the_dicom_storage() {
+    let estate = shape("dicom-user-assigned-identity");
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    assert_arm_shaped(&estate, &report);
+    // No ID-001/ID-002: the identity key `resourceId('.../userAssignedIdentities/', ...)`
+    // names the identity the role assignment grants through reference(...).principalId.
+    assert_eq!(
+        findings(&report),
+        pairs(&[
+            (
+                "AHDS-AC-002",
+                "RG/providers/Microsoft.HealthcareApis/workspaces/{workspaceName}/dicomservices/{dicomServiceName}"
+            ),
+            (
+                "AHDS-PL-001",
+                "RG/providers/Microsoft.HealthcareApis/workspaces/{workspaceName}"
+            ),
+        ])
+    );
+    assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
+}
