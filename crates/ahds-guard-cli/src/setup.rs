@@ -104,12 +104,22 @@ impl Collector {
                     continue;
                 }
                 if p.is_dir()
-                    || p.extension()
-                        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+                    || p.extension().is_some_and(|e| {
+                        e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("bicep")
+                    })
                 {
                     self.collect(&p, false)?;
                 }
             }
+            return Ok(());
+        }
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("bicep"))
+        {
+            let bytes = crate::bicep::build(path)?;
+            // Read as its compiled template, under the `.bicep` file's name.
+            self.files.push(InputFile { name, bytes, named });
             return Ok(());
         }
         let file = std::fs::File::open(path)
@@ -187,7 +197,11 @@ pub(crate) fn read_inputs(
     let mut skipped = Vec::new();
     for (f, role) in &rest {
         let pairing = if *role == DocumentRole::ArmTemplate {
-            let stem = f.name.trim_end_matches(".json");
+            let stem = f
+                .name
+                .strip_suffix(".json")
+                .or_else(|| f.name.strip_suffix(".bicep"))
+                .unwrap_or(&f.name);
             params
                 .iter()
                 .position(|p| p.name.trim_end_matches(".json") == format!("{stem}.parameters"))

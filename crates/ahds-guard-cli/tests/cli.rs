@@ -407,3 +407,71 @@ fn a_directory_with_nothing_readable_exits_2_naming_what_was_found() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `check` on a `.bicep` file with `PATH` set to `bin` only.
+fn check_bicep(bin: &Path, file: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ahds-guard"))
+        .args(["check", &file.display().to_string(), "--format", "json"])
+        .current_dir(root())
+        .env("PATH", bin)
+        .output()
+        .expect("run ahds-guard")
+}
+
+#[test]
+fn bicep_source_is_built_with_the_bicep_cli_or_refused_naming_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("ahds-guard-bicep-{}", std::process::id()));
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let source = dir.join("main.bicep");
+    std::fs::write(&source, "// stands in for Bicep source\n").unwrap();
+    // Without `bicep` or `az` on PATH: exit 2, naming what to install.
+    let out = check_bicep(&bin, &source);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("needs the Bicep CLI"),
+        "{}",
+        stderr(&out)
+    );
+    // A stand-in `bicep` that checks its arguments and prints a compiled template.
+    let template = root().join("testdata/arm/shapes/params-without-defaults.json");
+    let script = format!(
+        "#!/bin/sh\n[ \"$1\" = build ] && [ \"$3\" = --stdout ] || exit 9\nexec /bin/cat '{}'\n",
+        template.display()
+    );
+    std::fs::write(bin.join("bicep"), script).unwrap();
+    std::fs::set_permissions(bin.join("bicep"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = check_bicep(&bin, &source);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["AHDS-PL-001", "AHDS-TS-001", "AHDS-AC-002"],
+        "{report}"
+    );
+    assert_eq!(
+        report["violations"][0]["source"]["file"],
+        source.display().to_string()
+    );
+    // A build that fails is exit 2 with the CLI's own message.
+    std::fs::write(
+        bin.join("bicep"),
+        "#!/bin/sh\necho 'main.bicep(3,1) : Error BCP007: bad' >&2\nexit 1\n",
+    )
+    .unwrap();
+    let out = check_bicep(&bin, &source);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("main.bicep(3,1) : Error BCP007"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

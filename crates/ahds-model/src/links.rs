@@ -136,7 +136,7 @@ pub struct TargetReference {
     pub value: Known<String>,
     /// The symbols the value holds (`workspaceName` for `{workspaceName}-fhir`): values
     /// fixed only at deployment, which a link to them cannot be decided without.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub symbols: Vec<String>,
 }
 
