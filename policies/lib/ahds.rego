@@ -269,9 +269,23 @@ service_finding(link, msg, evidence) := {
 # unresolved_finding is the undetermined entry a target-dependent rule reports for a link
 # whose target is not in the input or not known.
 unresolved_finding(link, what) := {
-	"msg": sprintf("%s: cannot check %s because the target is not in the input", [describe(link), what]),
+	"msg": sprintf("%s: cannot check %s because %s", [describe(link), what, unresolved_reason(link)]),
 	"resource_id": link.service_resource_id,
 	"feature": link.feature,
 	"target_id": link_target_id(link),
-	"missing": [sprintf("%s %s", [wording.kind_names[link.target_type], link_target_id(link)])],
+	"missing": unresolved_missing(link),
 }
+
+# Why an unresolved link's target cannot be checked: it is not in the input, or its name
+# is fixed only at deployment (it may or may not be a resource of the input), or unknown.
+unresolved_reason(link) := "the target is not in the input" if {
+	link.status == "not_found"
+} else := "its name is fixed only at deployment" if {
+	count(object.get(link.reference, "symbols", [])) > 0
+} else := "its name is not known yet"
+
+# What would decide it: the deployed values of the reference's symbols, else the target.
+unresolved_missing(link) := [sprintf("value of {%s}", [s]) | some s in link.reference.symbols] if {
+	link.status != "not_found"
+	count(object.get(link.reference, "symbols", [])) > 0
+} else := [sprintf("%s %s", [wording.kind_names[link.target_type], link_target_id(link)])]

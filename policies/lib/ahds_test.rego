@@ -103,3 +103,31 @@ test_describe_matches_the_labels if {
 	lib.describe(unnamed_target) == `FHIR service "fhir" uses storage account "sa-id" for export ($export)`
 	lib.describe(unnamed_service) == `FHIR service fhir-id uses storage account "sa" for export ($export)`
 }
+
+test_unresolved_finding_says_why_and_what_would_decide_it if {
+	missing := object.union(fixtures.link, {"status": "not_found", "target_id": null, "target_resource_id": null, "target": null})
+	f := lib.unresolved_finding(missing, "its IP rules")
+	endswith(f.msg, "because the target is not in the input")
+	f.missing == [`storage account sa`]
+
+	symbolic := object.union(missing, {"status": "unknown", "reference": {"by": "account_name", "value": "{sa}x", "symbols": ["sa"]}})
+	g := lib.unresolved_finding(symbolic, "its IP rules")
+	endswith(g.msg, "because its name is fixed only at deployment")
+	g.missing == ["value of {sa}"]
+
+	unknown := object.union(missing, {"status": "unknown", "reference": {"by": "account_name", "value": null}})
+	h := lib.unresolved_finding(unknown, "its IP rules")
+	endswith(h.msg, "because its name is not known yet")
+	h.missing == ["storage account unknown"]
+}
+
+test_custom_rule_helpers_follow_the_link_status if {
+	resolved := object.union(fixtures.link, {"target": {"name": "sa"}})
+	lib.target(resolved) == {"name": "sa"}
+	lib.resolved(resolved)
+	not lib.unresolved(resolved)
+	missing := object.union(fixtures.link, {"status": "not_found"})
+	lib.unresolved(missing)
+	not lib.resolved(missing)
+	not lib.target(missing)
+}
