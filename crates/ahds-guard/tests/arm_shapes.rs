@@ -213,3 +213,32 @@ fn a_user_assigned_identity_holds_its_role_on_the_dicom_storage() {
     );
     assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
 }
+
+#[test]
+fn names_derived_through_replace_still_link_and_an_event_hub_role_counts() {
+    let estate = shape("medtech-derived-names");
+    // `replace()` over a symbol is a symbol of its own, the same wherever it is written.
+    assert_eq!(
+        estate.workspaces[0].name,
+        Known::Value("{replace(hw-basename,-,)}".to_string())
+    );
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    assert_arm_shaped(&estate, &report);
+    // No ID-002: the Receiver role on the `devicedata` event hub (a child of the namespace,
+    // through `resourceId('Microsoft.Authorization/roleDefinitions', ...)`) is what MedTech
+    // needs. TS-002: the namespace denies by default and does not let trusted services in.
+    assert_eq!(
+        findings(&report),
+        pairs(&[
+            (
+                "AHDS-PL-001",
+                "RG/providers/Microsoft.HealthcareApis/workspaces/{replace(hw-basename,-,)}"
+            ),
+            (
+                "AHDS-TS-002",
+                "RG/providers/Microsoft.EventHub/namespaces/en-{basename}"
+            ),
+        ])
+    );
+    assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
+}
