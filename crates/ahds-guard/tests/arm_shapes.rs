@@ -242,3 +242,26 @@ fn names_derived_through_replace_still_link_and_an_event_hub_role_counts() {
     );
     assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
 }
+
+#[test]
+fn a_principal_or_role_from_a_parameter_without_value_leaves_the_role_check_open() {
+    let estate = shape("role-for-a-parameter-principal");
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    assert_arm_shaped(&estate, &report);
+    // One assignment grants the right role to `{exportPrincipalId}`, which may be the FHIR
+    // service's identity; the other grants `{exportRoleId}` to that identity, which may be
+    // the right role. Neither decides it: ID-002 is undetermined, not a violation.
+    assert_eq!(
+        findings(&report),
+        pairs(&[(
+            "AHDS-AC-002",
+            "RG/providers/Microsoft.HealthcareApis/workspaces/wsroles/fhirservices/fhir"
+        )])
+    );
+    let open: Vec<&str> = report
+        .undetermined
+        .iter()
+        .map(|u| u.rule_id.as_str())
+        .collect();
+    assert_eq!(open, ["AHDS-ID-002"]);
+}

@@ -961,7 +961,12 @@ impl<'a> Grants<'a> {
         };
         for ra in estate.role_assignments.iter().flatten() {
             let mut keys = Vec::new();
-            if let Some(p) = ra.principal_id.value() {
+            // A principal fixed only at deployment (a parameter) might be anyone's.
+            if let Some(p) = ra
+                .principal_id
+                .value()
+                .filter(|p| !symbolic::is_symbolic(p))
+            {
                 keys.push(p.to_ascii_lowercase());
             }
             if let Some(r) = &ra.principal_of {
@@ -1016,7 +1021,10 @@ impl<'a> Grants<'a> {
         if let Some(r) = builtin_role(id_v, name_v) {
             return Some(r == role);
         }
-        let unknown = id.is_some_and(Known::is_unknown) || name.is_some_and(Known::is_unknown);
+        let unknown = id.is_some_and(Known::is_unknown)
+            || name.is_some_and(Known::is_unknown)
+            || id_v.is_some_and(symbolic::is_symbolic)
+            || name_v.is_some_and(symbolic::is_symbolic);
         if unknown { None } else { Some(false) }
     }
 

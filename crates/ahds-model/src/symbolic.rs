@@ -72,6 +72,9 @@ pub fn is_symbolic(s: &str) -> bool {
 
 /// The symbols a string holds, in order, without braces.
 pub fn symbols(s: &str) -> Vec<&str> {
+    if !s.contains('{') {
+        return Vec::new();
+    }
     segments(s)
         .into_iter()
         .filter_map(|seg| match seg {
