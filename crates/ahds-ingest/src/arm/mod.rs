@@ -88,7 +88,7 @@ pub(crate) fn read_arm(
             address: None,
         });
     }
-    let (estate, mut mapped_problems) = map_resources(&resources, file);
+    let (estate, mut mapped_problems) = map_resources(&resources, file, resources::Origin::Listing);
     problems.append(&mut mapped_problems);
     Ok((estate, problems))
 }

@@ -107,15 +107,28 @@ const MODELLED: &[&str] = &[
     "microsoft.eventgrid/systemtopics/eventsubscriptions",
 ];
 
+/// Where resource JSON comes from, which decides what an absent setting means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A template (or Bicep) declares it: an absent setting is the platform default.
+    Template,
+    /// A live listing (an export, `az resource list`, Resource Graph rows): an absent
+    /// setting, or a child the listing does not carry, is unknown.
+    Listing,
+}
+
 pub(crate) fn map_resources(
     resources: &[ArmResource<'_>],
     file: &str,
+    origin: Origin,
 ) -> (Estate, Vec<IngestError>) {
     let mut m = Mapper {
         file,
         estate: Estate::new(),
         problems: Vec::new(),
         role_assignments: None,
+        origin,
+        namespaces_with_rules: Vec::new(),
     };
     let mut children = Vec::new();
     for r in resources {
@@ -190,6 +203,7 @@ pub(crate) fn map_resources(
         };
         m.report(r, result);
     }
+    m.note_namespaces_without_rules();
     m.estate.role_assignments = m.role_assignments;
     (m.estate, m.problems)
 }
@@ -199,6 +213,29 @@ struct Mapper<'f> {
     estate: Estate,
     problems: Vec<IngestError>,
     role_assignments: Option<Vec<ahds_model::RoleAssignment>>,
+    origin: Origin,
+    /// Event Hubs namespaces (by slot) whose `networkRuleSets/default` child was read.
+    namespaces_with_rules: Vec<usize>,
+}
+
+/// A network spec of which nothing is known.
+fn unknown_network() -> NetworkAclSpec {
+    NetworkAclSpec {
+        public_network_access: Some(Known::Unknown),
+        default_action: Some(Known::Unknown),
+        trusted_services: Some(Known::Unknown),
+        ip_rules: Some(Known::Unknown),
+        virtual_network_rules: Some(Known::Unknown),
+        resource_access_rules: Some(Known::Unknown),
+    }
+}
+
+/// The firewall part of a spec unknown, public access kept.
+fn firewall_unknown(spec: NetworkAclSpec) -> NetworkAclSpec {
+    NetworkAclSpec {
+        public_network_access: spec.public_network_access,
+        ..unknown_network()
+    }
 }
 
 fn id_of(v: &Value) -> Mapped<Option<ResourceId>> {
@@ -466,6 +503,33 @@ impl Mapper<'_> {
             pointer: Some(r.pointer.clone()),
             address: r.address.clone(),
             line: r.line,
+        }
+    }
+
+    /// Notes that a live listing lacks what a resource's network settings are read from.
+    fn note_missing(&mut self, c: &Common, what: &str) {
+        let id = c.id.as_ref().map_or("resource", ResourceId::as_str);
+        self.estate.notes.push(format!(
+            "{}: `{id}`: the listing does not carry {what}, so its network settings are unknown (checks that need them are undetermined); an ARM GET of the resource (`az resource show --ids {id}`) includes them",
+            self.file
+        ));
+    }
+
+    /// Event Hubs namespaces of a listing without their `networkRuleSets/default` child,
+    /// which Azure Resource Graph does not index.
+    fn note_namespaces_without_rules(&mut self) {
+        if self.origin != Origin::Listing {
+            return;
+        }
+        for (i, ns) in self.estate.eventhub_namespaces.iter().enumerate() {
+            if self.namespaces_with_rules.contains(&i) {
+                continue;
+            }
+            let id = ns.id.as_ref().map_or("namespace", ResourceId::as_str);
+            self.estate.notes.push(format!(
+                "{}: `{id}`: the listing does not carry its firewall (the `networkRuleSets/default` child, which Azure Resource Graph does not index), so its default action, trusted-service access and IP rules are unknown; add `az rest --method get --url {id}/networkRuleSets/default?api-version=2024-01-01` output to the input",
+                self.file
+            ));
         }
     }
 
@@ -745,6 +809,15 @@ impl Mapper<'_> {
                 });
             }
         }
+        if self.origin == Origin::Listing {
+            if prop(v, "properties").is_none() {
+                self.note_missing(&c, "its `properties`");
+                spec = unknown_network();
+            } else if path(v, &acls).is_none() {
+                self.note_missing(&c, "`properties.networkAcls`");
+                spec = firewall_unknown(spec);
+            }
+        }
         let sa = build!(StorageAccount, c, {
             network: spec.resolve(AclDefaults::STORAGE),
             is_hns_enabled: known_bool(v, &["properties", "isHnsEnabled"]).unwrap_or(Known::Value(false)),
@@ -767,6 +840,10 @@ impl Mapper<'_> {
             spec.ip_rules = ip_rules(set, &["ipRules"], "value")
                 .map_err(under("/properties/networkRuleSet"))?;
         }
+        if self.origin == Origin::Listing && prop(v, "properties").is_none() {
+            self.note_missing(&c, "its `properties`");
+            spec = unknown_network();
+        }
         let acr = build!(ContainerRegistry, c, {
             login_server: known_str(v, &["properties", "loginServer"]).unwrap_or(Known::Unknown),
             sku: setting_str(v, &["sku", "name"]).unwrap_or(Known::Unknown),
@@ -779,10 +856,20 @@ impl Mapper<'_> {
     fn namespace(&mut self, r: &ArmResource<'_>) -> Mapped<()> {
         let c = self.common(r)?;
         let v = r.value;
-        let spec = NetworkAclSpec {
+        let mut spec = NetworkAclSpec {
             public_network_access: Some(public_access(v)?),
             ..NetworkAclSpec::default()
         };
+        if self.origin == Origin::Listing {
+            // The firewall lives in the `networkRuleSets/default` child: unknown unless the
+            // listing carries it (noted once the children are read).
+            spec = if prop(v, "properties").is_none() {
+                self.note_missing(&c, "its `properties`");
+                unknown_network()
+            } else {
+                firewall_unknown(spec)
+            };
+        }
         let ns = build!(EventHubNamespace, c, {
             service_bus_endpoint: known_str(v, &["properties", "serviceBusEndpoint"]).unwrap_or(Known::Unknown),
             network: spec.resolve(AclDefaults::EVENT_HUBS),
@@ -821,6 +908,7 @@ impl Mapper<'_> {
             virtual_network_rules: subnet_refs(p, &["virtualNetworkRules"], &["subnet", "id"]),
             ..NetworkAclSpec::default()
         };
+        self.namespaces_with_rules.push(i);
         let ns = &mut self.estate.eventhub_namespaces[i];
         // The rule set's own switch and the namespace's: either one off turns access off.
         spec.public_network_access = Some(
@@ -850,6 +938,10 @@ impl Mapper<'_> {
             spec.ip_rules =
                 ip_rules(a, &["ipRules"], "value").map_err(under("/properties/networkAcls"))?;
             spec.virtual_network_rules = subnet_refs(a, &["virtualNetworkRules"], &["id"]);
+        }
+        if self.origin == Origin::Listing && prop(v, "properties").is_none() {
+            self.note_missing(&c, "its `properties`");
+            spec = unknown_network();
         }
         let policies = items(v, &["properties", "accessPolicies"])
             .iter()

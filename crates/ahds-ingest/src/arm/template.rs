@@ -18,7 +18,7 @@ use super::expr::{
     RESOURCE_GROUP, SUBSCRIPTION, Scope, eval_string, eval_value, expand_property_copy,
 };
 use super::props::{prop, str_at, unknown};
-use super::resources::{ArmResource, map_resources};
+use super::resources::{ArmResource, Origin, map_resources};
 use crate::error::{IngestError, Location, escape_pointer_segment};
 use crate::positions::Positions;
 
@@ -178,7 +178,7 @@ pub(crate) fn read_template(
             address: Some(address.clone()),
         })
         .collect();
-    let (mut estate, mut problems) = map_resources(&arm, file);
+    let (mut estate, mut problems) = map_resources(&arm, file, Origin::Template);
     for (pointer, message) in out.errors {
         // Positions are kept for containers; a scalar takes its container's line.
         let parent = pointer.rsplit_once('/').map_or("", |(p, _)| p);

@@ -1,0 +1,71 @@
+//! Live listings (`az resource list`, Azure Resource Graph rows) leave out what they do not
+//! carry: a resource without `properties`, an Event Hubs namespace without its
+//! `networkRuleSets/default` child. Those settings are unknown — the checks that need them
+//! are undetermined and a note names the export that has them — never the platform default.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+const LISTING: &str = "testdata/arm/live/listing-without-target-settings.json";
+
+#[test]
+fn settings_a_listing_does_not_carry_are_unknown_not_defaults() {
+    let estate = common::estate(LISTING);
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    // As defaults, the storage account and the namespace would both "accept traffic from
+    // all networks" (TS-001). Unknown, nothing that depends on them is a violation.
+    assert!(report.violations.is_empty(), "{:#?}", report.violations);
+    let open: BTreeSet<(&str, &str)> = report
+        .undetermined
+        .iter()
+        .map(|u| {
+            let target = u.resource_id.rsplit('/').next().unwrap();
+            (u.rule_id.as_str(), target)
+        })
+        .collect();
+    let expected: BTreeSet<(&str, &str)> = [
+        ("AHDS-TS-001", "stlive"),
+        ("AHDS-TS-002", "stlive"),
+        ("AHDS-TS-003", "stlive"),
+        ("AHDS-TS-004", "stlive"),
+        ("AHDS-TS-005", "stlive"),
+        ("AHDS-TS-001", "evhlive"),
+        ("AHDS-TS-002", "evhlive"),
+        ("AHDS-TS-005", "evhlive"),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(open, expected);
+    // The key vault's listing carries its firewall: it is checked (and passes).
+    assert!(
+        !report
+            .undetermined
+            .iter()
+            .any(|u| u.resource_id.ends_with("/kvlive"))
+    );
+    let notes: Vec<&String> = report
+        .notes
+        .iter()
+        .filter(|n| n.starts_with(LISTING))
+        .collect();
+    assert_eq!(notes.len(), 2, "{:#?}", report.notes);
+    assert!(notes.iter().any(|n| {
+        n.contains("/storageAccounts/stlive`: the listing does not carry its `properties`")
+    }));
+    assert!(notes.iter().any(|n| {
+        n.contains("/namespaces/evhlive`: the listing does not carry its firewall")
+            && n.contains("/networkRuleSets/default")
+    }));
+}
+
+#[test]
+fn a_template_that_leaves_the_same_settings_out_takes_the_platform_defaults() {
+    // The same absence in a template is the platform default: open storage is a finding.
+    let estate = common::estate("testdata/arm/shapes/params-without-defaults.json");
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    assert!(report.violations.iter().any(|v| v.rule_id == "AHDS-TS-001"));
+    assert!(estate.notes.is_empty(), "{:?}", estate.notes);
+}
