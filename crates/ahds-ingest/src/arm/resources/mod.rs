@@ -1,0 +1,384 @@
+//! Azure Resource Manager resource JSON (as Azure returns it, and as template evaluation
+//! produces it) mapped onto the model. Property names match case-insensitively.
+//!
+//! One table ([`mappers`]) says how each modelled type is read; the mappers live by area:
+//! [`services`] (workspaces, FHIR, DICOM, MedTech), [`targets`] (storage, registries,
+//! Event Hubs, key vaults), [`network`] (private endpoints, NSGs, firewalls) and [`access`]
+//! (role assignments, identities, Event Grid). [`fields`] reads the values they share.
+
+macro_rules! build {
+    ($t:ident, $c:expr, { $($f:ident : $v:expr),* $(,)? }) => {{
+        let c = $c;
+        ahds_model::$t {
+            id: c.id,
+            address: c.address,
+            name: c.name,
+            location: c.location,
+            tags: c.tags,
+            subscription: None,
+            origin: Some(c.source),
+            $($f: $v,)*
+        }
+    }};
+}
+
+mod access;
+mod fields;
+mod network;
+mod services;
+mod targets;
+
+use std::collections::BTreeMap;
+
+use ahds_model::{Estate, Known, ResourceId, ResourceRef, SkippedResource, Source};
+use serde_json::Value;
+
+use super::props::{known_str, prop, str_at};
+use crate::error::{IngestError, Location};
+use fields::{id_of, reference};
+
+/// One resource to map, with where it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct ArmResource<'a> {
+    pub(crate) value: &'a Value,
+    pub(crate) pointer: String,
+    pub(crate) line: Option<u32>,
+    /// The template's symbolic name, for templates.
+    pub(crate) address: Option<String>,
+}
+
+pub(super) struct Bad {
+    pub(super) at: String,
+    pub(super) message: String,
+}
+
+pub(super) type Mapped<T> = Result<T, Bad>;
+
+/// Moves a problem found inside a sub-object (`ipRules/0`) under that object's pointer.
+pub(super) fn under(prefix: &'static str) -> impl Fn(Bad) -> Bad {
+    move |b| Bad {
+        at: format!("{prefix}{}", b.at),
+        message: b.message,
+    }
+}
+
+pub(super) fn bad(at: &str, message: impl Into<String>) -> Bad {
+    Bad {
+        at: at.to_string(),
+        message: message.into(),
+    }
+}
+
+/// The fields every model resource has.
+pub(super) struct Common {
+    pub(super) id: Option<ResourceId>,
+    pub(super) address: Option<String>,
+    pub(super) name: Known<String>,
+    pub(super) location: Known<String>,
+    pub(super) tags: BTreeMap<String, String>,
+    pub(super) source: Source,
+}
+
+/// A mapper: reads one resource into the estate (or attaches it to its parent).
+type MapFn<'f> = for<'m, 'r, 'v> fn(&'m mut Mapper<'f>, &'r ArmResource<'v>) -> Mapped<()>;
+
+/// Whether a type is read in the first pass, or attaches to a parent read in it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Resource,
+    Child,
+}
+
+/// The types read into the model (lower case), each with its pass and mapper. Their
+/// property kinds are checked first ([`super::shapes::check`]).
+fn mappers<'f>() -> [(&'static str, Pass, MapFn<'f>); 21] {
+    [
+        (
+            "microsoft.healthcareapis/workspaces",
+            Pass::Resource,
+            Mapper::workspace,
+        ),
+        (
+            "microsoft.healthcareapis/workspaces/fhirservices",
+            Pass::Resource,
+            Mapper::fhir,
+        ),
+        (
+            "microsoft.healthcareapis/workspaces/dicomservices",
+            Pass::Resource,
+            Mapper::dicom,
+        ),
+        (
+            "microsoft.healthcareapis/workspaces/iotconnectors",
+            Pass::Resource,
+            Mapper::medtech,
+        ),
+        (
+            "microsoft.healthcareapis/workspaces/privateendpointconnections",
+            Pass::Child,
+            Mapper::workspace_connection,
+        ),
+        (
+            "microsoft.healthcareapis/workspaces/iotconnectors/fhirdestinations",
+            Pass::Child,
+            Mapper::fhir_destination,
+        ),
+        (
+            "microsoft.storage/storageaccounts",
+            Pass::Resource,
+            Mapper::storage,
+        ),
+        (
+            "microsoft.containerregistry/registries",
+            Pass::Resource,
+            Mapper::registry,
+        ),
+        (
+            "microsoft.eventhub/namespaces",
+            Pass::Resource,
+            Mapper::namespace,
+        ),
+        (
+            "microsoft.eventhub/namespaces/networkrulesets",
+            Pass::Child,
+            Mapper::network_rule_set,
+        ),
+        ("microsoft.keyvault/vaults", Pass::Resource, Mapper::vault),
+        (
+            "microsoft.network/privateendpoints",
+            Pass::Resource,
+            Mapper::private_endpoint,
+        ),
+        (
+            "microsoft.network/privateendpoints/privatednszonegroups",
+            Pass::Child,
+            Mapper::dns_zone_group,
+        ),
+        (
+            "microsoft.network/networksecuritygroups",
+            Pass::Resource,
+            Mapper::nsg,
+        ),
+        (
+            "microsoft.network/networksecuritygroups/securityrules",
+            Pass::Child,
+            Mapper::security_rule_resource,
+        ),
+        (
+            "microsoft.network/azurefirewalls",
+            Pass::Resource,
+            Mapper::firewall,
+        ),
+        (
+            "microsoft.network/firewallpolicies/rulecollectiongroups",
+            Pass::Resource,
+            Mapper::rule_collection_group,
+        ),
+        (
+            "microsoft.authorization/roleassignments",
+            Pass::Resource,
+            Mapper::role_assignment,
+        ),
+        (
+            "microsoft.managedidentity/userassignedidentities",
+            Pass::Resource,
+            Mapper::user_identity,
+        ),
+        (
+            "microsoft.eventgrid/systemtopics",
+            Pass::Resource,
+            Mapper::system_topic,
+        ),
+        (
+            "microsoft.eventgrid/systemtopics/eventsubscriptions",
+            Pass::Child,
+            Mapper::event_subscription,
+        ),
+    ]
+}
+
+/// Types read only for the links other resources make to them, not checked on their own.
+const LINKED_ONLY: &[&str] = &[
+    "microsoft.eventhub/namespaces/eventhubs",
+    "microsoft.network/privatednszones",
+];
+
+/// Where resource JSON comes from, which decides what an absent setting means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A template (or Bicep) declares it: an absent setting is the platform default.
+    Template,
+    /// A live listing (an export, `az resource list`, Resource Graph rows): an absent
+    /// setting, or a child the listing does not carry, is unknown.
+    Listing,
+}
+
+pub(crate) fn map_resources(
+    resources: &[ArmResource<'_>],
+    file: &str,
+    origin: Origin,
+) -> (Estate, Vec<IngestError>) {
+    let mut m = Mapper {
+        file,
+        estate: Estate::new(),
+        problems: Vec::new(),
+        role_assignments: None,
+        origin,
+        namespaces_with_rules: Vec::new(),
+    };
+    // Children attach to their parents in a second pass, so the order of the list does
+    // not matter.
+    let mappers = mappers();
+    let mut children: Vec<(MapFn<'_>, &ArmResource<'_>)> = Vec::new();
+    for r in resources {
+        let ty = str_at(r.value, &["type"])
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match mappers.iter().find(|(t, _, _)| *t == ty) {
+            Some((_, pass, map)) => {
+                if let Err((at, message)) = super::shapes::check(r.value) {
+                    m.report(r, Err(bad(&at, message)));
+                } else if *pass == Pass::Child {
+                    children.push((*map, r));
+                } else {
+                    let result = map(&mut m, r);
+                    m.report(r, result);
+                }
+            }
+            None if LINKED_ONLY.contains(&ty.as_str()) => {}
+            None => {
+                let skipped = SkippedResource {
+                    resource_type: str_at(r.value, &["type"])
+                        .unwrap_or("(no type)")
+                        .to_string(),
+                    resource: str_at(r.value, &["id"])
+                        .or(r.address.as_deref())
+                        .or(str_at(r.value, &["name"]))
+                        .unwrap_or("(unnamed)")
+                        .to_string(),
+                    reason: "resource type not modelled: no network-access rule reads it".into(),
+                    source: Some(m.source(r)),
+                };
+                m.estate.skipped.push(skipped);
+            }
+        }
+    }
+    for (map, r) in children {
+        let result = map(&mut m, r);
+        m.report(r, result);
+    }
+    m.note_namespaces_without_rules();
+    m.estate.role_assignments = m.role_assignments;
+    (m.estate, m.problems)
+}
+
+pub(super) struct Mapper<'f> {
+    pub(super) file: &'f str,
+    pub(super) estate: Estate,
+    pub(super) problems: Vec<IngestError>,
+    pub(super) role_assignments: Option<Vec<ahds_model::RoleAssignment>>,
+    pub(super) origin: Origin,
+    /// Event Hubs namespaces (by slot) whose `networkRuleSets/default` child was read.
+    pub(super) namespaces_with_rules: Vec<usize>,
+}
+
+impl Mapper<'_> {
+    fn source(&self, r: &ArmResource<'_>) -> Source {
+        Source {
+            file: self.file.to_string(),
+            pointer: Some(r.pointer.clone()),
+            address: r.address.clone(),
+            line: r.line,
+        }
+    }
+
+    /// A reference the resource is still useful without: a malformed one is unknown, with
+    /// a note, rather than a reason to leave the whole resource out.
+    fn lenient_reference(
+        &mut self,
+        r: &ArmResource<'_>,
+        v: &Value,
+        names: &[&str],
+        what: &str,
+    ) -> Option<Known<ResourceRef>> {
+        match reference(v, names) {
+            Ok(found) => found,
+            Err(b) => {
+                let resource = str_at(r.value, &["id"])
+                    .or(r.address.as_deref())
+                    .unwrap_or("resource");
+                self.estate.notes.push(format!(
+                    "{}: `{resource}` kept with {what} unknown ({}): {}",
+                    self.file, b.at, b.message
+                ));
+                Some(Known::Unknown)
+            }
+        }
+    }
+
+    fn report(&mut self, r: &ArmResource<'_>, result: Mapped<()>) {
+        if let Err(b) = result {
+            let what = str_at(r.value, &["id"])
+                .or(r.address.as_deref())
+                .or(str_at(r.value, &["name"]))
+                .unwrap_or("resource");
+            self.problems.push(IngestError::new(
+                self.file,
+                Location {
+                    line: r.line.map(|l| l as usize),
+                    column: None,
+                    pointer: Some(format!("{}{}", r.pointer, b.at)),
+                },
+                format!("`{what}` left out: {}", b.message),
+            ));
+        }
+    }
+
+    fn common(&self, r: &ArmResource<'_>) -> Mapped<Common> {
+        let id = id_of(r.value)?;
+        let tags = match prop(r.value, "tags") {
+            Some(Value::Object(m)) => m
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        // A child's `name` in a listing is the last segment; in a template it may be the
+        // full `parent/child` path. The id's last name segment is authoritative.
+        let name = match (&id, known_str(r.value, &["name"])) {
+            (Some(id), _) if id.name().is_some() => {
+                Known::Value(id.name().unwrap_or_default().to_string())
+            }
+            (_, Some(Known::Value(n))) => {
+                Known::Value(n.rsplit('/').next().unwrap_or(&n).to_string())
+            }
+            (_, other) => other.unwrap_or(Known::Unknown),
+        };
+        Ok(Common {
+            address: if id.is_none() {
+                r.address.clone()
+            } else {
+                None
+            },
+            id,
+            name,
+            location: known_str(r.value, &["location"]).unwrap_or(Known::Unknown),
+            tags,
+            source: self.source(r),
+        })
+    }
+}
+
+impl Common {
+    /// A copy for resources that also need the id afterwards.
+    fn clone_workspace(&self) -> Common {
+        Common {
+            id: self.id.clone(),
+            address: self.address.clone(),
+            name: self.name.clone(),
+            location: self.location.clone(),
+            tags: self.tags.clone(),
+            source: self.source.clone(),
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! AHDS workspaces and their FHIR, DICOM and MedTech services.
+
+use ahds_model::{
+    DicomStorage, ExportConfig, ImportConfig, Known, MedTechIngestion, ResourceId, ResourceRef,
+    WorkspaceConnection,
+};
+
+use super::fields::{
+    cmk, connection_status, cors, id_of, identity, login_server, public_access, reference,
+    workspace_of,
+};
+use super::{ArmResource, Mapped, Mapper, bad};
+use crate::arm::props::{items, known_bool, known_list, known_str, path, str_at};
+use crate::util::find_resource;
+
+impl Mapper<'_> {
+    pub(super) fn workspace(&mut self, r: &ArmResource<'_>) -> Mapped<()> {
+        let c = self.common(r)?;
+        let mut connections = Vec::new();
+        for conn in items(r.value, &["properties", "privateEndpointConnections"]) {
+            connections.push(WorkspaceConnection {
+                name: str_at(conn, &["name"]).map(str::to_string),
+                private_endpoint: reference(conn, &["properties", "privateEndpoint", "id"])?
+                    .unwrap_or(Known::Unknown),
+                status: connection_status(
+                    conn,
+                    &["properties", "privateLinkServiceConnectionState", "status"],
+                ),
+            });
+        }
+        let ws = build!(Workspace, c, {
+            public_network_access: public_access(r.value)?,
+            private_endpoint_connections: connections,
+        });
+        self.estate.workspaces.push(ws);
+        Ok(())
+    }
+
+    pub(super) fn workspace_connection(&mut self, r: &ArmResource<'_>) -> Mapped<()> {
+        let id = id_of(r.value)?;
+        let conn = WorkspaceConnection {
+            name: str_at(r.value, &["name"]).map(str::to_string),
+            private_endpoint: reference(r.value, &["properties", "privateEndpoint", "id"])?
+                .unwrap_or(Known::Unknown),
+            status: connection_status(
+                r.value,
+                &["properties", "privateLinkServiceConnectionState", "status"],
+            ),
+        };
+        let Known::Value(ws) = workspace_of(&id) else {
+            return Err(bad(
+                "/id",
+                "cannot tell which workspace this connection belongs to",
+            ));
+        };
+        let i = find_resource(&self.estate.workspaces, &ws)
+            .ok_or_else(|| bad("/id", format!("workspace `{ws}` is not in the input")))?;
+        let list = &mut self.estate.workspaces[i].private_endpoint_connections;
+        // Listings repeat connections the workspace already embeds.
+        if !list
+            .iter()
+            .any(|c| c.private_endpoint == conn.private_endpoint)
+        {
+            list.push(conn);
+        }
+        Ok(())
+    }
+
+    pub(super) fn fhir(&mut self, r: &ArmResource<'_>) -> Mapped<()> {
+        let c = self.common(r)?;
+        let v = r.value;
+        let export = known_str(
+            v,
+            &["properties", "exportConfiguration", "storageAccountName"],
+        )
+        .map(|n| ExportConfig {
+            storage_account_name: n,
+        });
+        let import = path(v, &["properties", "importConfiguration"]).and_then(|ic| {
+            let store = known_str(ic, &["integrationDataStore"])?;
+            Some(ImportConfig {
+                enabled: known_bool(ic, &["enabled"]).unwrap_or(Known::Value(false)),
+                storage_account_name: store,
+                initial_import_mode: known_bool(ic, &["initialImportMode"])
+                    .and_then(Known::into_value),
+            })
+        });
+        let mut servers: Vec<Known<String>> =
+            match known_list(v, &["properties", "acrConfiguration", "loginServers"]) {
+                None => Vec::new(),
+                Some(Known::Unknown) => vec![Known::Unknown],
+                Some(Known::Value(l)) => l.iter().map(login_server).collect(),
+            };
+        for art in items(v, &["properties", "acrConfiguration", "ociArtifacts"]) {
+            if let Some(s) = known_str(art, &["loginServer"]) {
+                servers.push(s);
+            }
+        }
+        let fhir = build!(FhirService, c.clone_workspace(), {
+            workspace: workspace_of(&c.id),
+            kind: str_at(v, &["kind"]).map(str::to_string),
+            identity: identity(v)?,
+            public_network_access: public_access(v)?,
+            cors: cors(v),
+            export: export,
+            import: import,
+            acr_login_servers: servers,
+            customer_managed_key: cmk(v),
+        });
+        self.estate.fhir_services.push(fhir);
+        Ok(())
+    }
+
+    pub(super) fn dicom(&mut self, r: &ArmResource<'_>) -> Mapped<()> {
+        let c = self.common(r)?;
+        let v = r.value;
+        let storage = path(v, &["properties", "storageConfiguration"]).and_then(|sc| {
+            let account = reference(sc, &["storageResourceId"]).ok().flatten()?;
+            Some(DicomStorage {
+                storage_account: account,
+                file_system_name: str_at(sc, &["fileSystemName"]).map(str::to_string),
+            })
+        });
+        let dicom = build!(DicomService, c.clone_workspace(), {
+            workspace: workspace_of(&c.id),
+            identity: identity(v)?,
+            public_network_access: public_access(v)?,
+            cors: cors(v),
+            storage: storage,
+            customer_managed_key: cmk(v),
+        });
+        self.estate.dicom_services.push(dicom);
+        Ok(())
+    }
+
+    pub(super) fn medtech(&mut self, r: &ArmResource<'_>) -> Mapped<()> {
+        let c = self.common(r)?;
+        let v = r.value;
+        let ingestion =
+            path(v, &["properties", "ingestionEndpointConfiguration"]).map(|ie| MedTechIngestion {
+                eventhub_namespace: known_str(ie, &["fullyQualifiedEventHubNamespace"])
+                    .unwrap_or(Known::Unknown),
+                eventhub_name: known_str(ie, &["eventHubName"]).unwrap_or(Known::Unknown),
+                consumer_group: known_str(ie, &["consumerGroup"]),
+            });
+        let mt = build!(MedTechService, c.clone_workspace(), {
+            workspace: workspace_of(&c.id),
+            identity: identity(v)?,
+            ingestion: ingestion,
+            fhir_destinations: Vec::new(),
+        });
+        self.estate.medtech_services.push(mt);
+        Ok(())
+    }
+
+    pub(super) fn fhir_destination(&mut self, r: &ArmResource<'_>) -> Mapped<()> {
+        let id = id_of(r.value)?;
+        let fhir =
+            reference(r.value, &["properties", "fhirServiceResourceId"])?.unwrap_or(Known::Unknown);
+        let parent = id
+            .as_ref()
+            .and_then(ResourceId::parent)
+            .map(ResourceRef::Id);
+        let Some(parent) = parent else {
+            return Err(bad(
+                "/id",
+                "cannot tell which MedTech service this destination belongs to",
+            ));
+        };
+        let i = find_resource(&self.estate.medtech_services, &parent).ok_or_else(|| {
+            bad(
+                "/id",
+                format!("MedTech service `{parent}` is not in the input"),
+            )
+        })?;
+        self.estate.medtech_services[i].fhir_destinations.push(fhir);
+        Ok(())
+    }
+}
