@@ -131,7 +131,12 @@ unknown_fields(obj, names) := [n | some n in names; obj[n] == null]
 # --- Private link -----------------------------------------------------------------------
 
 # approved_private_link: whether the workspace has an approved private endpoint connection.
-approved_private_link(ws) := connection_verdict({c.status | some c in ws.facts.connections})
+approved_private_link(ws) := connection_verdict({c.status | some c in ws.facts.connections}) if {
+	object.get(ws, "settings_listed", true) == true
+} else := connection_verdict({c.status | some c in ws.facts.connections} | {null})
+
+# A workspace listed without its settings may have connections the input does not show:
+# they count as one of unknown state.
 
 # connection_verdict decides on the set of connection states. The `else` branches test
 # membership instead of iterating: regorus's bytecode VM (0.14) skips the `else` of a body

@@ -131,3 +131,11 @@ test_custom_rule_helpers_follow_the_link_status if {
 	not lib.resolved(missing)
 	not lib.target(missing)
 }
+
+test_approved_private_link_of_a_workspace_listed_without_settings if {
+	listed := {"facts": {"connections": [{"status": "Pending"}]}}
+	lib.approved_private_link(listed) == false
+	unlisted := object.union(listed, {"settings_listed": false})
+	lib.approved_private_link(unlisted) == null
+	lib.approved_private_link(object.union(unlisted, {"facts": {"connections": [{"status": "Approved"}]}})) == true
+}

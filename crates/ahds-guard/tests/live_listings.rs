@@ -69,3 +69,37 @@ fn a_template_that_leaves_the_same_settings_out_takes_the_platform_defaults() {
     assert!(report.violations.iter().any(|v| v.rule_id == "AHDS-TS-001"));
     assert!(estate.notes.is_empty(), "{:?}", estate.notes);
 }
+
+#[test]
+fn a_workspace_and_service_listed_without_properties_are_undetermined_not_findings() {
+    let rel = "testdata/arm/live/resource-list-without-properties.json";
+    let estate = common::estate(rel);
+    assert!(!estate.workspaces[0].settings_listed);
+    assert!(!estate.fhir_services[0].settings_listed);
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    // As defaults these would be PL-001 (no private endpoint) and AC-002 (Microsoft-managed
+    // key only): guesses about settings the listing simply does not carry.
+    assert!(report.violations.is_empty(), "{:#?}", report.violations);
+    let open: BTreeSet<(&str, &str)> = report
+        .undetermined
+        .iter()
+        .map(|u| {
+            (
+                u.rule_id.as_str(),
+                u.resource_id.rsplit('/').next().unwrap(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(&str, &str)> = [
+        ("AHDS-PL-001", "wslist"),
+        ("AHDS-PL-002", "wslist"),
+        ("AHDS-PL-002", "fhirlist"),
+        ("AHDS-AC-001", "fhirlist"),
+        ("AHDS-AC-002", "fhirlist"),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(open, expected);
+    let notes = report.notes.iter().filter(|n| n.starts_with(rel)).count();
+    assert_eq!(notes, 2, "{:#?}", report.notes);
+}

@@ -10,6 +10,15 @@ use crate::private_link::WorkspaceConnection;
 use crate::resource::resource;
 use crate::resource_id::ResourceRef;
 
+fn listed() -> bool {
+    true
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_listed(listed: &bool) -> bool {
+    *listed
+}
+
 fn enabled() -> Known<PublicNetworkAccess> {
     Known::Value(PublicNetworkAccess::Enabled)
 }
@@ -24,6 +33,11 @@ resource! {
         /// `properties.privateEndpointConnections` or its child resources).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub private_endpoint_connections: Vec<WorkspaceConnection>,
+        /// False when the input lists the resource without its settings (a live listing
+        /// whose `properties` are null, as `az resource list` writes it): the checks that
+        /// need them are undetermined, never read as platform defaults.
+        #[serde(default = "listed", skip_serializing_if = "is_listed")]
+        pub settings_listed: bool,
     }
 }
 
@@ -107,6 +121,11 @@ resource! {
         /// Customer-managed key, when configured.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub customer_managed_key: Option<CustomerManagedKey>,
+        /// False when the input lists the resource without its settings (a live listing
+        /// whose `properties` are null, as `az resource list` writes it): the checks that
+        /// need them are undetermined, never read as platform defaults.
+        #[serde(default = "listed", skip_serializing_if = "is_listed")]
+        pub settings_listed: bool,
     }
 }
 
@@ -141,6 +160,11 @@ resource! {
         /// Customer-managed key, when configured.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub customer_managed_key: Option<CustomerManagedKey>,
+        /// False when the input lists the resource without its settings (a live listing
+        /// whose `properties` are null, as `az resource list` writes it): the checks that
+        /// need them are undetermined, never read as platform defaults.
+        #[serde(default = "listed", skip_serializing_if = "is_listed")]
+        pub settings_listed: bool,
     }
 }
 

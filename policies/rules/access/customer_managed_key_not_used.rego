@@ -25,8 +25,21 @@ deny contains v if {
 	some kind in kinds
 	some s in input[kind]
 	not s.customer_managed_key
+	object.get(s, "settings_listed", true) == true
 	v := {
 		"msg": sprintf("%s is encrypted with a Microsoft-managed key only", [lib.label(kind, s)]),
 		"resource_id": s.resource_id,
+	}
+}
+
+# A live listing without the service's settings does not show its encryption.
+undetermined contains u if {
+	some kind in kinds
+	some s in input[kind]
+	object.get(s, "settings_listed", true) == false
+	u := {
+		"msg": sprintf("%s: its encryption settings are not in the input (listed without properties)", [lib.label(kind, s)]),
+		"resource_id": s.resource_id,
+		"missing": ["encryption settings (properties) of the service"],
 	}
 }

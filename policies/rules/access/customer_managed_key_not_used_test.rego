@@ -18,3 +18,10 @@ test_passes_with_a_key_not_known_yet if {
 	d := doc({"key": "f", "resource_id": "f-id", "name": "fhir", "customer_managed_key": {"key_url": null}})
 	count(rule.deny) == 0 with input as d
 }
+
+test_a_service_listed_without_settings_is_undetermined if {
+	d := doc({"key": "f", "resource_id": "f-id", "name": "fhir", "settings_listed": false})
+	count(rule.deny) == 0 with input as d
+	some u in rule.undetermined with input as d
+	u.resource_id == "f-id"
+}

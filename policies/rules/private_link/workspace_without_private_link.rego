@@ -40,9 +40,15 @@ deny contains v if {
 undetermined contains u if {
 	some ws in input.workspaces
 	lib.approved_private_link(ws) == null
-	u := {
-		"msg": sprintf("%s has private endpoint connections whose state is not known yet", [lib.label("workspaces", ws)]),
-		"resource_id": ws.resource_id,
-		"missing": ["private endpoint connection status"],
-	}
+	u := object.union({"resource_id": ws.resource_id}, unknown_connections(ws))
+}
+
+unknown_connections(ws) := {
+	"msg": sprintf("%s: its private endpoint connections are not in the input (listed without properties)", [lib.label("workspaces", ws)]),
+	"missing": ["private endpoint connections (properties) of the workspace"],
+} if {
+	object.get(ws, "settings_listed", true) == false
+} else := {
+	"msg": sprintf("%s has private endpoint connections whose state is not known yet", [lib.label("workspaces", ws)]),
+	"missing": ["private endpoint connection status"],
 }

@@ -17,6 +17,7 @@ impl<'p, 'a> Builder<'p, 'a> {
         let ws = resource_from!(Workspace, c, {
             public_network_access: Known::Value(PublicNetworkAccess::Enabled),
             private_endpoint_connections: Vec::new(),
+            settings_listed: true,
         });
         self.estate().workspaces.push(ws);
         Ok(())
@@ -147,6 +148,7 @@ impl<'p, 'a> Builder<'p, 'a> {
             import: None,
             acr_login_servers: servers,
             customer_managed_key: self.key_url(res, "encryption_key_url"),
+            settings_listed: true,
         });
         self.estate().fhir_services.push(fhir);
         Ok(())
@@ -177,6 +179,7 @@ impl<'p, 'a> Builder<'p, 'a> {
             cors: Self::cors(res),
             storage: storage,
             customer_managed_key: self.key_url(res, "encryption_key_url"),
+            settings_listed: true,
         });
         self.estate().dicom_services.push(dicom);
         Ok(())

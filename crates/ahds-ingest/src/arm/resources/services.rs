@@ -9,11 +9,26 @@ use super::fields::{
     cmk, connection_status, cors, id_of, identity, login_server, public_access, reference,
     workspace_of,
 };
-use super::{ArmResource, Mapped, Mapper, bad};
-use crate::arm::props::{items, known_bool, known_list, known_str, path, str_at};
+use super::{ArmResource, Common, Mapped, Mapper, Origin, bad};
+use crate::arm::props::{items, known_bool, known_list, known_str, path, prop, str_at};
 use crate::util::find_resource;
 
 impl Mapper<'_> {
+    /// Whether the record carries the service's settings. A live listing without
+    /// `properties` does not: what the rules read from them is unknown, and a note says
+    /// which export has them (and that features such as export are not visible either).
+    fn settings_listed(&mut self, r: &ArmResource<'_>, c: &Common) -> bool {
+        if self.origin != Origin::Listing || prop(r.value, "properties").is_some() {
+            return true;
+        }
+        let id = c.id.as_ref().map_or("resource", ResourceId::as_str);
+        self.estate.notes.push(format!(
+            "{}: `{id}`: the listing does not carry its `properties`, so its private link, public access, CORS and encryption settings are unknown (those checks are undetermined) and the outbound features it uses are not visible; an ARM GET of the resource (`az resource show --ids {id}`) includes them",
+            self.file
+        ));
+        false
+    }
+
     pub(super) fn workspace(&mut self, r: &ArmResource<'_>) -> Mapped<()> {
         let c = self.common(r)?;
         let mut connections = Vec::new();
@@ -28,9 +43,11 @@ impl Mapper<'_> {
                 ),
             });
         }
+        let listed = self.settings_listed(r, &c);
         let ws = build!(Workspace, c, {
-            public_network_access: public_access(r.value)?,
+            public_network_access: if listed { public_access(r.value)? } else { Known::Unknown },
             private_endpoint_connections: connections,
+            settings_listed: listed,
         });
         self.estate.workspaces.push(ws);
         Ok(())
@@ -96,16 +113,18 @@ impl Mapper<'_> {
                 servers.push(s);
             }
         }
+        let listed = self.settings_listed(r, &c);
         let fhir = build!(FhirService, c.clone_workspace(), {
             workspace: workspace_of(&c.id),
             kind: str_at(v, &["kind"]).map(str::to_string),
             identity: identity(v)?,
-            public_network_access: public_access(v)?,
-            cors: cors(v),
+            public_network_access: if listed { public_access(v)? } else { Known::Unknown },
+            cors: if listed { cors(v) } else { ahds_model::Cors { origins: Known::Unknown } },
             export: export,
             import: import,
             acr_login_servers: servers,
             customer_managed_key: cmk(v),
+            settings_listed: listed,
         });
         self.estate.fhir_services.push(fhir);
         Ok(())
@@ -121,13 +140,15 @@ impl Mapper<'_> {
                 file_system_name: str_at(sc, &["fileSystemName"]).map(str::to_string),
             })
         });
+        let listed = self.settings_listed(r, &c);
         let dicom = build!(DicomService, c.clone_workspace(), {
             workspace: workspace_of(&c.id),
             identity: identity(v)?,
-            public_network_access: public_access(v)?,
-            cors: cors(v),
+            public_network_access: if listed { public_access(v)? } else { Known::Unknown },
+            cors: if listed { cors(v) } else { ahds_model::Cors { origins: Known::Unknown } },
             storage: storage,
             customer_managed_key: cmk(v),
+            settings_listed: listed,
         });
         self.estate.dicom_services.push(dicom);
         Ok(())
