@@ -265,3 +265,37 @@ fn a_principal_or_role_from_a_parameter_without_value_leaves_the_role_check_open
         .collect();
     assert_eq!(open, ["AHDS-ID-002"]);
 }
+
+#[test]
+fn a_module_output_read_by_symbolic_name_links_the_export_to_the_module_storage() {
+    let estate = shape("module-outputs-by-symbolic-name");
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    assert_arm_shaped(&estate, &report);
+    // `reference('exportStorage').outputs.accountName.value`: the module is a nested
+    // deployment keyed by symbolic name (2.0); its output is the account it deploys.
+    let account = &estate.storage_accounts[0];
+    assert_eq!(
+        estate.fhir_services[0]
+            .export
+            .as_ref()
+            .unwrap()
+            .storage_account_name,
+        account.name
+    );
+    assert_eq!(
+        findings(&report),
+        pairs(&[
+            (
+                "AHDS-AC-002",
+                "RG/providers/Microsoft.HealthcareApis/workspaces/{workspaceName}/fhirservices/fhir"
+            ),
+            (
+                "AHDS-TS-001",
+                &format!(
+                    "RG/providers/Microsoft.Storage/storageAccounts/{}",
+                    account.name.value().unwrap()
+                )
+            ),
+        ])
+    );
+}
