@@ -1,0 +1,388 @@
+//! ARM deployment templates: parameters (defaults or a parameters file), variables,
+//! resources with nested child `resources`, `copy` loops, `condition`, languageVersion 2.0
+//! symbolic resources, `existing` references, and nested deployments (how Bicep modules
+//! compile) with their scope, parameters and outputs. Each resource becomes resource JSON
+//! with an id, as Azure would return it, for the resource mapper.
+//!
+//! A string parameter without a value is a symbol (`{workspaceName}`), as are the
+//! deployment's subscription and resource group, so names and ids stay ARM-shaped and
+//! resources named from the same parameter still link (see [`ahds_model::symbolic`]).
+//!
+//! [`scope`] holds what expressions read, [`parameters`] what each parameter is,
+//! [`declared`] the resources and their ids, [`deployments`] nested deployments.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use ahds_model::{Estate, SkippedResource, Source};
+use serde_json::Value;
+
+use super::expr::{RESOURCE_GROUP, SUBSCRIPTION, Scope, eval_value};
+use super::props::{prop, str_at};
+use super::resources::{ArmResource, Origin, map_resources};
+use crate::error::{IngestError, Location, escape_pointer_segment};
+use crate::positions::Positions;
+
+mod declared;
+mod deployments;
+mod parameters;
+mod scope;
+
+use declared::{Declared, declared, fallback_name, resource_id, type_and_name};
+use deployments::{nested_deployment, outputs};
+use parameters::{Parameters, parameter_value};
+use scope::TemplateScope;
+
+/// The type of a nested deployment (how Bicep compiles a module).
+const DEPLOYMENTS: &str = "Microsoft.Resources/deployments";
+
+/// True for a deployment template (`$schema` names `deploymentTemplate.json`, or a
+/// `resources` list next to `contentVersion`).
+pub(crate) fn is_template(doc: &Value) -> bool {
+    let schema = str_at(doc, &["$schema"]).unwrap_or("");
+    schema.contains("deploymentTemplate")
+        || (doc.get("resources").is_some() && doc.get("contentVersion").is_some())
+}
+
+/// True for a deployment parameters file.
+pub(crate) fn is_parameters_file(doc: &Value) -> bool {
+    str_at(doc, &["$schema"]).is_some_and(|s| s.contains("deploymentParameters"))
+}
+
+/// ARM's limit on the count of one `copy` loop.
+pub(crate) const MAX_COPIES: i64 = 800;
+
+const MAX_NESTING: usize = 16;
+
+/// Reads a template (with an optional parameters file) into the model.
+pub(crate) fn read_template(
+    template: &Value,
+    parameters_file: Option<&Value>,
+    text: &str,
+    file: &str,
+) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
+    let positions = Positions::with_depth(text, 8);
+    let supplied: HashMap<String, Value> = parameters_file
+        .and_then(|p| prop(p, "parameters"))
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| prop(v, "value").map(|x| (k.clone(), x.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Output {
+        resources: Vec::new(),
+        skipped: Vec::new(),
+        errors: Vec::new(),
+    };
+    let top = Deployment {
+        pointer: String::new(),
+        prefix: String::new(),
+        parameters: Parameters::Own(supplied),
+        subscription: SUBSCRIPTION.to_string(),
+        resource_group: RESOURCE_GROUP.to_string(),
+        depth: 0,
+    };
+    walk_template(template, top, &mut out);
+    let arm: Vec<ArmResource<'_>> = out
+        .resources
+        .iter()
+        .map(|(v, pointer, address)| ArmResource {
+            value: v,
+            line: positions
+                .line_of(pointer)
+                .and_then(|l| u32::try_from(l).ok()),
+            pointer: pointer.clone(),
+            address: Some(address.clone()),
+        })
+        .collect();
+    let (mut estate, mut problems) = map_resources(&arm, file, Origin::Template);
+    for (pointer, message) in out.errors {
+        // Positions are kept for containers; a scalar takes its container's line.
+        let parent = pointer.rsplit_once('/').map_or("", |(p, _)| p);
+        let location = Location {
+            line: positions
+                .line_of(&pointer)
+                .or_else(|| positions.line_of(parent)),
+            column: None,
+            pointer: Some(pointer),
+        };
+        problems.push(IngestError::new(file, location, message));
+    }
+    estate.skipped.extend(
+        out.skipped
+            .into_iter()
+            .map(|(ty, address, pointer, reason)| SkippedResource {
+                resource_type: ty,
+                resource: address,
+                reason,
+                source: Some(Source {
+                    file: file.to_string(),
+                    line: positions
+                        .line_of(&pointer)
+                        .and_then(|l| u32::try_from(l).ok()),
+                    pointer: Some(pointer),
+                    address: None,
+                }),
+            }),
+    );
+    Ok((estate, problems))
+}
+
+struct Output {
+    /// Evaluated resource JSON, its pointer, its address.
+    resources: Vec<(Value, String, String)>,
+    /// (type, address, pointer, reason)
+    skipped: Vec<(String, String, String, String)>,
+    /// Errors in the template itself: (pointer, message).
+    errors: Vec<(String, String)>,
+}
+
+/// One template to walk: where it is and what it deploys into.
+struct Deployment<'o> {
+    pointer: String,
+    prefix: String,
+    parameters: Parameters<'o>,
+    subscription: String,
+    resource_group: String,
+    depth: usize,
+}
+
+/// Walks one template and returns what `reference()` of its deployment gives: its outputs.
+fn walk_template(template: &Value, dep: Deployment<'_>, out: &mut Output) -> Value {
+    let own_variables = prop(template, "variables").and_then(Value::as_object);
+    let (variables, inherited) = match &dep.parameters {
+        Parameters::Own(_) => (own_variables, None),
+        Parameters::Outer {
+            parameters,
+            variables,
+        } => (*variables, Some(parameters.clone())),
+    };
+    let mut scope = TemplateScope {
+        parameters: HashMap::new(),
+        variables,
+        evaluated: RefCell::new(HashMap::new()),
+        evaluating: RefCell::new(HashSet::new()),
+        cyclic: RefCell::new(BTreeSet::new()),
+        symbolic_ids: HashMap::new(),
+        copy: None,
+        deployments: RefCell::new(HashMap::new()),
+        subscription: dep.subscription.clone(),
+        resource_group: dep.resource_group.clone(),
+    };
+    match (&dep.parameters, inherited) {
+        (_, Some(p)) => scope.parameters = p,
+        (Parameters::Own(supplied), None) => {
+            // Defaults may be expressions over other parameters.
+            if let Some(Value::Object(params)) = prop(template, "parameters") {
+                for (name, def) in params {
+                    let v = parameter_value(name, def, supplied, &scope);
+                    scope.parameters.insert(name.clone(), v);
+                }
+            }
+        }
+        (Parameters::Outer { .. }, None) => {}
+    }
+    let pointer = dep.pointer.as_str();
+    if let Some(r) = prop(template, "resources") {
+        if !(r.is_array() || r.is_object()) {
+            out.errors.push((
+                format!("{pointer}/resources"),
+                "`resources` must be a list of resources (or an object of them, by symbolic name)"
+                    .into(),
+            ));
+        }
+    }
+    let decls = declared(template, pointer, &dep.prefix);
+    // Symbolic names (2.0) and `reference('name')` need ids before the resources are read.
+    for d in &decls {
+        if let Some((ty, name)) = type_and_name(d, &scope) {
+            if let Some(id) = resource_id(d.value, &ty, &name, &scope) {
+                let symbolic = d
+                    .address
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or(&d.address)
+                    .to_string();
+                scope.symbolic_ids.insert(symbolic, id);
+            }
+        }
+    }
+    // Nested deployments first, so resources that read their outputs find them.
+    let is_deployment = |d: &Declared<'_>| {
+        str_at(d.value, &["type"]).is_some_and(|t| t.eq_ignore_ascii_case(DEPLOYMENTS))
+    };
+    let (deployments, others): (Vec<_>, Vec<_>) = decls.into_iter().partition(is_deployment);
+    for d in deployments.into_iter().chain(others) {
+        let ty_raw = str_at(d.value, &["type"])
+            .unwrap_or("(no type)")
+            .to_string();
+        // A skipped resource is listed by its id where the template fixes one.
+        let listed = type_and_name(&d, &scope)
+            .and_then(|(ty, name)| resource_id(d.value, &ty, &name, &scope))
+            .unwrap_or_else(|| d.address.clone());
+        let skip = |out: &mut Output, reason: &str| {
+            out.skipped.push((
+                ty_raw.clone(),
+                listed.clone(),
+                d.pointer.clone(),
+                reason.into(),
+            ));
+        };
+        if prop(d.value, "existing").and_then(Value::as_bool) == Some(true) {
+            skip(
+                out,
+                "`existing`: a reference to a resource deployed elsewhere, not checked as deployed here",
+            );
+            continue;
+        }
+        if let Some(cond) = prop(d.value, "condition") {
+            if eval_value(cond, &scope, 0) == Value::Bool(false) {
+                skip(out, "its `condition` is false");
+                continue;
+            }
+        }
+        let count =
+            prop(d.value, "copy").map(|c| prop(c, "count").map(|n| eval_value(n, &scope, 0)));
+        let copies: Vec<Option<i64>> = match count {
+            None => vec![None],
+            Some(Some(Value::Number(n))) => match n.as_i64() {
+                Some(n) if (0..=MAX_COPIES).contains(&n) => (0..n).map(Some).collect(),
+                _ => {
+                    out.errors.push((
+                        format!("{}/copy/count", d.pointer),
+                        format!(
+                            "copy count {n} is outside 0 to {MAX_COPIES}, which Azure Resource Manager refuses"
+                        ),
+                    ));
+                    continue;
+                }
+            },
+            Some(_) => {
+                skip(out, "copy loop whose count is not known before deployment");
+                continue;
+            }
+        };
+        let loop_name = prop(d.value, "copy")
+            .and_then(|c| prop(c, "name"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        for index in copies {
+            scope.copy = index.map(|i| (loop_name.clone(), i));
+            let address = match index {
+                Some(i) => format!("{}[{i}]", d.address),
+                None => d.address.clone(),
+            };
+            read_one(&d, &scope, &address, out, dep.depth);
+        }
+        scope.copy = None;
+    }
+    for key in scope.cyclic.borrow().iter() {
+        out.errors.push((
+            format!("{pointer}/variables/{}", escape_pointer_segment(key)),
+            format!(
+                "variable `{key}` depends on itself; Azure Resource Manager refuses such a template"
+            ),
+        ));
+    }
+    outputs(template, &scope)
+}
+
+fn read_one(
+    d: &Declared<'_>,
+    scope: &TemplateScope<'_>,
+    address: &str,
+    out: &mut Output,
+    depth: usize,
+) {
+    let ty_raw = str_at(d.value, &["type"])
+        .unwrap_or("(no type)")
+        .to_string();
+    let Some((ty, mut name)) = type_and_name(d, scope) else {
+        out.skipped.push((
+            ty_raw,
+            address.to_string(),
+            d.pointer.clone(),
+            "resource without a `type` or `name`".into(),
+        ));
+        return;
+    };
+    let segments = ty.matches('/').count();
+    if name
+        .as_str()
+        .is_none_or(|n| n.split('/').count() != segments)
+    {
+        name = Value::String(fallback_name(&ty, address));
+    }
+    if ty.eq_ignore_ascii_case(DEPLOYMENTS) {
+        nested_deployment(d, scope, &name, address, out, depth);
+        return;
+    }
+    let mut evaluated = match eval_value(d.value, scope, 0) {
+        Value::Object(m) => m,
+        _ => return,
+    };
+    evaluated.remove("resources");
+    evaluated.remove("dependsOn");
+    // Bicep writes an extension resource's scope in the same group as `Microsoft.X/type/name`.
+    if let Some(Value::String(scope_path)) = evaluated.get("scope") {
+        if !scope_path.starts_with('/') {
+            let full = format!(
+                "/subscriptions/{}/resourceGroups/{}/providers/{scope_path}",
+                scope.subscription_id(),
+                scope.resource_group_name()
+            );
+            evaluated.insert("scope".into(), Value::String(full));
+        }
+    }
+    evaluated.insert("type".into(), Value::String(ty.clone()));
+    evaluated.insert("name".into(), name.clone());
+    match resource_id(d.value, &ty, &name, scope) {
+        Some(id) => {
+            evaluated.insert("id".into(), Value::String(id));
+        }
+        None => {
+            evaluated.remove("id");
+        }
+    }
+    out.resources.push((
+        Value::Object(evaluated),
+        d.pointer.clone(),
+        address.to_string(),
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nested_children_get_full_types_names_and_ids() {
+        let t = json!({
+            "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "contentVersion": "1.0.0.0",
+            "parameters": {"ws": {"type": "string", "defaultValue": "contoso"}},
+            "resources": [{
+                "type": "Microsoft.HealthcareApis/workspaces", "apiVersion": "2024-03-31",
+                "name": "[parameters('ws')]", "location": "[resourceGroup().location]",
+                "resources": [{"type": "fhirservices", "apiVersion": "2024-03-31", "name": "fhir", "kind": "fhir-R4", "location": "eastus", "properties": {}}]
+            }]
+        });
+        let text = serde_json::to_string_pretty(&t).unwrap();
+        let (estate, problems) = read_template(&t, None, &text, "t.json").unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(estate.fhir_services.len(), 1);
+        let f = &estate.fhir_services[0];
+        assert_eq!(
+            f.id.as_ref().unwrap().as_str(),
+            "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.HealthcareApis/workspaces/contoso/fhirservices/fhir"
+        );
+        assert_eq!(
+            f.workspace.value().unwrap().id().unwrap().name(),
+            Some("contoso")
+        );
+    }
+}
