@@ -9,6 +9,20 @@ mod common;
 
 use std::collections::BTreeSet;
 
+/// `(rule, resource name)` of every undetermined check.
+fn open_checks(report: &ahds_guard::Report) -> BTreeSet<(&str, &str)> {
+    report
+        .undetermined
+        .iter()
+        .map(|u| {
+            (
+                u.rule_id.as_str(),
+                u.resource_id.rsplit('/').next().unwrap(),
+            )
+        })
+        .collect()
+}
+
 const LISTING: &str = "testdata/arm/live/listing-without-target-settings.json";
 
 #[test]
@@ -18,14 +32,7 @@ fn settings_a_listing_does_not_carry_are_unknown_not_defaults() {
     // As defaults, the storage account and the namespace would both "accept traffic from
     // all networks" (TS-001). Unknown, nothing that depends on them is a violation.
     assert!(report.violations.is_empty(), "{:#?}", report.violations);
-    let open: BTreeSet<(&str, &str)> = report
-        .undetermined
-        .iter()
-        .map(|u| {
-            let target = u.resource_id.rsplit('/').next().unwrap();
-            (u.rule_id.as_str(), target)
-        })
-        .collect();
+    let open = open_checks(&report);
     let expected: BTreeSet<(&str, &str)> = [
         ("AHDS-TS-001", "stlive"),
         ("AHDS-TS-002", "stlive"),
@@ -80,16 +87,7 @@ fn a_workspace_and_service_listed_without_properties_are_undetermined_not_findin
     // As defaults these would be PL-001 (no private endpoint) and AC-002 (Microsoft-managed
     // key only): guesses about settings the listing simply does not carry.
     assert!(report.violations.is_empty(), "{:#?}", report.violations);
-    let open: BTreeSet<(&str, &str)> = report
-        .undetermined
-        .iter()
-        .map(|u| {
-            (
-                u.rule_id.as_str(),
-                u.resource_id.rsplit('/').next().unwrap(),
-            )
-        })
-        .collect();
+    let open = open_checks(&report);
     let expected: BTreeSet<(&str, &str)> = [
         ("AHDS-PL-001", "wslist"),
         ("AHDS-PL-002", "wslist"),

@@ -13,6 +13,24 @@ use super::{ArmResource, Common, Mapped, Mapper, Origin, bad};
 use crate::arm::props::{items, known_bool, known_list, known_str, path, prop, str_at};
 use crate::util::find_resource;
 
+/// A FHIR or DICOM service's public access and CORS, unknown when the listing carries no
+/// settings.
+fn listed_access_and_cors(
+    v: &serde_json::Value,
+    listed: bool,
+) -> Mapped<(Known<ahds_model::PublicNetworkAccess>, ahds_model::Cors)> {
+    if listed {
+        Ok((public_access(v)?, cors(v)))
+    } else {
+        Ok((
+            Known::Unknown,
+            ahds_model::Cors {
+                origins: Known::Unknown,
+            },
+        ))
+    }
+}
+
 impl Mapper<'_> {
     /// Whether the record carries the service's settings. A live listing without
     /// `properties` does not: what the rules read from them is unknown, and a note says
@@ -114,12 +132,13 @@ impl Mapper<'_> {
             }
         }
         let listed = self.settings_listed(r, &c);
+        let (access, cors) = listed_access_and_cors(v, listed)?;
         let fhir = build!(FhirService, c.clone_workspace(), {
             workspace: workspace_of(&c.id),
             kind: str_at(v, &["kind"]).map(str::to_string),
             identity: identity(v)?,
-            public_network_access: if listed { public_access(v)? } else { Known::Unknown },
-            cors: if listed { cors(v) } else { ahds_model::Cors { origins: Known::Unknown } },
+            public_network_access: access,
+            cors: cors,
             export: export,
             import: import,
             acr_login_servers: servers,
@@ -141,11 +160,12 @@ impl Mapper<'_> {
             })
         });
         let listed = self.settings_listed(r, &c);
+        let (access, cors) = listed_access_and_cors(v, listed)?;
         let dicom = build!(DicomService, c.clone_workspace(), {
             workspace: workspace_of(&c.id),
             identity: identity(v)?,
-            public_network_access: if listed { public_access(v)? } else { Known::Unknown },
-            cors: if listed { cors(v) } else { ahds_model::Cors { origins: Known::Unknown } },
+            public_network_access: access,
+            cors: cors,
             storage: storage,
             customer_managed_key: cmk(v),
             settings_listed: listed,
