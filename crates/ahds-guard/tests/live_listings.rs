@@ -101,3 +101,47 @@ fn a_workspace_and_service_listed_without_properties_are_undetermined_not_findin
     let notes = report.notes.iter().filter(|n| n.starts_with(rel)).count();
     assert_eq!(notes, 2, "{:#?}", report.notes);
 }
+
+#[test]
+fn az_role_assignment_list_output_is_read_with_its_flattened_fields() {
+    let root = common::root();
+    let mut estate = common::estate(LISTING);
+    let roles = std::fs::read(root.join("testdata/arm/live/az-role-assignment-list.json")).unwrap();
+    let roles = ahds_ingest::read(
+        &roles,
+        "az-role-assignment-list.json",
+        ahds_ingest::InputFormat::Auto,
+    )
+    .unwrap();
+    assert!(roles.problems.is_empty(), "{:?}", roles.problems);
+    let assignments = roles.estate.role_assignments.as_ref().unwrap();
+    // `principalId`, `roleDefinitionId`, `roleDefinitionName` and `scope` at top level.
+    assert!(
+        assignments
+            .iter()
+            .all(|ra| ra.principal_id.value().is_some() && ra.scope.value().is_some())
+    );
+    estate.merge(roles.estate);
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    // The export storage and the MedTech namespace roles are held (no ID-002 for them); the
+    // key vault grant is Contributor instead of the crypto role: ID-002 and ID-003.
+    let found: BTreeSet<(&str, Option<&str>)> = report
+        .violations
+        .iter()
+        .map(|v| (v.rule_id.as_str(), v.feature.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [("AHDS-ID-002", Some("fhir.cmk")), ("AHDS-ID-003", None)]
+            .into_iter()
+            .collect()
+    );
+    assert!(
+        !report
+            .undetermined
+            .iter()
+            .any(|u| u.rule_id.starts_with("AHDS-ID")),
+        "{:#?}",
+        report.undetermined
+    );
+}

@@ -13,9 +13,12 @@ impl Mapper<'_> {
     pub(super) fn role_assignment(&mut self, r: &ArmResource<'_>) -> Mapped<()> {
         let c = self.common(r)?;
         let v = r.value;
-        // A listing carries `properties.scope`; a template places the assignment with the
-        // `scope` property or in the id.
-        let scope = match reference(v, &["properties", "scope"])? {
+        // ARM carries the fields under `properties`; `az role assignment list` flattens
+        // them onto the record (with `roleDefinitionName` beside the id).
+        let p = prop(v, "properties").filter(|p| p.is_object()).unwrap_or(v);
+        // A listing carries the scope; a template places the assignment with the `scope`
+        // property or in the id.
+        let scope = match reference(p, &["scope"])? {
             Some(s) => s,
             None => match reference(v, &["scope"])? {
                 Some(s) => s,
@@ -31,10 +34,10 @@ impl Mapper<'_> {
         };
         let ra = build!(RoleAssignment, c, {
             scope: scope,
-            role_definition_id: known_str(v, &["properties", "roleDefinitionId"]),
-            role_definition_name: None,
-            principal_id: known_str(v, &["properties", "principalId"]).unwrap_or(Known::Unknown),
-            principal_of: principal_of(v, &["properties", "principalId"]),
+            role_definition_id: known_str(p, &["roleDefinitionId"]),
+            role_definition_name: known_str(p, &["roleDefinitionName"]),
+            principal_id: known_str(p, &["principalId"]).unwrap_or(Known::Unknown),
+            principal_of: principal_of(p, &["principalId"]),
         });
         self.role_assignments.get_or_insert_with(Vec::new).push(ra);
         Ok(())
