@@ -247,7 +247,7 @@ impl Mapper<'_> {
             }
             let id = ns.id.as_ref().map_or("namespace", ResourceId::as_str);
             self.estate.notes.push(format!(
-                "{}: `{id}`: the listing does not carry its firewall (the `networkRuleSets/default` child, which Azure Resource Graph does not index), so its default action, trusted-service access and IP rules are unknown; add `az rest --method get --url {id}/networkRuleSets/default?api-version=2024-01-01` output to the input",
+                "{}: `{id}`: the listing does not carry its firewall (the `networkRuleSets/default` child, which Azure Resource Graph does not index), so its default action, trusted-service access and IP rules are unknown; add the output of `az rest --method get --url {id}/networkRuleSets/default?api-version=2024-01-01` to the same listing",
                 self.file
             ));
         }
