@@ -94,6 +94,10 @@ pub(crate) struct CheckArgs {
     /// configuration, else low].
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub(crate) fail_on: Option<Severity>,
+    /// Also exit with 1 when a check at or above `--fail-on` is undetermined (a value known
+    /// only at deployment, a target outside the input): a strict gate decides nothing blind.
+    #[arg(long)]
+    pub(crate) fail_on_undetermined: bool,
     /// Input format.
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
     pub(crate) input_format: InputFormatArg,

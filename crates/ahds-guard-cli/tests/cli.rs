@@ -475,3 +475,29 @@ fn bicep_source_is_built_with_the_bicep_cli_or_refused_naming_it() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn fail_on_undetermined_fails_the_gate_only_at_or_above_the_threshold() {
+    // A properties-less listing: no violation, undetermined checks up to high (PL-001).
+    let listing = "testdata/arm/live/resource-list-without-properties.json";
+    let out = run(&["check", listing, "--quiet"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("5 undetermined"));
+    let out = run(
+        &["check", listing, "--quiet", "--fail-on-undetermined"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = run(
+        &[
+            "check",
+            listing,
+            "--quiet",
+            "--fail-on-undetermined",
+            "--fail-on",
+            "critical",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

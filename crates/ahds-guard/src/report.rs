@@ -255,6 +255,11 @@ impl Report {
     pub fn fails_at(&self, threshold: Severity) -> bool {
         self.violations.iter().any(|v| v.severity >= threshold)
     }
+
+    /// True when some undetermined check would be at or above `threshold`.
+    pub fn undetermined_at(&self, threshold: Severity) -> bool {
+        self.undetermined.iter().any(|u| u.severity >= threshold)
+    }
 }
 
 fn violation_order(a: &Violation, b: &Violation) -> std::cmp::Ordering {

@@ -115,7 +115,9 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
         .unwrap_or(Severity::Low);
     let code = if report.is_incomplete() {
         EXIT_ERROR
-    } else if report.fails_at(fail_on) {
+    } else if report.fails_at(fail_on)
+        || (args.fail_on_undetermined && report.undetermined_at(fail_on))
+    {
         EXIT_VIOLATIONS
     } else {
         EXIT_OK
