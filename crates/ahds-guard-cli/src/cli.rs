@@ -42,6 +42,29 @@ pub(crate) enum ReportFormat {
     Junit,
 }
 
+/// One report to write: its format and, unless it goes to standard output, its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FormatTarget {
+    pub(crate) format: ReportFormat,
+    pub(crate) path: Option<PathBuf>,
+}
+
+fn parse_format_target(s: &str) -> Result<FormatTarget, String> {
+    let (name, path) = match s.split_once('=') {
+        Some((name, path)) if path.is_empty() => {
+            return Err(format!(
+                "`{name}=` names no file; write `{name}=FILE` or `{name}`"
+            ));
+        }
+        Some((name, path)) => (name, Some(PathBuf::from(path))),
+        None => (s, None),
+    };
+    let format = ReportFormat::from_str(name, true).map_err(|_| {
+        format!("`{name}` is not a report format; expected text, json, sarif or junit")
+    })?;
+    Ok(FormatTarget { format, path })
+}
+
 /// When to colour text output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ColorArg {
@@ -87,9 +110,11 @@ pub(crate) struct CheckArgs {
     /// Input files or directories (`-` for standard input).
     #[arg(value_name = "PATH", default_value = "-")]
     pub(crate) inputs: Vec<PathBuf>,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub(crate) format: ReportFormat,
+    /// Report format, and the file to write it to: `text`, `json`, `sarif` or `junit`,
+    /// optionally `=FILE`. Repeat it for several reports from one run; at most one goes to
+    /// standard output (or to `--output`).
+    #[arg(long, value_name = "FORMAT[=FILE]", default_value = "text", value_parser = parse_format_target)]
+    pub(crate) format: Vec<FormatTarget>,
     /// Exit with 1 when a violation is at or above this severity [default: `fail_on` of the
     /// configuration, else low].
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]

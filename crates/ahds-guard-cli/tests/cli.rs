@@ -501,3 +501,57 @@ fn fail_on_undetermined_fails_the_gate_only_at_or_above_the_threshold() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn one_run_writes_every_requested_report_as_separate_runs_would() {
+    let dir = std::env::temp_dir().join(format!("ahds-guard-formats-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (sarif, junit) = (dir.join("out.sarif"), dir.join("out.xml"));
+    let example = "testdata/examples/contoso-clinical.json";
+    let out = run(
+        &[
+            "check",
+            example,
+            "--color",
+            "never",
+            "--format",
+            "text",
+            "--format",
+            &format!("sarif={}", sarif.display()),
+            "--format",
+            &format!("junit={}", junit.display()),
+        ],
+        None,
+    );
+    // The gate fails (violations), and every report is written all the same.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let alone = |format: &str| {
+        let o = run(
+            &["check", example, "--color", "never", "--format", format],
+            None,
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), alone("text"));
+    assert_eq!(std::fs::read_to_string(&sarif).unwrap(), alone("sarif"));
+    assert_eq!(std::fs::read_to_string(&junit).unwrap(), alone("junit"));
+    // Two reports cannot both go to standard output.
+    let out = run(
+        &["check", example, "--format", "text", "--format", "json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("2 reports would go to standard output"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["check", example, "--format", "yaml=x"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`yaml` is not a report format"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

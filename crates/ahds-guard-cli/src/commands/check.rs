@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use ahds_guard::{EngineChoice, Severity};
 
-use crate::cli::{CheckArgs, ColorArg, EngineArg, ReportFormat};
+use crate::cli::{CheckArgs, ColorArg, EngineArg, FormatTarget, ReportFormat};
 use crate::commands::write_colored;
 use crate::output;
 use crate::setup::{evaluator, read_inputs};
@@ -55,27 +55,25 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
         rules: &rules,
         estate: &inputs.ingested.estate,
     };
-    let text = match args.format {
-        ReportFormat::Json => output::json::render(&report)?,
-        ReportFormat::Text => output::text::render(&cx, args.quiet),
-        ReportFormat::Sarif => output::sarif::render(&cx)?,
-        ReportFormat::Junit => output::junit::render(&cx)?,
-    };
-    match &args.output {
-        Some(path) => {
-            let text = if args.color == ColorArg::Always {
-                text
-            } else {
-                anstream::adapter::strip_str(&text).to_string()
-            };
-            std::fs::write(path, text).map_err(|e| {
-                Failure(vec![format!(
-                    "{}: cannot write the report: {e}",
-                    path.display()
-                )])
-            })?;
+    let to_stdout: Vec<&FormatTarget> = args.format.iter().filter(|t| t.path.is_none()).collect();
+    if to_stdout.len() > 1 {
+        return Err(Failure(vec![format!(
+            "{} reports would go to standard output; give all but one a file (`--format sarif=ahds.sarif`)",
+            to_stdout.len()
+        )]));
+    }
+    // Every report is written, whatever the gate decides.
+    for target in &args.format {
+        let text = match target.format {
+            ReportFormat::Json => output::json::render(&report)?,
+            ReportFormat::Text => output::text::render(&cx, args.quiet),
+            ReportFormat::Sarif => output::sarif::render(&cx)?,
+            ReportFormat::Junit => output::junit::render(&cx)?,
+        };
+        match target.path.as_ref().or(args.output.as_ref()) {
+            Some(path) => write_file(path, text, args.color)?,
+            None => write_colored(&text, args.color)?,
         }
-        None => write_colored(&text, args.color)?,
     }
     if args.stats {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
@@ -127,4 +125,19 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
     std::mem::forget(inputs);
     std::mem::forget(report);
     Ok(code)
+}
+
+/// Writes a report to a file, without colour unless `--color always` asks for it.
+fn write_file(path: &std::path::Path, text: String, color: ColorArg) -> Result<(), Failure> {
+    let text = if color == ColorArg::Always {
+        text
+    } else {
+        anstream::adapter::strip_str(&text).to_string()
+    };
+    std::fs::write(path, text).map_err(|e| {
+        Failure(vec![format!(
+            "{}: cannot write the report: {e}",
+            path.display()
+        )])
+    })
 }
