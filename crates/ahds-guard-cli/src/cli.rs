@@ -51,7 +51,7 @@ pub(crate) struct FormatTarget {
 
 fn parse_format_target(s: &str) -> Result<FormatTarget, String> {
     let (name, path) = match s.split_once('=') {
-        Some((name, path)) if path.is_empty() => {
+        Some((name, "")) => {
             return Err(format!(
                 "`{name}=` names no file; write `{name}=FILE` or `{name}`"
             ));
