@@ -27,6 +27,40 @@ pub(crate) enum Command {
     Input(InputArgs),
     /// Print the JSON Schema of the native format or the policy input.
     Schema(SchemaArgs),
+    /// Write the current findings to a baseline file, for `check --baseline`.
+    Baseline(BaselineArgs),
+}
+
+/// `baseline create|update`.
+#[derive(Debug, Args)]
+pub(crate) struct BaselineArgs {
+    /// `create` writes a new baseline; `update` rewrites an existing one and says what
+    /// changed (entries resolved, findings added).
+    #[arg(value_enum)]
+    pub(crate) action: BaselineAction,
+    /// Input files or directories (`-` for standard input).
+    #[arg(value_name = "PATH", default_value = "-")]
+    pub(crate) inputs: Vec<PathBuf>,
+    /// The baseline file to write.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: PathBuf,
+    /// Input format.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
+    pub(crate) input_format: InputFormatArg,
+    /// Refuse input files larger than this (`512M`, `2G`, `64K` or bytes).
+    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
+    pub(crate) max_input_size: u64,
+    #[command(flatten)]
+    pub(crate) policy: PolicyArgs,
+}
+
+/// What `baseline` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum BaselineAction {
+    /// Write the current findings to a new file.
+    Create,
+    /// Rewrite an existing file with the current findings.
+    Update,
 }
 
 /// Report formats of `check`.
@@ -123,6 +157,10 @@ pub(crate) struct CheckArgs {
     /// only at deployment, a target outside the input): a strict gate decides nothing blind.
     #[arg(long)]
     pub(crate) fail_on_undetermined: bool,
+    /// Accept the findings this baseline file lists (`ahds-guard baseline create`): they are
+    /// reported as baselined and do not fail the gate; only new findings do.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
     /// Input format.
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
     pub(crate) input_format: InputFormatArg,

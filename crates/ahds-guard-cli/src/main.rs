@@ -69,6 +69,7 @@ fn main() -> ExitCode {
         cli::Command::Test(args) => commands::test::run(&args),
         cli::Command::Input(args) => commands::input::input(&args),
         cli::Command::Schema(args) => commands::input::schema(&args),
+        cli::Command::Baseline(args) => commands::baseline::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -22,6 +22,7 @@
 //! ```
 
 mod backend;
+mod baseline;
 mod bundle;
 mod by_resource;
 mod catalog;
@@ -39,6 +40,7 @@ mod to_value;
 mod waivers;
 
 pub use backend::EngineChoice;
+pub use baseline::{BASELINE_VERSION, Baseline, BaselineEntry, BaselineError};
 pub use bundle::{BundledFile, FILES as BUNDLED_FILES};
 pub use catalog::{COLLECTIONS, RuleInfo, RuleOrigin};
 pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleSelection, Waiver};

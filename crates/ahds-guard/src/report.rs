@@ -139,6 +139,12 @@ pub struct Summary {
     /// The highest violation severity, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_severity: Option<Severity>,
+    /// Violations a baseline accepts.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub baselined: usize,
+    /// Baseline entries that match nothing any more.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub resolved: usize,
 }
 
 /// The tool that wrote the report.
@@ -183,6 +189,13 @@ pub struct Report {
     /// Remarks about the evaluation as a whole (checks skipped, waivers unused).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Violations a baseline accepts (`check --baseline`): reported, not failing the gate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub baselined: Vec<Violation>,
+    /// Baseline entries that match no finding any more: fixed, so the baseline can be
+    /// refreshed (`ahds-guard baseline update`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<crate::baseline::BaselineEntry>,
     /// Counts.
     pub summary: Summary,
 }
@@ -216,6 +229,14 @@ impl Report {
             .sort_by(|a, b| (&a.rule_id, &a.message).cmp(&(&b.rule_id, &b.message)));
         self.notes.sort();
         self.notes.dedup();
+        self.summary.resources = resources;
+        self.summary.rules = rules;
+        self.recount();
+    }
+
+    /// Recomputes the summary from the lists (keeping the resource and rule counts).
+    pub(crate) fn recount(&mut self) {
+        self.baselined.sort_by(violation_order);
         let mut by_severity: BTreeMap<Severity, usize> =
             Severity::ALL.iter().map(|s| (*s, 0)).collect();
         for v in &self.violations {
@@ -228,10 +249,12 @@ impl Report {
             suppressed: self.suppressed.len(),
             errors: self.errors.len(),
             input_errors: self.input_errors.len(),
-            resources,
-            rules,
+            resources: self.summary.resources,
+            rules: self.summary.rules,
             skipped: self.skipped.len(),
             max_severity: self.violations.iter().map(|v| v.severity).max(),
+            baselined: self.baselined.len(),
+            resolved: self.resolved.len(),
         };
     }
 

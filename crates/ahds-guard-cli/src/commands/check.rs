@@ -8,7 +8,7 @@ use ahds_guard::{EngineChoice, Severity};
 use crate::cli::{CheckArgs, ColorArg, EngineArg, FormatTarget, ReportFormat};
 use crate::commands::write_colored;
 use crate::output;
-use crate::setup::{evaluator, read_inputs};
+use crate::setup::{Inputs, evaluator, read_inputs};
 use crate::{EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, Failure};
 
 pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
@@ -25,29 +25,12 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
     let t = Instant::now();
     let inputs = read_inputs(&args.inputs, args.input_format, args.max_input_size)?;
     let ingest = t.elapsed();
-    {
-        let mut err = std::io::stderr().lock();
-        for p in &inputs.ingested.problems {
-            let _ = writeln!(err, "error: {p}");
-        }
-        for s in &inputs.skipped {
-            let _ = writeln!(err, "note: {s}: not in a known input format; passed over");
-        }
-    }
+    print_input_problems(&inputs);
     let (mut report, eval) = evaluator.evaluate_with_stats(&inputs.ingested.estate)?;
-    report.add_input_errors(
-        inputs
-            .ingested
-            .problems
-            .iter()
-            .map(|p| ahds_guard::InputError {
-                file: p.file.clone(),
-                line: p.location.line,
-                column: p.location.column,
-                pointer: p.location.pointer.clone(),
-                message: p.message.clone(),
-            }),
-    );
+    add_input_errors(&mut report, &inputs);
+    if let Some(path) = &args.baseline {
+        load_baseline(path)?.apply(&mut report);
+    }
     let t = Instant::now();
     let rules = evaluator.active_rules();
     let cx = output::Context {
@@ -140,4 +123,44 @@ fn write_file(path: &std::path::Path, text: String, color: ColorArg) -> Result<(
             path.display()
         )])
     })
+}
+
+/// Prints what could not be read, and the files passed over, to standard error.
+pub(crate) fn print_input_problems(inputs: &Inputs) {
+    let mut err = std::io::stderr().lock();
+    for p in &inputs.ingested.problems {
+        let _ = writeln!(err, "error: {p}");
+    }
+    for s in &inputs.skipped {
+        let _ = writeln!(err, "note: {s}: not in a known input format; passed over");
+    }
+}
+
+/// Records the inputs' unread parts in the report, which makes it incomplete.
+pub(crate) fn add_input_errors(report: &mut ahds_guard::Report, inputs: &Inputs) {
+    report.add_input_errors(
+        inputs
+            .ingested
+            .problems
+            .iter()
+            .map(|p| ahds_guard::InputError {
+                file: p.file.clone(),
+                line: p.location.line,
+                column: p.location.column,
+                pointer: p.location.pointer.clone(),
+                message: p.message.clone(),
+            }),
+    );
+}
+
+/// Reads a baseline file; an unreadable one or one of another version is exit 2.
+pub(crate) fn load_baseline(path: &std::path::Path) -> Result<ahds_guard::Baseline, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure(vec![format!(
+            "{}: cannot read the baseline: {e}",
+            path.display()
+        )])
+    })?;
+    ahds_guard::Baseline::parse(&text)
+        .map_err(|e| Failure(vec![format!("{}: {e}", path.display())]))
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub(crate) mod baseline;
 pub(crate) mod check;
 pub(crate) mod input;
 pub(crate) mod rules;

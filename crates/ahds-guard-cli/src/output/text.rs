@@ -69,12 +69,20 @@ fn summary(cx: &Context<'_>) -> String {
         })
         .collect();
     format!(
-        "{} ({}), {} undetermined, {} suppressed, {} errors{}; {} resources checked by {} rules{}\n",
+        "{} ({}), {} undetermined, {} suppressed, {} errors{}{}; {} resources checked by {} rules{}\n",
         paint(BOLD, &format!("{} violations", sum.violations)),
         counts.join(", "),
         sum.undetermined,
         sum.suppressed,
         sum.errors,
+        if sum.baselined > 0 || sum.resolved > 0 {
+            format!(
+                ", {} baselined ({} baseline entries resolved)",
+                sum.baselined, sum.resolved
+            )
+        } else {
+            String::new()
+        },
         if sum.input_errors > 0 {
             format!(
                 ", {} input errors (those parts of the input were not checked)",
@@ -199,7 +207,20 @@ pub(crate) fn render(cx: &Context<'_>, quiet: bool) -> String {
     for n in &report.notes {
         let _ = writeln!(s, "{} {n}", paint(DIM, "note:"));
     }
-    if !report.errors.is_empty() || !report.notes.is_empty() {
+    for r in &report.resolved {
+        let _ = writeln!(
+            s,
+            "{} baseline entry {} {}{} matches no finding any more (fixed); refresh the file with `ahds-guard baseline update`",
+            paint(DIM, "note:"),
+            r.rule_id,
+            r.resource,
+            r.feature
+                .as_deref()
+                .map(|f| format!(" ({f})"))
+                .unwrap_or_default()
+        );
+    }
+    if !report.errors.is_empty() || !report.notes.is_empty() || !report.resolved.is_empty() {
         s.push('\n');
     }
     s.push_str(&summary(cx));
