@@ -173,6 +173,11 @@ pub(crate) struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    /// SARIF locations are relative to this directory (`%SRCROOT%`), usually the
+    /// repository root; files outside it get absolute `file:` URIs [default: the working
+    /// directory].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) sarif_root: Option<PathBuf>,
     /// Colour text output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub(crate) color: ColorArg,

@@ -133,9 +133,23 @@ fn sarif_is_valid_sarif_2_1_0() {
         assert!(r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].is_string());
         assert!(r["locations"][0]["physicalLocation"]["region"]["startLine"].is_number());
     }
+    // Locations are relative to the working directory, named as `%SRCROOT%`.
+    let base = &run0["originalUriBaseIds"]["%SRCROOT%"]["uri"];
+    let cwd = std::fs::canonicalize(root()).unwrap();
+    assert_eq!(
+        base.as_str().unwrap().trim_end_matches('/'),
+        format!("file://{}", cwd.display())
+    );
+    for r in &fails {
+        let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+        assert_eq!(artifact["uri"], EXAMPLE);
+        assert!(r.get("rule").is_none(), "ruleId and ruleIndex name the rule: {r}");
+    }
     insta::assert_json_snapshot!("sarif", sarif, {
         ".runs[0].tool.driver.version" => "[version]",
         ".runs[0].tool.driver.semanticVersion" => "[version]",
+        ".runs[0].originalUriBaseIds.*.uri" => "[working directory]",
     });
 }
 

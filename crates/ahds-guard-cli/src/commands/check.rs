@@ -33,7 +33,19 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
     }
     let t = Instant::now();
     let rules = evaluator.active_rules();
+    let root = args
+        .sarif_root
+        .clone()
+        .map_or_else(std::env::current_dir, Ok)
+        .and_then(std::fs::canonicalize)
+        .map_err(|e| {
+            Failure(vec![format!(
+                "{}: cannot use as the SARIF root: {e}",
+                args.sarif_root.as_deref().unwrap_or(std::path::Path::new(".")).display()
+            )])
+        })?;
     let cx = output::Context {
+        sarif_root: &root,
         report: &report,
         rules: &rules,
         estate: &inputs.ingested.estate,

@@ -16,4 +16,6 @@ pub(crate) struct Context<'a> {
     pub(crate) rules: &'a [RuleInfo],
     /// The resources checked.
     pub(crate) estate: &'a Estate,
+    /// The directory SARIF artifact URIs are relative to (`--sarif-root`), absolute.
+    pub(crate) sarif_root: &'a std::path::Path,
 }

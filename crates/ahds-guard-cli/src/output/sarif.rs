@@ -1,15 +1,17 @@
 //! SARIF 2.1.0 (`--format sarif`), as GitHub code scanning and Azure DevOps accept it.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use ahds_guard::{RuleInfo, Severity, Violation};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, ReportingDescriptorReference, Result as SarifResult, ResultKind,
+    ReportingDescriptor, Result as SarifResult, ResultKind,
     ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
 };
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
 use super::Context;
@@ -140,7 +142,67 @@ pub(crate) fn fingerprint(
         .collect()
 }
 
-fn locations(resource_id: &str, source: Option<&ahds_model::Source>) -> Vec<Location> {
+/// The `uriBaseId` of the SARIF root, which `originalUriBaseIds` maps to a `file:` URI.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// Characters a URI path segment cannot hold as they are.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A path as a URI path, segment by segment.
+fn uri_path(path: &Path) -> String {
+    path.components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(utf8_percent_encode(&s.to_string_lossy(), SEGMENT).to_string()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+    }
+
+/// Where an input file is: relative to the SARIF root (as code scanning maps results to the
+/// repository), or an absolute `file:` URI for a file outside it.
+fn artifact(file: &str, root: &Path) -> ArtifactLocation {
+    let path = Path::new(file);
+    let absolute = std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    match absolute.strip_prefix(root) {
+        Ok(relative) => ArtifactLocation::builder()
+            .uri(uri_path(relative))
+            .uri_base_id(SRCROOT.to_string())
+            .build(),
+        Err(_) => ArtifactLocation::builder()
+            .uri(format!("file:///{}", uri_path(&absolute)))
+            .build(),
+    }
+}
+
+/// `originalUriBaseIds`: the SARIF root as an absolute `file:` URI ending in `/`.
+fn base_ids(root: &Path) -> BTreeMap<String, ArtifactLocation> {
+    let mut uri = format!("file:///{}", uri_path(root));
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    BTreeMap::from([(SRCROOT.to_string(), ArtifactLocation::builder().uri(uri).build())])
+}
+
+fn locations(resource_id: &str, source: Option<&ahds_model::Source>, root: &Path) -> Vec<Location> {
     let logical = LogicalLocation::builder()
         .fully_qualified_name(resource_id.to_string())
         .name(
@@ -154,9 +216,7 @@ fn locations(resource_id: &str, source: Option<&ahds_model::Source>) -> Vec<Loca
         .build();
     let mut loc = Location::builder().logical_locations(vec![logical]).build();
     if let Some(src) = source.filter(|s| s.file != "-") {
-        let artifact = ArtifactLocation::builder()
-            .uri(src.file.replace('\\', "/"))
-            .build();
+        let artifact = artifact(&src.file, root);
         let physical = match src.line {
             // Only files people edit (native JSON, ARM templates) carry lines.
             Some(line) => PhysicalLocation::builder()
@@ -172,7 +232,7 @@ fn locations(resource_id: &str, source: Option<&ahds_model::Source>) -> Vec<Loca
     vec![loc]
 }
 
-fn result_for(v: &Violation, index: Option<i64>) -> SarifResult {
+fn result_for(v: &Violation, index: Option<i64>, root: &Path) -> SarifResult {
     let mut fp = BTreeMap::new();
     fp.insert(
         FINGERPRINT.to_string(),
@@ -204,19 +264,12 @@ fn result_for(v: &Violation, index: Option<i64>) -> SarifResult {
                 .text(format!("{} Fix: {}", v.message, v.remediation))
                 .build(),
         )
-        .locations(locations(&v.resource_id, v.source.as_ref()))
+        .locations(locations(&v.resource_id, v.source.as_ref(), root))
         .partial_fingerprints(fp)
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
-    if let Some(i) = index {
-        r.rule_index = Some(i);
-        r.rule = Some(
-            ReportingDescriptorReference::builder()
-                .id(v.rule_id.clone())
-                .index(i)
-                .build(),
-        );
-    }
+    // `ruleId` with `ruleIndex` names the rule; a `rule` reference would repeat it.
+    r.rule_index = index;
     r
 }
 
@@ -231,10 +284,10 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
         .report
         .violations
         .iter()
-        .map(|v| result_for(v, index(&v.rule_id)))
+        .map(|v| result_for(v, index(&v.rule_id), cx.sarif_root))
         .collect();
     for s in &cx.report.suppressed {
-        let mut r = result_for(&s.violation, index(&s.violation.rule_id));
+        let mut r = result_for(&s.violation, index(&s.violation.rule_id), cx.sarif_root);
         let kind = if s.waiver.starts_with("tag") {
             "inSource"
         } else {
@@ -273,7 +326,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
                     ))
                     .build(),
             )
-            .locations(locations(&u.resource_id, u.source.as_ref()))
+            .locations(locations(&u.resource_id, u.source.as_ref(), cx.sarif_root))
             .partial_fingerprints(fp)
             .build();
         if let Some(i) = index(&u.rule_id) {
@@ -295,7 +348,12 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
                 .level(json!("error"))
                 .build()
         })
-        .chain(cx.report.input_errors.iter().map(input_notification))
+        .chain(
+            cx.report
+                .input_errors
+                .iter()
+                .map(|e| input_notification(e, cx.sarif_root)),
+        )
         .collect();
     let mut invocation = Invocation::builder()
         .execution_successful(!cx.report.is_incomplete())
@@ -312,6 +370,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
         .build();
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
+        .original_uri_base_ids(base_ids(cx.sarif_root))
         .results(results)
         .invocations(vec![invocation])
         .build();
@@ -324,12 +383,12 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
 }
 
 /// A notification for a part of the input that was not read, placed in its file.
-fn input_notification(e: &ahds_guard::InputError) -> Notification {
+fn input_notification(e: &ahds_guard::InputError, root: &Path) -> Notification {
     let mut region = Region::builder().build();
     region.start_line = e.line.and_then(|l| i64::try_from(l).ok());
     region.start_column = e.column.and_then(|c| i64::try_from(c).ok());
     let physical = PhysicalLocation::builder()
-        .artifact_location(ArtifactLocation::builder().uri(e.file.clone()).build())
+        .artifact_location(artifact(&e.file, root))
         .region(region)
         .build();
     let text = match &e.pointer {
