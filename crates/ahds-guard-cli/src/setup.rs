@@ -177,6 +177,7 @@ pub(crate) fn read_inputs(
         collector.collect(p, true)?;
     }
     let files = collector.files;
+    let collector_limit = collector.limit;
     let format = format_of(format);
     // One scan of each file's top level decides its part in template/parameters pairing.
     let mut params: Vec<InputFile> = Vec::new();
@@ -229,7 +230,18 @@ pub(crate) fn read_inputs(
         }
     }
     for (p, used) in params.iter().zip(used_params) {
-        if !used {
+        if used {
+            continue;
+        }
+        // Named alone (a pre-commit hook passes only the staged file): its template beside it.
+        if let Some((template, bytes)) = sibling_template(&p.name, collector_limit) {
+            match read_template_with_parameters(&bytes, &p.bytes, &template, &p.name) {
+                Ok(i) => results.push(i),
+                Err(mut e) => errors.append(&mut e),
+            }
+            continue;
+        }
+        {
             errors.push(IngestError::new(
                 &p.name,
                 ahds_ingest::Location::pointer("/$schema"),
@@ -259,4 +271,24 @@ pub(crate) fn read_inputs(
     let mut ingested = merge(results);
     ingested.problems.extend(errors);
     Ok(Inputs { ingested, skipped })
+}
+
+/// The template `x.json` (or `x.bicep`) beside a parameters file `x.parameters.json`, when
+/// it exists and is a template.
+fn sibling_template(parameters: &str, limit: u64) -> Option<(String, Vec<u8>)> {
+    let stem = parameters.strip_suffix(".parameters.json")?;
+    let json = format!("{stem}.json");
+    let bicep = format!("{stem}.bicep");
+    if Path::new(&json).is_file() {
+        let bytes = std::fs::File::open(&json)
+            .ok()
+            .and_then(|f| read_limited(f, &json, limit, 0).ok())?;
+        return (document_role(&bytes) == DocumentRole::ArmTemplate).then_some((json, bytes));
+    }
+    if Path::new(&bicep).is_file() {
+        return crate::bicep::build(Path::new(&bicep))
+            .ok()
+            .map(|b| (bicep, b));
+    }
+    None
 }

@@ -555,3 +555,34 @@ fn one_run_writes_every_requested_report_as_separate_runs_would() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_parameters_file_named_alone_is_read_with_the_template_beside_it() {
+    // As a pre-commit hook names only the staged file.
+    let alone = run(
+        &[
+            "check",
+            "testdata/arm/shapes/unique-string-names.parameters.json",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let both = run(
+        &[
+            "check",
+            "testdata/arm/shapes/unique-string-names.json",
+            "testdata/arm/shapes/unique-string-names.parameters.json",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(
+        alone.status.code(),
+        both.status.code(),
+        "{}",
+        stderr(&alone)
+    );
+    assert_eq!(alone.stdout, both.stdout);
+}

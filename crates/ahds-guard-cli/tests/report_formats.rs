@@ -144,7 +144,10 @@ fn sarif_is_valid_sarif_2_1_0() {
         let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
         assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
         assert_eq!(artifact["uri"], EXAMPLE);
-        assert!(r.get("rule").is_none(), "ruleId and ruleIndex name the rule: {r}");
+        assert!(
+            r.get("rule").is_none(),
+            "ruleId and ruleIndex name the rule: {r}"
+        );
     }
     insta::assert_json_snapshot!("sarif", sarif, {
         ".runs[0].tool.driver.version" => "[version]",

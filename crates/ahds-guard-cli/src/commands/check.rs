@@ -41,7 +41,10 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
         .map_err(|e| {
             Failure(vec![format!(
                 "{}: cannot use as the SARIF root: {e}",
-                args.sarif_root.as_deref().unwrap_or(std::path::Path::new(".")).display()
+                args.sarif_root
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new("."))
+                    .display()
             )])
         })?;
     let cx = output::Context {

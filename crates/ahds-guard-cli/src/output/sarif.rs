@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use ahds_guard::{RuleInfo, Severity, Violation};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultKind,
-    ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
+    ReportingDescriptor, Result as SarifResult, ResultKind, ResultLevel, Run, Sarif, Suppression,
+    Tool, ToolComponent,
 };
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
 use super::Context;
@@ -168,12 +168,14 @@ const SEGMENT: &AsciiSet = &CONTROLS
 fn uri_path(path: &Path) -> String {
     path.components()
         .filter_map(|c| match c {
-            std::path::Component::Normal(s) => Some(utf8_percent_encode(&s.to_string_lossy(), SEGMENT).to_string()),
+            std::path::Component::Normal(s) => {
+                Some(utf8_percent_encode(&s.to_string_lossy(), SEGMENT).to_string())
+            }
             _ => None,
         })
         .collect::<Vec<_>>()
         .join("/")
-    }
+}
 
 /// Where an input file is: relative to the SARIF root (as code scanning maps results to the
 /// repository), or an absolute `file:` URI for a file outside it.
@@ -199,7 +201,10 @@ fn base_ids(root: &Path) -> BTreeMap<String, ArtifactLocation> {
     if !uri.ends_with('/') {
         uri.push('/');
     }
-    BTreeMap::from([(SRCROOT.to_string(), ArtifactLocation::builder().uri(uri).build())])
+    BTreeMap::from([(
+        SRCROOT.to_string(),
+        ArtifactLocation::builder().uri(uri).build(),
+    )])
 }
 
 fn locations(resource_id: &str, source: Option<&ahds_model::Source>, root: &Path) -> Vec<Location> {
