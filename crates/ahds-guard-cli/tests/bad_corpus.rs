@@ -7,19 +7,11 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ahds-guard"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run ahds-guard")
-}
+use common::{root, run};
 
 /// Exit 2, the expected text on stderr, no panic, and the file named with a place.
 fn assert_refused(o: &Output, file: &str, expected: &str) {

@@ -4,21 +4,12 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ahds-guard"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run ahds-guard")
-}
+use common::{root, run};
 
 /// A scratch directory of this test binary.
 fn scratch(name: &str) -> PathBuf {

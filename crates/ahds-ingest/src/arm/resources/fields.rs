@@ -171,6 +171,14 @@ pub(super) fn cmk(v: &Value) -> Option<CustomerManagedKey> {
 }
 
 /// The workspace a workspace child belongs to: the parent of its id.
+/// The parent a child resource attaches to: the parent of its id. `what` ends the error
+/// "cannot tell which ..." for an id without one.
+pub(super) fn parent_of(id: Option<&ResourceId>, what: &str) -> Mapped<ResourceRef> {
+    id.and_then(ResourceId::parent)
+        .map(ResourceRef::Id)
+        .ok_or_else(|| bad("/id", format!("cannot tell which {what}")))
+}
+
 pub(super) fn workspace_of(id: &Option<ResourceId>) -> Known<ResourceRef> {
     id.as_ref()
         .and_then(ResourceId::parent)

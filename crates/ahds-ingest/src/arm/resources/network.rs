@@ -7,7 +7,7 @@ use ahds_model::{
 };
 
 use super::fields::{
-    connection_status, firewall_rules, id_of, rule_access, security_rule, strings,
+    connection_status, firewall_rules, id_of, parent_of, rule_access, security_rule, strings,
 };
 use super::{ArmResource, Mapped, Mapper, bad};
 use crate::arm::props::{items, known_str, prop, setting_str, str_at};
@@ -65,16 +65,7 @@ impl Mapper<'_> {
 
     pub(super) fn dns_zone_group(&mut self, r: &ArmResource<'_>) -> Mapped<()> {
         let id = id_of(r.value)?;
-        let parent = id
-            .as_ref()
-            .and_then(ResourceId::parent)
-            .map(ResourceRef::Id)
-            .ok_or_else(|| {
-                bad(
-                    "/id",
-                    "cannot tell which private endpoint this zone group belongs to",
-                )
-            })?;
+        let parent = parent_of(id.as_ref(), "private endpoint this zone group belongs to")?;
         let zones = items(r.value, &["properties", "privateDnsZoneConfigs"])
             .iter()
             .map(|z| {
@@ -133,11 +124,7 @@ impl Mapper<'_> {
             id.as_ref().map(|i| i.as_str().to_string()),
             "/properties",
         )?;
-        let parent = id
-            .as_ref()
-            .and_then(ResourceId::parent)
-            .map(ResourceRef::Id)
-            .ok_or_else(|| bad("/id", "cannot tell which NSG this rule belongs to"))?;
+        let parent = parent_of(id.as_ref(), "NSG this rule belongs to")?;
         let i = find_resource(&self.estate.network_security_groups, &parent)
             .ok_or_else(|| bad("/id", format!("NSG `{parent}` is not in the input")))?;
         let rules = &mut self.estate.network_security_groups[i].security_rules;

@@ -1,13 +1,13 @@
 //! AHDS workspaces and their FHIR, DICOM and MedTech services.
 
 use ahds_model::{
-    DicomStorage, ExportConfig, ImportConfig, Known, MedTechIngestion, ResourceId, ResourceRef,
+    DicomStorage, ExportConfig, ImportConfig, Known, MedTechIngestion, ResourceId,
     WorkspaceConnection,
 };
 
 use super::fields::{
-    cmk, connection_status, cors, id_of, identity, login_server, public_access, reference,
-    workspace_of,
+    cmk, connection_status, cors, id_of, identity, login_server, parent_of, public_access,
+    reference, workspace_of,
 };
 use super::{ArmResource, Common, Mapped, Mapper, Origin, bad};
 use crate::arm::props::{items, known_bool, known_list, known_str, path, prop, str_at};
@@ -198,16 +198,7 @@ impl Mapper<'_> {
         let id = id_of(r.value)?;
         let fhir =
             reference(r.value, &["properties", "fhirServiceResourceId"])?.unwrap_or(Known::Unknown);
-        let parent = id
-            .as_ref()
-            .and_then(ResourceId::parent)
-            .map(ResourceRef::Id);
-        let Some(parent) = parent else {
-            return Err(bad(
-                "/id",
-                "cannot tell which MedTech service this destination belongs to",
-            ));
-        };
+        let parent = parent_of(id.as_ref(), "MedTech service this destination belongs to")?;
         let i = find_resource(&self.estate.medtech_services, &parent).ok_or_else(|| {
             bad(
                 "/id",

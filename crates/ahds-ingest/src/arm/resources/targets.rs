@@ -3,11 +3,11 @@
 
 use ahds_model::{
     AccessPolicy, AclDefaults, Known, NetworkAclSpec, PublicNetworkAccess, ResourceAccessRule,
-    ResourceId, ResourceRef,
+    ResourceId,
 };
 
 use super::fields::{
-    default_action, id_of, ip_rules, principal_of, public_access, strings, subnet_refs,
+    default_action, id_of, ip_rules, parent_of, principal_of, public_access, strings, subnet_refs,
 };
 use super::{ArmResource, Common, Mapped, Mapper, Origin, bad, under};
 use crate::arm::props::{
@@ -149,16 +149,7 @@ impl Mapper<'_> {
             Some(p) => (p, "/properties"),
             None => (r.value, ""),
         };
-        let parent = id
-            .as_ref()
-            .and_then(ResourceId::parent)
-            .map(ResourceRef::Id)
-            .ok_or_else(|| {
-                bad(
-                    "/id",
-                    "cannot tell which namespace this rule set belongs to",
-                )
-            })?;
+        let parent = parent_of(id.as_ref(), "namespace this rule set belongs to")?;
         let i = find_resource(&self.estate.eventhub_namespaces, &parent).ok_or_else(|| {
             bad(
                 "/id",
