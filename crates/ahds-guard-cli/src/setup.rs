@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ahds_guard::{CONFIG_FILE_NAME, Config, Evaluator, PolicySet};
 use ahds_ingest::{
-    DocumentRole, IngestError, Ingested, InputFormat, document_role, merge, read,
+    DocumentRole, IngestError, IngestErrorKind, Ingested, InputFormat, document_role, merge, read,
     read_template_with_parameters,
 };
 
@@ -219,11 +219,7 @@ pub(crate) fn read_inputs(
         };
         match result {
             Ok(i) => results.push(i),
-            Err(e)
-                if !f.named
-                    && e.iter()
-                        .any(|x| x.message.starts_with("not a recognised input")) =>
-            {
+            Err(e) if !f.named && e.iter().any(|x| x.kind == IngestErrorKind::Unrecognised) => {
                 skipped.push(f.name.clone());
             }
             Err(mut e) => errors.append(&mut e),

@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
-use regorus::rvm::vm::RegoVM;
+use regorus::rvm::vm::{RegoVM, VmError};
 use regorus::utils::limits::ExecutionTimerConfig;
-use regorus::{CompiledPolicy, Engine, Value};
+use regorus::{CompiledPolicy, Engine, LimitError, Value};
 
 use crate::catalog::{RuleInfo, RuleOrigin};
 
@@ -152,9 +152,10 @@ impl<'a> Session<'a> {
                 let Some(session) = self.vm_session.as_mut() else {
                     return Err("internal error: no VM session".into());
                 };
-                session
-                    .execute_entry_point_by_name(&path)
-                    .map_err(|e| self.failure(set, &e))
+                session.execute_entry_point_by_name(&path).map_err(|e| {
+                    let timed_out = matches!(e, VmError::TimeLimitExceeded { .. });
+                    self.failure(set, &e, timed_out)
+                })
             }
             _ => {
                 let session = self.interp_session.get_or_insert_with(|| {
@@ -163,7 +164,15 @@ impl<'a> Session<'a> {
                     engine.set_execution_timer_config(timer(self.timeout));
                     engine
                 });
-                session.eval_rule(path).map_err(|e| self.failure(set, &e))
+                session.eval_rule(path).map_err(|e| {
+                    let timed_out = e.chain().any(|cause| {
+                        matches!(
+                            cause.downcast_ref::<LimitError>(),
+                            Some(LimitError::TimeLimitExceeded { .. })
+                        )
+                    });
+                    self.failure(set, &e, timed_out)
+                })
             }
         }
     }
@@ -174,10 +183,11 @@ impl<'a> Session<'a> {
         self.vm_session = None;
     }
 
-    /// The message of a failed evaluation; running over the time limit says so plainly.
-    fn failure(&self, set: &str, error: &dyn std::fmt::Display) -> String {
+    /// The message of a failed evaluation; running over the time limit (told by the
+    /// engine's error type) says so plainly.
+    fn failure(&self, set: &str, error: &dyn std::fmt::Display, timed_out: bool) -> String {
         let text = error.to_string();
-        if text.contains("time limit") || text.contains("TimeLimitExceeded") {
+        if timed_out {
             format!(
                 "`{set}` ran longer than the rule time limit of {:?} and was stopped",
                 self.timeout

@@ -53,7 +53,7 @@ pub use metadata::{
 pub use policy_set::{PolicyModule, PolicySet};
 pub use report::{
     InputError, REPORT_VERSION, Report, RuleError, Summary, Suppressed, ToolInfo, Undetermined,
-    Violation,
+    Violation, WaiverKind,
 };
 pub use sandbox::{DENIED_BUILTINS, MAX_LITERAL_NESTING, MAX_POLICY_BYTES, MAX_RULE_CHAIN};
 pub use severity::{Severity, SeverityParseError};

@@ -79,11 +79,25 @@ pub struct Suppressed {
     pub violation: Violation,
     /// Why it is accepted.
     pub justification: String,
-    /// Where the waiver came from (`config` or `tag`).
+    /// Where the waiver came from, for people (`config (.ahds-guard.toml:12)`,
+    /// `tag (ahds-guard-ignore)`).
     pub waiver: String,
+    /// The kind of waiver: in the configuration, or on the resource itself.
+    pub waiver_kind: WaiverKind,
     /// When the waiver expires, if it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
+}
+
+/// Where a waiver is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WaiverKind {
+    /// A `[[waiver]]` of the configuration file.
+    Config,
+    /// The resource's own `ahds-guard-ignore` tag (in the source, for SARIF).
+    Tag,
 }
 
 /// A rule that failed to evaluate. Its findings are missing from the report.

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 
 use crate::by_resource::ByResource;
 use crate::config::CompiledWaiver;
-use crate::report::{Report, Suppressed};
+use crate::report::{Report, Suppressed, WaiverKind};
 
 /// The tag that lists rule ids to ignore on a resource (comma-separated).
 pub const IGNORE_TAG: &str = "ahds-guard-ignore";
@@ -44,6 +44,7 @@ pub(crate) fn apply(report: &mut Report, estate: &Estate, waivers: &[CompiledWai
                 report.suppressed.push(Suppressed {
                     justification: w.justification.clone(),
                     waiver: format!("config ({})", w.place),
+                    waiver_kind: WaiverKind::Config,
                     expires: w.expires.map(|d| d.to_string()),
                     violation: v,
                 });
@@ -83,6 +84,7 @@ pub(crate) fn apply(report: &mut Report, estate: &Estate, waivers: &[CompiledWai
                         report.suppressed.push(Suppressed {
                             justification: j.to_string(),
                             waiver: format!("tag ({IGNORE_TAG})"),
+                            waiver_kind: WaiverKind::Tag,
                             expires: expires.and_then(Result::ok).map(|d| d.to_string()),
                             violation: v,
                         });

@@ -165,6 +165,7 @@ fn tag_waivers_need_a_justification_tag() {
         .find(|s| s.violation.resource_id == WORKSPACE)
         .unwrap();
     assert_eq!(s.justification, "break-glass portal access");
+    assert_eq!(s.waiver_kind, ahds_guard::WaiverKind::Tag);
     assert!(s.waiver.starts_with("tag"));
 
     estate.workspaces[0]

@@ -188,7 +188,9 @@ fn a_rule_over_the_time_limit_is_an_error_and_the_others_still_report() {
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
     assert_eq!(report.errors[0].rule_id, "T-SLOW-1");
     assert!(
-        report.errors[0].message.contains("time limit"),
+        report.errors[0]
+            .message
+            .contains("ran longer than the rule time limit of 100ms and was stopped"),
         "{:?}",
         report.errors
     );

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::error::{IngestError, Location};
+use crate::error::{IngestError, IngestErrorKind, Location};
 use crate::native::{NATIVE_KEYS, read_native};
 use crate::shape::{Kind, Shape};
 use crate::{Ingested, InputFormat, terraform};
@@ -36,7 +36,8 @@ pub(crate) fn read_text(
                          deployment template with `$schema` and `resources`){}",
                         hint(&shape)
                     ),
-                )]
+                )
+                .of_kind(IngestErrorKind::Unrecognised)]
             })?
         }
         f => f,

@@ -42,6 +42,20 @@ pub struct IngestError {
     pub location: Location,
     /// What is wrong.
     pub message: String,
+    /// What kind of problem it is.
+    pub kind: IngestErrorKind,
+}
+
+/// Kinds of input problem a caller may treat differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum IngestErrorKind {
+    /// The input is in a known format but part of it cannot be read.
+    #[default]
+    Invalid,
+    /// The document is in none of the formats the readers know (a directory walk passes
+    /// such files over).
+    Unrecognised,
 }
 
 impl fmt::Display for IngestError {
@@ -67,7 +81,14 @@ impl IngestError {
             file: file.to_string(),
             location,
             message: message.into(),
+            kind: IngestErrorKind::Invalid,
         }
+    }
+
+    /// The same error, of another kind.
+    pub fn of_kind(mut self, kind: IngestErrorKind) -> Self {
+        self.kind = kind;
+        self
     }
 }
 

@@ -28,7 +28,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use ahds_model::Estate;
-pub use error::{IngestError, Location, escape_pointer_segment};
+pub use error::{IngestError, IngestErrorKind, Location, escape_pointer_segment};
 
 /// The input formats the readers understand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -73,6 +73,7 @@ fn typed(text: &str, file: &str) -> Result<Estate, IngestError> {
                 pointer: (!pointer.is_empty()).then_some(pointer),
             },
             message: json_message(&inner),
+            kind: crate::error::IngestErrorKind::Invalid,
         }
     })?;
     de.end().map_err(|e| {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use ahds_guard::{RuleInfo, Severity, Violation};
+use ahds_guard::{RuleInfo, Severity, Violation, WaiverKind};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::json;
 use serde_sarif::sarif::{
@@ -293,10 +293,9 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
         .collect();
     for s in &cx.report.suppressed {
         let mut r = result_for(&s.violation, index(&s.violation.rule_id), cx.sarif_root);
-        let kind = if s.waiver.starts_with("tag") {
-            "inSource"
-        } else {
-            "external"
+        let kind = match s.waiver_kind {
+            WaiverKind::Tag => "inSource",
+            _ => "external",
         };
         r.suppressions = Some(vec![
             Suppression::builder()
