@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use ahds_guard::{CONFIG_FILE_NAME, Config, Evaluator, PolicySet};
 use ahds_ingest::{
-    DocumentRole, IngestError, IngestErrorKind, Ingested, InputFormat, document_role, merge, read,
-    read_template_with_parameters,
+    DocumentRole, IngestError, IngestErrorKind, Ingested, InputFormat, document_role,
+    is_arm_listing, merge, read, read_listings, read_template_with_parameters,
 };
 
 use crate::Failure;
@@ -196,7 +196,33 @@ pub(crate) fn read_inputs(
     let mut results = Vec::new();
     let mut errors: Vec<IngestError> = Vec::new();
     let mut skipped = Vec::new();
+    // Several live listings are read as one, so a child exported on its own (`az rest` of
+    // a namespace's rule set) attaches to its parent in another file.
+    let others = rest
+        .iter()
+        .filter(|(_, r)| *r == DocumentRole::Other)
+        .count();
+    let listing = |f: &InputFile, role: DocumentRole| {
+        others > 1
+            && role == DocumentRole::Other
+            && matches!(format, InputFormat::Auto | InputFormat::Arm)
+            && is_arm_listing(&f.bytes)
+    };
+    let listings: Vec<(&[u8], &str)> = rest
+        .iter()
+        .filter(|(f, role)| listing(f, *role))
+        .map(|(f, _)| (f.bytes.as_slice(), f.name.as_str()))
+        .collect();
+    if !listings.is_empty() {
+        match read_listings(&listings) {
+            Ok(i) => results.push(i),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
     for (f, role) in &rest {
+        if !listings.is_empty() && listing(f, *role) {
+            continue;
+        }
         let pairing = if *role == DocumentRole::ArmTemplate {
             let stem = f
                 .name

@@ -586,3 +586,21 @@ fn a_parameters_file_named_alone_is_read_with_the_template_beside_it() {
     );
     assert_eq!(alone.stdout, both.stdout);
 }
+
+#[test]
+fn listings_given_together_are_read_as_one() {
+    let out = run(
+        &[
+            "check",
+            "testdata/arm/live/listing-without-target-settings.json",
+            "testdata/arm/live/evhlive-network-rule-set.json",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report.get("input_errors").is_none(), "{report:#}");
+    assert_eq!(report["summary"]["undetermined"], 5, "{report:#}");
+}

@@ -145,3 +145,31 @@ fn az_role_assignment_list_output_is_read_with_its_flattened_fields() {
         report.undetermined
     );
 }
+
+#[test]
+fn a_rule_set_exported_on_its_own_attaches_to_its_namespace_in_another_listing() {
+    let root = common::root();
+    let rules_file = "testdata/arm/live/evhlive-network-rule-set.json";
+    let listing = std::fs::read(root.join(LISTING)).unwrap();
+    let rules = std::fs::read(root.join(rules_file)).unwrap();
+    let ingested = ahds_ingest::read_listings(&[
+        (listing.as_slice(), LISTING),
+        (rules.as_slice(), rules_file),
+    ])
+    .unwrap();
+    assert!(ingested.problems.is_empty(), "{:?}", ingested.problems);
+    let report = common::evaluator().evaluate(&ingested.estate).unwrap();
+    // The namespace's firewall is known now (deny, trusted services in): nothing about it is
+    // open, and its note is gone; the properties-less storage account stays undetermined.
+    assert!(report.violations.is_empty(), "{:#?}", report.violations);
+    let open = open_checks(&report);
+    assert!(open.iter().all(|(_, name)| *name == "stlive"), "{open:?}");
+    assert!(
+        !report
+            .notes
+            .iter()
+            .any(|n| n.contains("/namespaces/evhlive`")),
+        "{:#?}",
+        report.notes
+    );
+}

@@ -191,6 +191,63 @@ pub fn read_template_with_parameters(
     })
 }
 
+/// Reads several Azure Resource Manager listings (exports, `az rest` GETs, Azure Resource
+/// Graph rows) as one, so that a child resource in one file (an Event Hubs namespace's
+/// `networkRuleSets/default`) attaches to its parent in another. A file that cannot be read
+/// is a problem naming it; the others are still read.
+pub fn read_listings(files: &[(&[u8], &str)]) -> Result<Ingested, Vec<IngestError>> {
+    let mut errors = Vec::new();
+    let mut texts: Vec<(&str, &str)> = Vec::new();
+    for (bytes, file) in files {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => texts.push((text.strip_prefix('\u{feff}').unwrap_or(text), file)),
+            Err(_) => errors.push(IngestError::new(
+                file,
+                Location::at(1, 1),
+                "input is not UTF-8",
+            )),
+        }
+    }
+    let mut docs = Vec::new();
+    for (text, file) in texts {
+        match detect::parse_json(text, file) {
+            Ok(doc) if arm::is_template(&doc) || arm::is_parameters_file(&doc) => {
+                errors.push(IngestError::new(
+                    file,
+                    Location::pointer(""),
+                    "a deployment template or parameters file, not a listing of resources",
+                ));
+            }
+            Ok(doc) => docs.push((doc, text, file)),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if docs.is_empty() {
+        return Err(errors);
+    }
+    let (mut estate, mut problems) = arm::read_listings(&docs);
+    problems.append(&mut errors);
+    let mut invalid = sanitize::drop_invalid(&mut estate, docs[0].2);
+    problems.append(&mut invalid);
+    Ok(Ingested {
+        estate,
+        format: InputFormat::Arm,
+        problems,
+    })
+}
+
+/// True when the bytes are an Azure Resource Manager listing of resources (not a template,
+/// parameters file, plan or native document), which [`read_listings`] reads together.
+pub fn is_arm_listing(bytes: &[u8]) -> bool {
+    let Some(shape) = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|text| shape::Shape::read(text).ok())
+    else {
+        return false;
+    };
+    document_role(bytes) == DocumentRole::Other && detect::detect(&shape) == Some(InputFormat::Arm)
+}
+
 /// What a file is to the template/parameters pairing, from its top level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocumentRole {

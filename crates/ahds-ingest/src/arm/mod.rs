@@ -33,6 +33,39 @@ pub(crate) fn read_arm(
             "this is a deployment parameters file: check it together with its template",
         )]);
     }
+    let (resources, mut problems) = listing_entries(doc, text, file)?;
+    let (estate, mut mapped) = map_resources(&resources, file, resources::Origin::Listing);
+    problems.append(&mut mapped);
+    Ok((estate, problems))
+}
+
+/// Reads several live listings as one: a child (an Event Hubs rule set, a DNS zone group)
+/// in one file attaches to its parent in another, as `az rest` exports them one by one.
+pub(crate) fn read_listings(docs: &[(Value, &str, &str)]) -> (Estate, Vec<IngestError>) {
+    let mut problems = Vec::new();
+    let mut resources = Vec::new();
+    for (doc, text, file) in docs {
+        match listing_entries(doc, text, file) {
+            Ok((mut entries, mut found)) => {
+                resources.append(&mut entries);
+                problems.append(&mut found);
+            }
+            Err(mut e) => problems.append(&mut e),
+        }
+    }
+    let file = docs.first().map_or("-", |(_, _, f)| f);
+    let (estate, mut mapped) = map_resources(&resources, file, resources::Origin::Listing);
+    problems.append(&mut mapped);
+    (estate, problems)
+}
+
+/// The resources of a listing (one resource, an array, a `value` or `data` list), each with
+/// its place.
+fn listing_entries<'d>(
+    doc: &'d Value,
+    text: &str,
+    file: &'d str,
+) -> Result<(Vec<ArmResource<'d>>, Vec<IngestError>), Vec<IngestError>> {
     let positions = Positions::with_depth(text, 2);
     let (list, base): (&[Value], &str) = match doc {
         Value::Array(a) => (a, ""),
@@ -80,6 +113,7 @@ pub(crate) fn read_arm(
             continue;
         }
         resources.push(ArmResource {
+            file,
             value: r,
             line: positions
                 .line_of(&pointer)
@@ -88,9 +122,7 @@ pub(crate) fn read_arm(
             address: None,
         });
     }
-    let (estate, mut mapped_problems) = map_resources(&resources, file, resources::Origin::Listing);
-    problems.append(&mut mapped_problems);
-    Ok((estate, problems))
+    Ok((resources, problems))
 }
 
 /// Reads a template with a parameters file.

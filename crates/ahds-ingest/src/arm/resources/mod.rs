@@ -40,6 +40,8 @@ use fields::{id_of, reference};
 /// One resource to map, with where it came from.
 #[derive(Debug, Clone)]
 pub(crate) struct ArmResource<'a> {
+    /// The file it was read from.
+    pub(crate) file: &'a str,
     pub(crate) value: &'a Value,
     pub(crate) pointer: String,
     pub(crate) line: Option<u32>,
@@ -285,7 +287,7 @@ pub(super) struct Mapper<'f> {
 impl Mapper<'_> {
     fn source(&self, r: &ArmResource<'_>) -> Source {
         Source {
-            file: self.file.to_string(),
+            file: r.file.to_string(),
             pointer: Some(r.pointer.clone()),
             address: r.address.clone(),
             line: r.line,
@@ -309,7 +311,7 @@ impl Mapper<'_> {
                     .unwrap_or("resource");
                 self.estate.notes.push(format!(
                     "{}: `{resource}` kept with {what} unknown ({}): {}",
-                    self.file, b.at, b.message
+                    r.file, b.at, b.message
                 ));
                 Some(Known::Unknown)
             }
@@ -323,7 +325,7 @@ impl Mapper<'_> {
                 .or(str_at(r.value, &["name"]))
                 .unwrap_or("resource");
             self.problems.push(IngestError::new(
-                self.file,
+                r.file,
                 Location {
                     line: r.line.map(|l| l as usize),
                     column: None,

@@ -42,7 +42,7 @@ impl Mapper<'_> {
         let id = c.id.as_ref().map_or("resource", ResourceId::as_str);
         self.estate.notes.push(format!(
             "{}: `{id}`: the listing does not carry its `properties`, so its private link, public access, CORS and encryption settings are unknown (those checks are undetermined) and the outbound features it uses are not visible; an ARM GET of the resource (`az resource show --ids {id}`) includes them",
-            self.file
+            r.file
         ));
         false
     }

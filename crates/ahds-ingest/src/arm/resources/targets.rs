@@ -222,7 +222,7 @@ impl Mapper<'_> {
         let id = c.id.as_ref().map_or("resource", ResourceId::as_str);
         self.estate.notes.push(format!(
             "{}: `{id}`: the listing does not carry {what}, so its network settings are unknown (checks that need them are undetermined); an ARM GET of the resource (`az resource show --ids {id}`) includes them",
-            self.file
+            c.source.file
         ));
     }
 
@@ -237,9 +237,10 @@ impl Mapper<'_> {
                 continue;
             }
             let id = ns.id.as_ref().map_or("namespace", ResourceId::as_str);
+            let file = ns.origin.as_ref().map_or(self.file, |s| s.file.as_str());
             self.estate.notes.push(format!(
-                "{}: `{id}`: the listing does not carry its firewall (the `networkRuleSets/default` child, which Azure Resource Graph does not index), so its default action, trusted-service access and IP rules are unknown; add the output of `az rest --method get --url {id}/networkRuleSets/default?api-version=2024-01-01` to the same listing",
-                self.file
+                "{}: `{id}`: the listing does not carry its firewall (the `networkRuleSets/default` child, which Azure Resource Graph does not index), so its default action, trusted-service access and IP rules are unknown; add the output of `az rest --method get --url {id}/networkRuleSets/default?api-version=2024-01-01` to the input",
+                file
             ));
         }
     }

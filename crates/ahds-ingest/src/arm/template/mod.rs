@@ -89,6 +89,7 @@ pub(crate) fn read_template(
         .resources
         .iter()
         .map(|(v, pointer, address)| ArmResource {
+            file,
             value: v,
             line: positions
                 .line_of(pointer)
