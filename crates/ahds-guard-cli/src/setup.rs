@@ -202,16 +202,20 @@ pub(crate) fn read_inputs(
         .iter()
         .filter(|(_, r)| *r == DocumentRole::Other)
         .count();
-    let listing = |f: &InputFile, role: DocumentRole| {
-        others > 1
-            && role == DocumentRole::Other
-            && matches!(format, InputFormat::Auto | InputFormat::Arm)
-            && is_arm_listing(&f.bytes)
-    };
+    let grouped: Vec<bool> = rest
+        .iter()
+        .map(|(f, role)| {
+            others > 1
+                && *role == DocumentRole::Other
+                && matches!(format, InputFormat::Auto | InputFormat::Arm)
+                && is_arm_listing(&f.bytes)
+        })
+        .collect();
     let listings: Vec<(&[u8], &str)> = rest
         .iter()
-        .filter(|(f, role)| listing(f, *role))
-        .map(|(f, _)| (f.bytes.as_slice(), f.name.as_str()))
+        .zip(&grouped)
+        .filter(|(_, g)| **g)
+        .map(|((f, _), _)| (f.bytes.as_slice(), f.name.as_str()))
         .collect();
     if !listings.is_empty() {
         match read_listings(&listings) {
@@ -219,8 +223,8 @@ pub(crate) fn read_inputs(
             Err(mut e) => errors.append(&mut e),
         }
     }
-    for (f, role) in &rest {
-        if !listings.is_empty() && listing(f, *role) {
+    for ((f, role), grouped) in rest.iter().zip(&grouped) {
+        if *grouped {
             continue;
         }
         let pairing = if *role == DocumentRole::ArmTemplate {

@@ -245,7 +245,7 @@ pub fn is_arm_listing(bytes: &[u8]) -> bool {
     else {
         return false;
     };
-    document_role(bytes) == DocumentRole::Other && detect::detect(&shape) == Some(InputFormat::Arm)
+    role_of(&shape) == DocumentRole::Other && detect::detect(&shape) == Some(InputFormat::Arm)
 }
 
 /// What a file is to the template/parameters pairing, from its top level.
@@ -268,6 +268,11 @@ pub fn document_role(bytes: &[u8]) -> DocumentRole {
     else {
         return DocumentRole::Other;
     };
+    role_of(&shape)
+}
+
+/// A document's part in template/parameters pairing, from its top-level shape.
+fn role_of(shape: &shape::Shape) -> DocumentRole {
     let schema = shape.schema.as_deref().unwrap_or("");
     if schema.contains("deploymentParameters") {
         DocumentRole::ArmParameters

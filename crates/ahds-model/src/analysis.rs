@@ -714,32 +714,33 @@ impl<'a> Context<'a> {
             return false;
         }
         let e = self.estate;
-        let metas: Vec<Meta<'_>> = match kind {
-            TargetType::StorageAccount => e.storage_accounts.iter().map(|r| r.meta()).collect(),
-            TargetType::ContainerRegistry => {
-                e.container_registries.iter().map(|r| r.meta()).collect()
-            }
-            TargetType::EventHubNamespace => {
-                e.eventhub_namespaces.iter().map(|r| r.meta()).collect()
-            }
-            TargetType::KeyVault => e.key_vaults.iter().map(|r| r.meta()).collect(),
-        };
         let undecided = |a: &str, b: &str| symbolic::same(a, b).is_none();
-        metas.iter().any(|m| match reference.by {
+        // An event hub id names its namespace as its parent.
+        let parent = ResourceId::parse(value).ok().and_then(|v| v.parent());
+        let host = host_of(value);
+        let could_be = |m: Meta<'_>| match reference.by {
             ReferenceKind::ResourceId => m.id.is_some_and(|id| {
-                // An event hub id names its namespace as its parent.
-                let parent = ResourceId::parse(value).ok().and_then(|v| v.parent());
                 undecided(id.as_str(), value)
-                    || parent.is_some_and(|p| undecided(id.as_str(), p.as_str()))
+                    || parent
+                        .as_ref()
+                        .is_some_and(|p| undecided(id.as_str(), p.as_str()))
             }),
             ReferenceKind::AccountName => m.name.value().is_some_and(|n| undecided(n, value)),
-            ReferenceKind::LoginServer | ReferenceKind::KeyUrl | ReferenceKind::Hostname => {
-                let host = host_of(value);
-                m.name
-                    .value()
-                    .is_some_and(|n| undecided(n, crate::index::name_part(&host)))
+            ReferenceKind::LoginServer | ReferenceKind::KeyUrl | ReferenceKind::Hostname => m
+                .name
+                .value()
+                .is_some_and(|n| undecided(n, crate::index::name_part(&host))),
+        };
+        match kind {
+            TargetType::StorageAccount => e.storage_accounts.iter().any(|r| could_be(r.meta())),
+            TargetType::ContainerRegistry => {
+                e.container_registries.iter().any(|r| could_be(r.meta()))
             }
-        })
+            TargetType::EventHubNamespace => {
+                e.eventhub_namespaces.iter().any(|r| could_be(r.meta()))
+            }
+            TargetType::KeyVault => e.key_vaults.iter().any(|r| could_be(r.meta())),
+        }
     }
 
     /// The scope role assignments must cover: the target, or a child of it (an event hub).

@@ -219,17 +219,13 @@ fn walk_template(template: &Value, dep: Deployment<'_>, out: &mut Output) -> Val
         let ty_raw = str_at(d.value, &["type"])
             .unwrap_or("(no type)")
             .to_string();
-        // A skipped resource is listed by its id where the template fixes one.
-        let listed = type_and_name(&d, &scope)
-            .and_then(|(ty, name)| resource_id(d.value, &ty, &name, &scope))
-            .unwrap_or_else(|| d.address.clone());
         let skip = |out: &mut Output, reason: &str| {
-            out.skipped.push((
-                ty_raw.clone(),
-                listed.clone(),
-                d.pointer.clone(),
-                reason.into(),
-            ));
+            // Listed by its id where the template fixes one; worked out only when skipped.
+            let listed = type_and_name(&d, &scope)
+                .and_then(|(ty, name)| resource_id(d.value, &ty, &name, &scope))
+                .unwrap_or_else(|| d.address.clone());
+            out.skipped
+                .push((ty_raw.clone(), listed, d.pointer.clone(), reason.into()));
         };
         if prop(d.value, "existing").and_then(Value::as_bool) == Some(true) {
             skip(
