@@ -51,6 +51,8 @@ pub(crate) struct BaselineArgs {
     #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
     pub(crate) max_input_size: u64,
     #[command(flatten)]
+    pub(crate) terraform: TerraformArgs,
+    #[command(flatten)]
     pub(crate) policy: PolicyArgs,
 }
 
@@ -119,8 +121,30 @@ pub(crate) enum InputFormatArg {
     Native,
     /// `terraform show -json` output of a plan.
     TerraformPlan,
+    /// Terraform `.tf` sources: a root module directory.
+    Terraform,
     /// Azure Resource Manager resources or deployment templates.
     Arm,
+}
+
+/// Values for the root variables of Terraform sources, as `terraform plan` takes them
+/// (`TF_VAR_*` environment variables are read too).
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct TerraformArgs {
+    /// A Terraform variable file (`.tfvars` or `.tfvars.json`), applied after
+    /// `terraform.tfvars` and `*.auto.tfvars`. Repeatable.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub(crate) var_files: Vec<PathBuf>,
+    /// A Terraform root variable, `NAME=VALUE`; applied last. Repeatable.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub(crate) vars: Vec<(String, String)>,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not NAME=VALUE")),
+    }
 }
 
 /// Policies and configuration shared by the commands that evaluate or list rules.
@@ -167,6 +191,8 @@ pub(crate) struct CheckArgs {
     /// Refuse input files larger than this (`512M`, `2G`, `64K` or bytes).
     #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
     pub(crate) max_input_size: u64,
+    #[command(flatten)]
+    pub(crate) terraform: TerraformArgs,
     /// Stop a rule set that runs longer than this many seconds and report it as an error.
     #[arg(long, value_name = "SECONDS", default_value_t = ahds_guard::DEFAULT_RULE_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
     pub(crate) rule_timeout: f64,
@@ -276,6 +302,8 @@ pub(crate) struct InputArgs {
     /// Refuse input files larger than this (`512M`, `2G`, `64K` or bytes).
     #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
     pub(crate) max_input_size: u64,
+    #[command(flatten)]
+    pub(crate) terraform: TerraformArgs,
 }
 
 /// Which schema.

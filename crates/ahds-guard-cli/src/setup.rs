@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 
 use ahds_guard::{CONFIG_FILE_NAME, Config, Evaluator, PolicySet};
 use ahds_ingest::{
-    DocumentRole, IngestError, IngestErrorKind, Ingested, InputFormat, document_role,
-    is_arm_listing, merge, read, read_listings, read_template_with_parameters,
+    DocumentRole, IngestError, IngestErrorKind, Ingested, InputFormat, TerraformOptions,
+    document_role, is_arm_listing, is_terraform_dir, merge, read, read_listings,
+    read_template_with_parameters, read_terraform_config,
 };
 
 use crate::Failure;
-use crate::cli::{InputFormatArg, PolicyArgs};
+use crate::cli::{InputFormatArg, PolicyArgs, TerraformArgs};
 
 /// The bundled catalog plus the custom policy directories.
 pub(crate) fn policy_set(args: &PolicyArgs) -> Result<PolicySet, Failure> {
@@ -51,6 +52,7 @@ fn format_of(arg: InputFormatArg) -> InputFormat {
         InputFormatArg::Auto => InputFormat::Auto,
         InputFormatArg::Native => InputFormat::Native,
         InputFormatArg::TerraformPlan => InputFormat::TerraformPlan,
+        InputFormatArg::Terraform => InputFormat::TerraformConfig,
         InputFormatArg::Arm => InputFormat::Arm,
     }
 }
@@ -69,6 +71,10 @@ struct Collector {
     files: Vec<InputFile>,
     limit: u64,
     seen_dirs: HashSet<PathBuf>,
+    /// Directories holding `.tf` files (Terraform modules), as given or found.
+    terraform_dirs: Vec<PathBuf>,
+    /// Whether `.tf` sources are read (input format `auto` or `terraform`).
+    read_terraform: bool,
 }
 
 impl Collector {
@@ -90,6 +96,9 @@ impl Collector {
                 // A link back into a directory being read: its files are read once.
                 return Ok(());
             }
+            if self.read_terraform && is_terraform_dir(path) {
+                self.terraform_dirs.push(path.to_path_buf());
+            }
             let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
                 .map_err(|e| Failure(vec![format!("{name}: cannot read directory: {e}")]))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
@@ -110,6 +119,21 @@ impl Collector {
                 {
                     self.collect(&p, false)?;
                 }
+            }
+            return Ok(());
+        }
+        if path.extension().is_some_and(|e| e == "tf") && self.read_terraform {
+            // Terraform reads a module as a whole directory, so a named file means its
+            // directory.
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            if !path.is_file() {
+                return Err(Failure(vec![format!("{name}: cannot read: no such file")]));
+            }
+            if !self.terraform_dirs.contains(&dir) {
+                self.terraform_dirs.push(dir);
             }
             return Ok(());
         }
@@ -167,18 +191,27 @@ pub(crate) fn read_inputs(
     paths: &[PathBuf],
     format: InputFormatArg,
     max_input_size: u64,
+    terraform: &TerraformArgs,
 ) -> Result<Inputs, Failure> {
+    let format = format_of(format);
     let mut collector = Collector {
         files: Vec::new(),
         limit: max_input_size,
         seen_dirs: HashSet::new(),
+        terraform_dirs: Vec::new(),
+        read_terraform: matches!(format, InputFormat::Auto | InputFormat::TerraformConfig),
     };
     for p in paths {
         collector.collect(p, true)?;
     }
-    let files = collector.files;
+    let files = if format == InputFormat::TerraformConfig {
+        // Forced: only the `.tf` sources are read.
+        Vec::new()
+    } else {
+        collector.files
+    };
     let collector_limit = collector.limit;
-    let format = format_of(format);
+    let terraform_dirs = collector.terraform_dirs;
     // One scan of each file's top level decides its part in template/parameters pairing.
     let mut params: Vec<InputFile> = Vec::new();
     let mut rest: Vec<(InputFile, DocumentRole)> = Vec::new();
@@ -255,6 +288,7 @@ pub(crate) fn read_inputs(
             Err(mut e) => errors.append(&mut e),
         }
     }
+    read_terraform_roots(&terraform_dirs, terraform, &mut results, &mut errors);
     for (p, used) in params.iter().zip(used_params) {
         if used {
             continue;
@@ -282,7 +316,7 @@ pub(crate) fn read_inputs(
         // A gate that read nothing must not pass.
         let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         let found = if skipped.is_empty() {
-            "no `.json` file".to_string()
+            "no `.json`, `.bicep` or `.tf` file".to_string()
         } else {
             format!(
                 "only files in no known input format: {}",
@@ -297,6 +331,38 @@ pub(crate) fn read_inputs(
     let mut ingested = merge(results);
     ingested.problems.extend(errors);
     Ok(Inputs { ingested, skipped })
+}
+
+/// Reads each Terraform root module. A directory that another root calls as a module is
+/// part of that configuration, not a root of its own (`modules/` below a root).
+fn read_terraform_roots(
+    dirs: &[PathBuf],
+    args: &TerraformArgs,
+    results: &mut Vec<Ingested>,
+    errors: &mut Vec<IngestError>,
+) {
+    let mut options = TerraformOptions::from_environment();
+    options.var_files = args.var_files.clone();
+    options.vars = args.vars.clone();
+    let mut read = Vec::new();
+    let mut modules: HashSet<PathBuf> = HashSet::new();
+    for dir in dirs {
+        let shown = dir.display().to_string();
+        let shown = shown.trim_end_matches('/');
+        match read_terraform_config(dir, if shown.is_empty() { "." } else { shown }, &options) {
+            Ok(config) => {
+                modules.extend(config.module_dirs);
+                read.push((dir, config.ingested));
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    for (dir, ingested) in read {
+        let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+        if !modules.contains(&real) {
+            results.push(ingested);
+        }
+    }
 }
 
 /// The template `x.json` (or `x.bicep`) beside a parameters file `x.parameters.json`, when

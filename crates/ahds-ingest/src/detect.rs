@@ -73,6 +73,11 @@ pub(crate) fn read_text(
                 problems,
             })
         }
+        InputFormat::TerraformConfig => Err(vec![IngestError::new(
+            file,
+            Location::pointer(""),
+            "Terraform sources are read from their directory, not from one document",
+        )]),
         InputFormat::Arm => {
             crate::arm::read_arm(&doc, text, file).map(|(estate, problems)| Ingested {
                 estate,

@@ -17,6 +17,7 @@
 mod arm;
 mod detect;
 mod error;
+mod hcl;
 mod native;
 mod positions;
 mod sanitize;
@@ -29,6 +30,9 @@ use std::str::FromStr;
 
 pub use ahds_model::Estate;
 pub use error::{IngestError, IngestErrorKind, Location, escape_pointer_segment};
+pub use hcl::{
+    InlineWaiver, TerraformConfig, TerraformOptions, is_terraform_dir, read_terraform_config,
+};
 
 /// The input formats the readers understand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,6 +43,8 @@ pub enum InputFormat {
     Native,
     /// `terraform show -json` output of a plan.
     TerraformPlan,
+    /// A Terraform root module's `.tf` sources (a directory), read without a plan.
+    TerraformConfig,
     /// Azure Resource Manager resources (as Azure returns them) or deployment templates.
     Arm,
 }
@@ -50,6 +56,7 @@ impl InputFormat {
             InputFormat::Auto => "auto",
             InputFormat::Native => "native",
             InputFormat::TerraformPlan => "terraform-plan",
+            InputFormat::TerraformConfig => "terraform",
             InputFormat::Arm => "arm",
         }
     }
@@ -68,9 +75,10 @@ impl FromStr for InputFormat {
             "auto" => Ok(InputFormat::Auto),
             "native" => Ok(InputFormat::Native),
             "terraform-plan" => Ok(InputFormat::TerraformPlan),
+            "terraform" => Ok(InputFormat::TerraformConfig),
             "arm" => Ok(InputFormat::Arm),
             other => Err(format!(
-                "unknown input format `{other}`; expected auto, native, terraform-plan or arm"
+                "unknown input format `{other}`; expected auto, native, terraform-plan, terraform or arm"
             )),
         }
     }

@@ -95,6 +95,28 @@ pub struct Estate {
     /// field no rule reads, a loop over an unknown count); not part of the native format.
     #[serde(skip)]
     pub notes: Vec<String>,
+    /// Suppressions written in the source next to a resource (`# ahds-guard:ignore ...` in
+    /// a `.tf` file); not part of the native format.
+    #[serde(skip)]
+    pub inline_waivers: Vec<InlineWaiver>,
+}
+
+/// A suppression comment in a source file: the rule it names, the resources it sits on,
+/// and its reason and expiry as written (checked when findings are suppressed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineWaiver {
+    /// The rule id as written (may be empty or unknown: then reported, never applied).
+    pub rule: String,
+    /// Addresses of the resources the comment applies to (each instance of its block).
+    pub resources: Vec<String>,
+    /// The text after `--`; required.
+    pub justification: Option<String>,
+    /// The `expires=` date as written.
+    pub expires: Option<String>,
+    /// The file of the comment.
+    pub file: String,
+    /// Its 1-based line.
+    pub line: u32,
 }
 
 fn native_version() -> u32 {
@@ -191,6 +213,7 @@ impl Estate {
         }
         self.skipped.extend(other.skipped);
         self.notes.extend(other.notes);
+        self.inline_waivers.extend(other.inline_waivers);
     }
 }
 

@@ -60,7 +60,7 @@ pub use analysis::{
     NetworkFacts, ServiceFacts, WorkspaceFacts, analyze, analyze_on_threads,
 };
 pub use egress::{EgressTable, EgressTableError, normalize_location};
-pub use estate::{Estate, NATIVE_FORMAT_VERSION, SkippedResource};
+pub use estate::{Estate, InlineWaiver, NATIVE_FORMAT_VERSION, SkippedResource};
 pub use events::{
     DeliveryIdentity, DeliveryIdentityType, EventDestination, EventSubscription, SystemTopic,
 };

@@ -10,7 +10,12 @@ use crate::setup::read_inputs;
 use crate::{EXIT_ERROR, EXIT_OK, Failure};
 
 pub(crate) fn input(args: &InputArgs) -> Result<u8, Failure> {
-    let inputs = read_inputs(&args.inputs, args.input_format, args.max_input_size)?;
+    let inputs = read_inputs(
+        &args.inputs,
+        args.input_format,
+        args.max_input_size,
+        &args.terraform,
+    )?;
     {
         let mut err = std::io::stderr().lock();
         for p in &inputs.ingested.problems {

@@ -18,7 +18,7 @@ mod shapes;
 mod targets;
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use ahds_model::{
     Estate, IdentityType, Known, ManagedIdentity, ResourceId, ResourceRef, SkippedResource, Source,
@@ -77,6 +77,16 @@ pub(crate) fn read_plan(
     doc: &Value,
     file: &str,
 ) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
+    read_plan_with_sources(doc, file, &HashMap::new())
+}
+
+/// Reads a plan whose resources were written from source files: `sources` gives the file
+/// and line of each address, for findings and for problems with single resources.
+pub(crate) fn read_plan_with_sources(
+    doc: &Value,
+    file: &str,
+    sources: &HashMap<String, Source>,
+) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
     let plan = Plan::read(doc).map_err(|e| {
         vec![IngestError::new(
             file,
@@ -90,6 +100,7 @@ pub(crate) fn read_plan(
         config: Config::new(doc),
         estate: Estate::new(),
         problems: Vec::new(),
+        sources,
         reference_cycles: RefCell::new(BTreeSet::new()),
     };
     b.read_all();
@@ -108,6 +119,8 @@ pub(crate) struct Builder<'p, 'a> {
     config: Config<'a>,
     estate: Estate,
     problems: Vec<IngestError>,
+    /// The source file and line of each address, when the plan was written from sources.
+    sources: &'p HashMap<String, Source>,
     /// Module reference cycles met while following references: (pointer, message).
     reference_cycles: RefCell<BTreeSet<(String, String)>>,
 }
@@ -233,7 +246,17 @@ impl<'p, 'a> Builder<'p, 'a> {
     }
 
     fn report(&mut self, r: &PlanResource<'_>, result: Mapped<()>) {
-        if let Err(bad) = result {
+        let Err(bad) = result else { return };
+        if let Some(src) = self.sources.get(&r.address) {
+            let attr = bad.attr.replace('/', ".");
+            self.problems.push(IngestError::new(
+                &src.file,
+                Location::at(src.line.map_or(1, |l| l as usize), 1),
+                format!("{} `{}`: `{attr}`: {}", r.rtype, r.address, bad.message),
+            ));
+            return;
+        }
+        {
             self.problems.push(IngestError::new(
                 self.file,
                 Location::pointer(format!("{}/values/{}", r.pointer, bad.attr)),
@@ -243,6 +266,9 @@ impl<'p, 'a> Builder<'p, 'a> {
     }
 
     pub(crate) fn source(&self, r: &PlanResource<'_>) -> Source {
+        if let Some(src) = self.sources.get(&r.address) {
+            return src.clone();
+        }
         Source {
             file: self.file.to_string(),
             pointer: Some(r.pointer.clone()),

@@ -1,0 +1,521 @@
+//! A configuration's evaluated resources written as the plan `terraform show -json` would
+//! print for a first apply, so the plan reader's one mapping of azurerm attributes to the
+//! model reads both: `planned_values` with what is known, `after_unknown` for what is
+//! not, and a `configuration` section whose references link resources the way a plan's do.
+
+use std::collections::{BTreeMap, HashSet};
+
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::structure::{Body, Structure};
+use hcl_edit::template::{Directive, Element, Template};
+use serde_json::{Map, Value, json};
+
+use super::eval::{Children, META, ModulePath, Session, strip_hidden};
+use super::load::ModuleDef;
+use super::value::Val;
+
+/// Where each resource instance is written: file, first and last line.
+pub(crate) type Places = BTreeMap<String, (String, usize, usize)>;
+
+/// `module.a.module.b["k"].` for a module path.
+pub(crate) fn module_prefix(path: &ModulePath) -> String {
+    let mut s = String::new();
+    for (name, key) in path {
+        s.push_str("module.");
+        s.push_str(name);
+        if let Some(k) = key {
+            s.push_str(&key_suffix(k));
+        }
+        s.push('.');
+    }
+    s
+}
+
+fn key_suffix(k: &str) -> String {
+    if k.parse::<usize>().is_ok() {
+        format!("[{k}]")
+    } else {
+        format!("[{k:?}]")
+    }
+}
+
+/// The plan document and the place of every resource instance in it.
+pub(crate) fn plan(session: &Session<'_>) -> (Value, Places) {
+    let mut places = Places::new();
+    let mut changes = Vec::new();
+    let root = planned_module(session, 0, &mut places, &mut changes);
+    let config = json!({
+        "provider_config": providers(&session.def(0)),
+        "root_module": config_module(session, 0, &mut HashSet::new()),
+    });
+    let doc = json!({
+        "format_version": "1.2",
+        "planned_values": { "root_module": root },
+        "resource_changes": changes,
+        "configuration": config,
+    });
+    (doc, places)
+}
+
+fn planned_module(
+    session: &Session<'_>,
+    inst: usize,
+    places: &mut Places,
+    changes: &mut Vec<Value>,
+) -> Value {
+    let def = session.def(inst);
+    let path = session.path(inst);
+    let prefix = module_prefix(&path);
+    let mut resources = Vec::new();
+    for (index, r) in def.resources.iter().enumerate() {
+        let instances = session.instances(inst, index);
+        for (key, value) in instances.list {
+            let address = format!(
+                "{prefix}{}{}.{}{}",
+                if r.data { "data." } else { "" },
+                r.rtype,
+                r.name,
+                key.as_ref().map(|k| k.address_suffix()).unwrap_or_default()
+            );
+            let (values, unknown) = plan_value(&strip_hidden(&value), None);
+            let mut unknown = match unknown {
+                Some(Value::Object(m)) => m,
+                _ => Map::new(),
+            };
+            if !r.data && values.get("id").is_none_or(Value::is_null) {
+                unknown.insert("id".into(), Value::Bool(true));
+            }
+            let mut res = json!({
+                "address": address,
+                "mode": if r.data { "data" } else { "managed" },
+                "type": r.rtype,
+                "name": r.name,
+                "values": values,
+            });
+            if let Some(k) = &key {
+                res["index"] = match k {
+                    super::eval::InstKey::Index(i) => json!(i),
+                    super::eval::InstKey::Key(s) => json!(s),
+                };
+            }
+            resources.push(res);
+            changes.push(json!({
+                "address": address,
+                "mode": if r.data { "data" } else { "managed" },
+                "type": r.rtype,
+                "name": r.name,
+                "change": { "actions": ["create"], "after_unknown": Value::Object(unknown) },
+            }));
+            places.insert(
+                address,
+                (def.file_name(r.at).to_string(), r.at.line, r.end_line),
+            );
+        }
+    }
+    let mut child_modules = Vec::new();
+    for call in 0..def.calls.len() {
+        if let Children::Instances { list, .. } = session.children(inst, call) {
+            for (_, child) in list {
+                let mut m = planned_module(session, child, places, changes);
+                let address = module_prefix(&session.path(child));
+                m["address"] = json!(address.trim_end_matches('.'));
+                child_modules.push(m);
+            }
+        }
+    }
+    json!({ "resources": resources, "child_modules": child_modules })
+}
+
+/// Attributes whose value names a resource or a region: a symbol may stand in them.
+fn holds_a_name(key: Option<&str>) -> bool {
+    key.is_some_and(|k| k == "name" || k.ends_with("_name") || k == "location")
+}
+
+/// A value and its `after_unknown` marker (`None` when wholly known). Outside names, a
+/// string built from a symbol is unknown: a setting cannot be half known.
+fn plan_value(v: &Val, key: Option<&str>) -> (Value, Option<Value>) {
+    match v {
+        Val::Unknown(Some(sym)) if holds_a_name(key) => (Value::String(format!("{{{sym}}}")), None),
+        Val::Unknown(_) => (Value::Null, Some(Value::Bool(true))),
+        Val::String(s) if !holds_a_name(key) && ahds_model::symbolic::is_symbolic(s) => {
+            (Value::Null, Some(Value::Bool(true)))
+        }
+        Val::List(items) => {
+            let mut values = Vec::with_capacity(items.len());
+            let mut marks = Vec::with_capacity(items.len());
+            let mut any = false;
+            for item in items {
+                let (v, u) = plan_value(item, key);
+                values.push(v);
+                any |= u.is_some();
+                marks.push(u.unwrap_or(Value::Bool(false)));
+            }
+            (Value::Array(values), any.then_some(Value::Array(marks)))
+        }
+        Val::Object(m) => {
+            let mut values = Map::new();
+            let mut marks = Map::new();
+            for (k, item) in m {
+                let (v, u) = plan_value(item, Some(k));
+                values.insert(k.clone(), v);
+                if let Some(u) = u {
+                    marks.insert(k.clone(), u);
+                }
+            }
+            let any = !marks.is_empty();
+            (Value::Object(values), any.then_some(Value::Object(marks)))
+        }
+        other => (other.to_json(), None),
+    }
+}
+
+/// `provider_config`: the subscription each provider configuration sets, where literal.
+fn providers(def: &ModuleDef) -> Value {
+    let mut out = Map::new();
+    for (key, block) in &def.providers {
+        let mut exprs = Map::new();
+        if let Some(sub) = block
+            .body
+            .get_attribute("subscription_id")
+            .and_then(|a| super::load::literal_string(&a.value))
+        {
+            exprs.insert("subscription_id".into(), json!({ "constant_value": sub }));
+        }
+        let name = key.split('.').next().unwrap_or(key);
+        out.insert(key.clone(), json!({ "name": name, "expressions": exprs }));
+    }
+    Value::Object(out)
+}
+
+fn config_module(session: &Session<'_>, inst: usize, seen: &mut HashSet<usize>) -> Value {
+    let def = session.def(inst);
+    let mut resources = Vec::new();
+    for r in &def.resources {
+        let iter_refs = ["count", "for_each"]
+            .iter()
+            .filter_map(|m| r.block.body.get_attribute(m))
+            .flat_map(|a| references(&def, &a.value))
+            .collect::<Vec<_>>();
+        let provider = r
+            .block
+            .body
+            .get_attribute("provider")
+            .and_then(|a| traversal_text(&a.value))
+            .unwrap_or_else(|| "azurerm".into());
+        let path = session.path(inst);
+        let provider_key = if path.is_empty() {
+            provider
+        } else {
+            let names: Vec<&str> = path.iter().map(|(n, _)| n.as_str()).collect();
+            format!("module.{}:{provider}", names.join(".module."))
+        };
+        resources.push(json!({
+            "address": format!("{}{}.{}", if r.data { "data." } else { "" }, r.rtype, r.name),
+            "mode": if r.data { "data" } else { "managed" },
+            "type": r.rtype,
+            "name": r.name,
+            "provider_config_key": provider_key,
+            "expressions": body_expressions(&def, &r.block.body, &iter_refs),
+        }));
+    }
+    let mut calls = Map::new();
+    for (i, c) in def.calls.iter().enumerate() {
+        let mut exprs = Map::new();
+        for a in c.block.body.attributes() {
+            let k = a.key.as_str();
+            if !META.contains(&k) && k != "source" && k != "version" {
+                exprs.insert(
+                    k.into(),
+                    json!({ "references": references(&def, &a.value) }),
+                );
+            }
+        }
+        let mut call = json!({ "source": c.source, "expressions": exprs });
+        // One configuration per call, whatever its count: the first instance's module.
+        if let Children::Instances { list, .. } = session.children(inst, i) {
+            if let Some((_, child)) = list.first() {
+                if seen.insert(*child) {
+                    call["module"] = config_module(session, *child, seen);
+                }
+            }
+        }
+        calls.insert(c.name.clone(), call);
+    }
+    let outputs: Map<String, Value> = def
+        .outputs
+        .iter()
+        .map(|(n, (e, _))| {
+            (
+                n.clone(),
+                json!({ "expression": { "references": references(&def, e) } }),
+            )
+        })
+        .collect();
+    json!({ "resources": resources, "module_calls": calls, "outputs": outputs })
+}
+
+/// The configuration expressions of a block body: attributes as `{"references": [...]}`,
+/// nested blocks as lists of such objects.
+fn body_expressions(def: &ModuleDef, body: &Body, iter_refs: &[String]) -> Value {
+    let mut out = Map::new();
+    for s in body.iter() {
+        match s {
+            Structure::Attribute(a) => {
+                let k = a.key.as_str();
+                if META.contains(&k) {
+                    continue;
+                }
+                let mut refs = references(def, &a.value);
+                if uses_iteration(&a.value) {
+                    refs.extend(iter_refs.iter().cloned());
+                }
+                out.insert(k.into(), json!({ "references": refs }));
+            }
+            Structure::Block(b) => {
+                let (ident, inner) = if b.ident.as_str() == "dynamic" {
+                    let Some(label) = b.labels.first() else {
+                        continue;
+                    };
+                    let Some(content) = b.body.get_blocks("content").next() else {
+                        continue;
+                    };
+                    (label.as_str().to_string(), &content.body)
+                } else if META.contains(&b.ident.as_str()) {
+                    continue;
+                } else {
+                    (b.ident.as_str().to_string(), &b.body)
+                };
+                let v = body_expressions(def, inner, iter_refs);
+                if let Value::Array(list) =
+                    out.entry(ident).or_insert_with(|| Value::Array(Vec::new()))
+                {
+                    list.push(v);
+                }
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn uses_iteration(e: &Expression) -> bool {
+    let mut found = false;
+    walk(e, &mut |t| {
+        if let Some(root) = root_name(t) {
+            found |= root == "each" || root == "count";
+        }
+    });
+    found
+}
+
+/// The references of an expression as Terraform lists them (most specific first, then
+/// the resource itself); locals are followed to what they reference.
+pub(crate) fn references(def: &ModuleDef, e: &Expression) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut locals = HashSet::new();
+    collect_refs(def, e, &mut out, &mut locals);
+    out
+}
+
+fn collect_refs(
+    def: &ModuleDef,
+    e: &Expression,
+    out: &mut Vec<String>,
+    locals: &mut HashSet<String>,
+) {
+    let mut found = Vec::new();
+    walk(e, &mut |t| found.push(t.clone()));
+    for t in found {
+        let Some(root) = root_name(&t) else { continue };
+        let ops = match &t {
+            Expression::Traversal(tr) => tr.operators.iter().map(|o| o.value().clone()).collect(),
+            _ => Vec::new(),
+        };
+        let steps = steps(&ops);
+        let push = |out: &mut Vec<String>, s: String| {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        };
+        match root.as_str() {
+            "local" => {
+                if let Some(name) = steps.first() {
+                    let name = name.trim_start_matches('.').to_string();
+                    if locals.insert(name.clone()) {
+                        if let Some((le, _)) = def.locals.get(&name) {
+                            collect_refs(def, le, out, locals);
+                        }
+                    }
+                }
+            }
+            "var" => {
+                if let Some(s) = steps.first() {
+                    push(out, format!("var{s}"));
+                }
+            }
+            "module" => {
+                // module.NAME[key].OUTPUT
+                let mut base = String::from("module");
+                let mut parts = Vec::new();
+                for s in &steps {
+                    base.push_str(s);
+                    parts.push(base.clone());
+                }
+                for p in parts.iter().rev().filter(|p| p.matches('.').count() >= 1) {
+                    push(out, p.clone());
+                }
+            }
+            "each" | "count" | "self" | "path" | "terraform" => {}
+            _ => {
+                let is_data = root == "data";
+                let needed = if is_data { 2 } else { 1 };
+                if steps.len() < needed {
+                    continue;
+                }
+                let mut text = root.clone();
+                let mut parts = Vec::new();
+                for (i, s) in steps.iter().enumerate() {
+                    text.push_str(s);
+                    if i + 1 >= needed {
+                        parts.push(text.clone());
+                    }
+                }
+                for p in parts.into_iter().rev() {
+                    push(out, p);
+                }
+            }
+        }
+    }
+}
+
+/// `.name`, `[0]`, `["k"]` steps of a traversal, up to the first that is not literal.
+fn steps(ops: &[TraversalOperator]) -> Vec<String> {
+    let mut out = Vec::new();
+    for op in ops {
+        match op {
+            TraversalOperator::GetAttr(a) => out.push(format!(".{}", a.as_str())),
+            TraversalOperator::LegacyIndex(n) => out.push(format!("[{}]", n.value())),
+            TraversalOperator::Index(Expression::Number(n)) => out.push(format!("[{}]", n.value())),
+            TraversalOperator::Index(e) => match super::load::literal_string(e) {
+                Some(s) => out.push(format!("[{s:?}]")),
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    out
+}
+
+fn root_name(e: &Expression) -> Option<String> {
+    match e {
+        Expression::Variable(v) => Some(v.as_str().to_string()),
+        Expression::Traversal(t) => match &t.expr {
+            Expression::Variable(v) => Some(v.as_str().to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `azurerm.hub` from `provider = azurerm.hub`.
+fn traversal_text(e: &Expression) -> Option<String> {
+    let root = root_name(e)?;
+    let Expression::Traversal(t) = e else {
+        return Some(root);
+    };
+    let mut s = root;
+    for op in &t.operators {
+        if let TraversalOperator::GetAttr(a) = op.value() {
+            s.push('.');
+            s.push_str(a.as_str());
+        }
+    }
+    Some(s)
+}
+
+/// Calls `f` on every variable and traversal rooted at a variable, in source order.
+fn walk(e: &Expression, f: &mut dyn FnMut(&Expression)) {
+    match e {
+        Expression::Variable(_) => f(e),
+        Expression::Traversal(t) => {
+            if matches!(t.expr, Expression::Variable(_)) {
+                f(e);
+            } else {
+                walk(&t.expr, f);
+            }
+            for op in &t.operators {
+                if let TraversalOperator::Index(i) = op.value() {
+                    walk(i, f);
+                }
+            }
+        }
+        Expression::Array(a) => a.iter().for_each(|x| walk(x, f)),
+        Expression::Object(o) => {
+            for (k, v) in o.iter() {
+                if let hcl_edit::expr::ObjectKey::Expression(k) = k {
+                    walk(k, f);
+                }
+                walk(v.expr(), f);
+            }
+        }
+        Expression::StringTemplate(t) => walk_template(t, f),
+        Expression::HeredocTemplate(h) => walk_template(&h.template, f),
+        Expression::Parenthesis(p) => walk(p.inner(), f),
+        Expression::Conditional(c) => {
+            walk(&c.cond_expr, f);
+            walk(&c.true_expr, f);
+            walk(&c.false_expr, f);
+        }
+        Expression::FuncCall(c) => c.args.iter().for_each(|a| walk(a, f)),
+        Expression::UnaryOp(u) => walk(&u.expr, f),
+        Expression::BinaryOp(b) => {
+            walk(&b.lhs_expr, f);
+            walk(&b.rhs_expr, f);
+        }
+        Expression::ForExpr(fe) => {
+            walk(&fe.intro.collection_expr, f);
+            // The iteration variables are local to the expression.
+            let locals: Vec<&str> = fe
+                .intro
+                .key_var
+                .iter()
+                .map(|k| k.as_str())
+                .chain(std::iter::once(fe.intro.value_var.as_str()))
+                .collect();
+            let mut inner = |x: &Expression| {
+                if !root_name(x).is_some_and(|r| locals.contains(&r.as_str())) {
+                    f(x);
+                }
+            };
+            if let Some(k) = &fe.key_expr {
+                walk(k, &mut inner);
+            }
+            walk(&fe.value_expr, &mut inner);
+            if let Some(c) = &fe.cond {
+                walk(&c.expr, &mut inner);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn walk_template(t: &Template, f: &mut dyn FnMut(&Expression)) {
+    for el in t.iter() {
+        match el {
+            Element::Literal(_) => {}
+            Element::Interpolation(i) => walk(&i.expr, f),
+            Element::Directive(d) => match &**d {
+                Directive::If(d) => {
+                    walk(&d.if_expr.cond_expr, f);
+                    walk_template(&d.if_expr.template, f);
+                    if let Some(e) = &d.else_expr {
+                        walk_template(&e.template, f);
+                    }
+                }
+                Directive::For(d) => {
+                    walk(&d.for_expr.collection_expr, f);
+                    walk_template(&d.for_expr.template, f);
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Values of the root module's variables, from the places `terraform plan` reads them, in
+//! its order of precedence: `TF_VAR_*`, `terraform.tfvars`, `terraform.tfvars.json`,
+//! `*.auto.tfvars` (by name), then `--var-file` and `--var` in the order given.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+
+use super::TerraformOptions;
+use super::eval::{Modules, Scope, Session};
+use super::load::ModuleDef;
+use super::value::Val;
+use crate::error::{IngestError, Location};
+
+/// A session with no modules, for the constant expressions of variable files.
+struct NoModules;
+
+impl Modules for NoModules {
+    fn child(&self, _: &Session<'_>, _: usize, _: usize) -> Option<Rc<ModuleDef>> {
+        None
+    }
+}
+
+pub(crate) fn root_values(
+    dir: &Path,
+    shown: &str,
+    options: &TerraformOptions,
+    errors: &mut Vec<IngestError>,
+) -> HashMap<String, Val> {
+    let mut values = HashMap::new();
+    for (k, v) in &options.env {
+        values.insert(k.clone(), raw_value(v));
+    }
+    let mut files = Vec::new();
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let p = dir.join(name);
+        if p.is_file() {
+            files.push((p, super::load::shown_path(shown, &dir.join(name))));
+        }
+    }
+    let mut auto: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+        })
+        .collect();
+    auto.sort();
+    for p in auto {
+        let s = super::load::shown_path(shown, &p);
+        files.push((p, s));
+    }
+    for p in &options.var_files {
+        files.push((p.clone(), p.display().to_string()));
+    }
+    for (path, name) in files {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => read_file(&text, &name, &mut values, errors),
+            Err(e) => errors.push(IngestError::new(
+                &name,
+                Location::default(),
+                format!("cannot read variable file: {e}"),
+            )),
+        }
+    }
+    for (k, v) in &options.vars {
+        values.insert(k.clone(), raw_value(v));
+    }
+    values
+}
+
+/// A value given on the command line or in the environment: HCL when it is a list or an
+/// object, else the text itself (Terraform converts it to the variable's type).
+fn raw_value(text: &str) -> Val {
+    let t = text.trim_start();
+    if t.starts_with('[') || t.starts_with('{') {
+        if let Ok(e) = hcl_edit::parser::parse_expr(text) {
+            return constant(&e);
+        }
+    }
+    Val::String(text.to_string())
+}
+
+fn constant(e: &hcl_edit::expr::Expression) -> Val {
+    let session = Session::new(Rc::new(ModuleDef::default()), HashMap::new(), &NoModules);
+    session.eval(0, &Scope::default(), e)
+}
+
+fn read_file(
+    text: &str,
+    name: &str,
+    values: &mut HashMap<String, Val>,
+    errors: &mut Vec<IngestError>,
+) {
+    if name.ends_with(".json") {
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(m)) => {
+                for (k, v) in m {
+                    values.insert(k, Val::from_json(&v));
+                }
+            }
+            Ok(_) => errors.push(IngestError::new(
+                name,
+                Location::pointer(""),
+                "a JSON variable file must be an object",
+            )),
+            Err(e) => errors.push(IngestError::new(
+                name,
+                Location::at(e.line(), e.column()),
+                format!("variable file is not valid JSON: {e}"),
+            )),
+        }
+        return;
+    }
+    match hcl_edit::parser::parse_body(text) {
+        Ok(body) => {
+            for a in body.attributes() {
+                values.insert(a.key.as_str().to_string(), constant(&a.value));
+            }
+        }
+        Err(e) => {
+            let loc = e.location();
+            errors.push(IngestError::new(
+                name,
+                Location::at(loc.line(), loc.column()),
+                format!("variable file is not valid HCL: {}", e.message()),
+            ));
+        }
+    }
+}
