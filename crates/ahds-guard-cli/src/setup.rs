@@ -109,7 +109,12 @@ impl Collector {
                     .file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.starts_with('.'));
-                if hidden {
+                // Variable files belong to the Terraform module beside them.
+                let tfvars = p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(".tfvars.json"));
+                if hidden || tfvars {
                     continue;
                 }
                 if p.is_dir()

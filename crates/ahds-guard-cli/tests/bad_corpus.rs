@@ -80,6 +80,44 @@ fn every_bad_input_in_the_corpus_exits_2_naming_its_place() {
 }
 
 #[test]
+fn every_bad_terraform_configuration_exits_2_naming_file_and_line() {
+    let dir = root().join("testdata/bad/terraform-sources");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 7, "Terraform corpus shrank");
+    for case in cases {
+        let rel = case
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let expected = std::fs::read_to_string(case.join("expected")).unwrap();
+        let mut lines = expected.lines();
+        let file = format!("{rel}/{}", lines.next().unwrap());
+        let text = lines.next().unwrap();
+        let mut args = vec!["check", rel.as_str(), "--format", "json"];
+        args.extend(lines);
+        let o = run(&args);
+        assert_refused(&o, &file, text);
+        // The files that could be read are still checked and reported.
+        if !o.stdout.is_empty() {
+            let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            assert!(
+                report["input_errors"]
+                    .as_array()
+                    .is_some_and(|a| !a.is_empty()),
+                "{rel}: the report does not list the input errors"
+            );
+        }
+    }
+}
+
+#[test]
 fn every_bad_policy_in_the_corpus_is_refused_at_load() {
     let dir = root().join("testdata/bad/policies");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)

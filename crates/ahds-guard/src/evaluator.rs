@@ -294,7 +294,9 @@ impl Evaluator {
         });
         stats.rules = t.elapsed();
         let t = Instant::now();
+        let known: Vec<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
         crate::waivers::apply(&mut report, estate, &self.waivers, today);
+        crate::waivers::apply_inline(&mut report, estate, &known, today);
         report.finish(estate.resource_count(), rules.len());
         stats.report = t.elapsed();
         Ok((report, stats))

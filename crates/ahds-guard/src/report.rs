@@ -98,6 +98,8 @@ pub enum WaiverKind {
     Config,
     /// The resource's own `ahds-guard-ignore` tag (in the source, for SARIF).
     Tag,
+    /// An `# ahds-guard:ignore` comment at the resource in its source file.
+    Inline,
 }
 
 /// A rule that failed to evaluate. Its findings are missing from the report.

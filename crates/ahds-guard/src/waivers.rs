@@ -110,3 +110,98 @@ pub(crate) fn apply(report: &mut Report, estate: &Estate, waivers: &[CompiledWai
         }
     }
 }
+
+/// Applies the suppression comments of source files (`# ahds-guard:ignore RULE -- why`).
+/// A comment without a justification, with a rule id the catalog does not have or with an
+/// expiry that is not a date never suppresses anything and is noted, as is one that
+/// matches no finding.
+pub(crate) fn apply_inline(
+    report: &mut Report,
+    estate: &Estate,
+    known_rules: &[&str],
+    today: Date,
+) {
+    if estate.inline_waivers.is_empty() {
+        return;
+    }
+    let mut usable = Vec::with_capacity(estate.inline_waivers.len());
+    for w in &estate.inline_waivers {
+        let at = format!("{}:{}", w.file, w.line);
+        let problem = if w.rule.is_empty() {
+            Some("names no rule id".to_string())
+        } else if !known_rules.iter().any(|k| k.eq_ignore_ascii_case(&w.rule)) {
+            Some(format!(
+                "names `{}`, which is not a rule of the catalog",
+                w.rule
+            ))
+        } else if w.justification.is_none() {
+            Some(format!("for {} has no justification after `--`", w.rule))
+        } else {
+            None
+        };
+        let expires = match w.expires.as_deref().map(str::parse::<Date>) {
+            Some(Err(_)) => {
+                report.notes.push(format!(
+                    "suppression comment at {at}: `expires=` is not a date (YYYY-MM-DD); it suppresses nothing"
+                ));
+                usable.push(None);
+                continue;
+            }
+            Some(Ok(d)) => Some(d),
+            None => None,
+        };
+        if let Some(p) = problem {
+            report.notes.push(format!(
+                "suppression comment at {at} {p}; it suppresses nothing"
+            ));
+            usable.push(None);
+            continue;
+        }
+        usable.push(Some((at, expires)));
+    }
+    let mut used = vec![false; usable.len()];
+    let violations = std::mem::take(&mut report.violations);
+    for v in violations {
+        let address = v.source.as_ref().and_then(|s| s.address.as_deref());
+        let found = estate
+            .inline_waivers
+            .iter()
+            .zip(&usable)
+            .enumerate()
+            .find(|(_, (w, ok))| {
+                ok.is_some()
+                    && w.rule.eq_ignore_ascii_case(&v.rule_id)
+                    && w.resources
+                        .iter()
+                        .any(|r| *r == v.resource_id || Some(r.as_str()) == address)
+            });
+        if let Some((i, (w, Some((at, expires))))) = found {
+            used[i] = true;
+            if expires.is_none_or(|e| e >= today) {
+                report.suppressed.push(Suppressed {
+                    justification: w.justification.clone().unwrap_or_default(),
+                    waiver: format!("inline ({at})"),
+                    waiver_kind: WaiverKind::Inline,
+                    expires: expires.map(|d| d.to_string()),
+                    violation: v,
+                });
+                continue;
+            }
+        }
+        report.violations.push(v);
+    }
+    for ((w, ok), used) in estate.inline_waivers.iter().zip(&usable).zip(used) {
+        let Some((at, expires)) = ok else { continue };
+        match expires {
+            Some(e) if *e < today => report.notes.push(format!(
+                "suppression comment for {} at {at} expired on {e}; its findings are reported again",
+                w.rule
+            )),
+            _ if !used => report.notes.push(format!(
+                "suppression comment for {} at {at} matched no finding; remove it if the risk is gone",
+                w.rule
+            )),
+            _ => {}
+        }
+    }
+}

@@ -75,7 +75,11 @@ fn the_same_deployment_in_every_format_gives_the_same_findings() {
         &ahds_ingest::TerraformOptions::default(),
     )
     .unwrap();
-    assert!(config.ingested.problems.is_empty(), "{:?}", config.ingested.problems);
+    assert!(
+        config.ingested.problems.is_empty(),
+        "{:?}",
+        config.ingested.problems
+    );
     assert_eq!(config.ingested.format, InputFormat::TerraformConfig);
     let estate = config.ingested.estate;
     let report = common::evaluator().evaluate(&estate).unwrap();

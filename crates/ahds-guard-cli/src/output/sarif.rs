@@ -294,7 +294,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
     for s in &cx.report.suppressed {
         let mut r = result_for(&s.violation, index(&s.violation.rule_id), cx.sarif_root);
         let kind = match s.waiver_kind {
-            WaiverKind::Tag => "inSource",
+            WaiverKind::Tag | WaiverKind::Inline => "inSource",
             _ => "external",
         };
         r.suppressions = Some(vec![

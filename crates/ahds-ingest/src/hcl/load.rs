@@ -245,8 +245,13 @@ fn add_body(def: &mut ModuleDef, file: usize, body: Body, errors: &mut Vec<Inges
             }
             ("locals", []) => {
                 for attr in block.body.attributes() {
-                    def.locals
-                        .insert(attr.key.as_str().to_string(), (attr.value.clone(), at));
+                    let line = attr
+                        .span()
+                        .map_or(line, |s| def.files[file].line_col(s.start).0);
+                    def.locals.insert(
+                        attr.key.as_str().to_string(),
+                        (attr.value.clone(), Place { file, line }),
+                    );
                 }
             }
             ("output", [name]) => {

@@ -53,6 +53,35 @@ pub(crate) fn strip_keys(address: &str) -> String {
     out
 }
 
+/// Checks that an `after_unknown`/`*_sensitive` tree holds only `true`/`false`, arrays and
+/// objects, as Terraform writes them (`null` is let through as "no marker").
+fn check_markers(v: &Value, pointer: &str, depth: usize) -> Result<(), PlanShapeError> {
+    if depth > 64 {
+        return Ok(());
+    }
+    match v {
+        Value::Bool(_) | Value::Null => Ok(()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, x)| check_markers(x, &format!("{pointer}/{i}"), depth + 1)),
+        Value::Object(m) => m.iter().try_for_each(|(k, x)| {
+            check_markers(
+                x,
+                &format!("{pointer}/{}", crate::error::escape_pointer_segment(k)),
+                depth + 1,
+            )
+        }),
+        other => Err(PlanShapeError {
+            pointer: pointer.to_string(),
+            message: format!(
+                "a change marker must be `true`, `false`, an array or an object, found {}",
+                crate::util::json_kind(other)
+            ),
+        }),
+    }
+}
+
 /// Every resource of a plan, by address.
 #[derive(Debug, Default)]
 pub(crate) struct Plan<'a> {
@@ -83,7 +112,16 @@ impl<'a> Plan<'a> {
                 pointer: "/resource_changes".into(),
                 message: "`resource_changes` is not an array".into(),
             })?;
-            for c in changes {
+            for (i, c) in changes.iter().enumerate() {
+                // A marker of the wrong kind would read as "known" and turn an unknown
+                // setting into the platform default: refuse it.
+                if let Some(change) = c.get("change") {
+                    for field in ["after_unknown", "before_sensitive", "after_sensitive"] {
+                        if let Some(m) = change.get(field) {
+                            check_markers(m, &format!("/resource_changes/{i}/change/{field}"), 0)?;
+                        }
+                    }
+                }
                 if let (Some(a), Some(u)) = (
                     c.get("address").and_then(Value::as_str),
                     c.get("change").and_then(|c| c.get("after_unknown")),

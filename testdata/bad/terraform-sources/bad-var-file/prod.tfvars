@@ -1,0 +1,2 @@
+name = "kv-prod"
+network = {
