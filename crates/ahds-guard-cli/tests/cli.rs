@@ -401,7 +401,7 @@ fn a_directory_with_nothing_readable_exits_2_naming_what_was_found() {
     let out = run(&["check", &path], None);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("nothing to check: found no `.json` file"),
+        stderr(&out).contains("nothing to check: found no `.json`, `.bicep` or `.tf` file"),
         "{}",
         stderr(&out)
     );

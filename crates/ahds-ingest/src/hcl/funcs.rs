@@ -403,7 +403,7 @@ fn substr(args: &[Val]) -> Val {
     if end <= literal_prefix {
         return Val::String(cut);
     }
-    Val::symbol(&format!("substr({},{start},{length})", strip_braces(&s)))
+    Val::symbol(&format!("substr({},{offset},{length})", strip_braces(&s)))
 }
 
 fn to_list(args: &[Val], set: bool) -> Val {

@@ -111,27 +111,26 @@ impl<'p, 'a> Builder<'p, 'a> {
         match a.get("container_registry_login_server_url").strings() {
             Some(Known::Value(list)) => servers.extend(list.into_iter().map(Known::Value)),
             Some(Known::Unknown) => {
-                // The set reads registries of the plan whose login servers are not known
-                // yet: match them by name (`<name>.azurecr.io`).
-                let targets = self.targets(res, &["container_registry_login_server_url"], 0);
-                if targets.is_empty() {
-                    servers.push(Known::Unknown);
-                }
-                for (_, found) in targets {
-                    let name = found.and_then(|f| f.attrs().get("name").str());
-                    servers.push(name.unwrap_or(Known::Unknown));
-                }
+                servers.extend(self.registries_named_by(
+                    res,
+                    &["container_registry_login_server_url"],
+                    0,
+                ));
             }
             None => {}
         }
         if let Some(artifacts) = a.blocks("oci_artifact") {
-            for art in artifacts {
-                if let Some(s) = self.copied_string(
-                    res,
-                    art.get("login_server"),
-                    &["oci_artifact", "login_server"],
-                ) {
-                    servers.push(s);
+            for (i, art) in artifacts.into_iter().enumerate() {
+                match art.get("login_server").str() {
+                    Some(Known::Value(s)) => servers.push(Known::Value(s)),
+                    Some(Known::Unknown) => {
+                        servers.extend(self.registries_named_by(
+                            res,
+                            &["oci_artifact", "login_server"],
+                            i,
+                        ));
+                    }
+                    None => {}
                 }
             }
         } else {
@@ -152,6 +151,29 @@ impl<'p, 'a> Builder<'p, 'a> {
         });
         self.estate().fhir_services.push(fhir);
         Ok(())
+    }
+
+    /// Login servers not known yet (`azurerm_container_registry.x.login_server` of a new
+    /// registry): the registries the configuration reads them from, by name, which the
+    /// model matches as `<name>.azurecr.io`; unknown when it reads none.
+    fn registries_named_by(
+        &self,
+        res: &Res<'_, 'a>,
+        path: &[&str],
+        block: usize,
+    ) -> Vec<Known<String>> {
+        let targets = self.targets(res, path, block);
+        if targets.is_empty() {
+            return vec![Known::Unknown];
+        }
+        targets
+            .into_iter()
+            .map(|(_, found)| {
+                found
+                    .and_then(|f| f.attrs().get("name").str())
+                    .unwrap_or(Known::Unknown)
+            })
+            .collect()
     }
 
     pub(super) fn dicom(&mut self, res: &Res<'_, 'a>) -> Mapped<()> {

@@ -156,6 +156,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                                 zone_name: id
                                     .rsplit('/')
                                     .next()
+                                    .filter(|n| !ahds_model::symbolic::is_symbolic(n))
                                     .map_or(Known::Unknown, |n| Known::Value(n.to_string())),
                                 zone_id: ResourceRef::parse(&id).ok(),
                             })
@@ -175,8 +176,15 @@ impl<'p, 'a> Builder<'p, 'a> {
                                 targets
                                     .into_iter()
                                     .map(|(_, f)| DnsZoneConfig {
+                                        // A zone named by a symbol (a variable
+                                        // nobody set) is not known to be any zone.
                                         zone_name: f
                                             .and_then(|f| f.attrs().get("name").str())
+                                            .filter(|n| {
+                                                n.value().is_none_or(|n| {
+                                                    !ahds_model::symbolic::is_symbolic(n)
+                                                })
+                                            })
                                             .unwrap_or(Known::Unknown),
                                         zone_id: f.map(|f| self.ref_of(f)),
                                     })
