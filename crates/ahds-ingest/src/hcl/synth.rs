@@ -191,11 +191,18 @@ fn config_module(session: &Session<'_>, inst: usize, seen: &mut HashSet<usize>) 
     let def = session.def(inst);
     let mut resources = Vec::new();
     for r in &def.resources {
-        let iter_refs = ["count", "for_each"]
-            .iter()
-            .filter_map(|m| r.block.body.get_attribute(m))
-            .flat_map(|a| references(&def, &a.value))
-            .collect::<Vec<_>>();
+        let iteration = Iteration {
+            refs: ["count", "for_each"]
+                .iter()
+                .filter_map(|m| r.block.body.get_attribute(m))
+                .flat_map(|a| references(&def, &a.value))
+                .collect(),
+            base: r
+                .block
+                .body
+                .get_attribute("for_each")
+                .and_then(|a| traversal_text(&a.value)),
+        };
         let provider = r
             .block
             .body
@@ -215,7 +222,7 @@ fn config_module(session: &Session<'_>, inst: usize, seen: &mut HashSet<usize>) 
             "type": r.rtype,
             "name": r.name,
             "provider_config_key": provider_key,
-            "expressions": body_expressions(&def, &r.block.body, &iter_refs),
+            "expressions": body_expressions(&def, &r.block.body, &iteration),
         }));
     }
     let mut calls = Map::new();
@@ -256,7 +263,43 @@ fn config_module(session: &Session<'_>, inst: usize, seen: &mut HashSet<usize>) 
 
 /// The configuration expressions of a block body: attributes as `{"references": [...]}`,
 /// nested blocks as lists of such objects.
-fn body_expressions(def: &ModuleDef, body: &Body, iter_refs: &[String]) -> Value {
+/// What `each`/`count` stand for in a block: the references of its `count`/`for_each`,
+/// and the collection `for_each` names when it is one traversal (`module.fhir`), so
+/// `each.value.principal_id` refers to `module.fhir.principal_id`.
+struct Iteration {
+    refs: Vec<String>,
+    base: Option<String>,
+}
+
+/// References `each.value.X` makes through a `for_each` over `module.M` or a resource.
+fn each_value_refs(e: &Expression, base: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(e, &mut |t| {
+        let Expression::Traversal(tr) = t else { return };
+        if root_name(t).as_deref() != Some("each") {
+            return;
+        }
+        let ops: Vec<TraversalOperator> = tr.operators.iter().map(|o| o.value().clone()).collect();
+        let steps = steps(&ops);
+        if steps.first().map(String::as_str) != Some(".value") {
+            return;
+        }
+        let mut text = base.to_string();
+        let mut found = Vec::new();
+        for s in &steps[1..] {
+            text.push_str(s);
+            found.push(text.clone());
+        }
+        for f in found.into_iter().rev() {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    });
+    out
+}
+
+fn body_expressions(def: &ModuleDef, body: &Body, iteration: &Iteration) -> Value {
     let mut out = Map::new();
     for s in body.iter() {
         match s {
@@ -267,7 +310,10 @@ fn body_expressions(def: &ModuleDef, body: &Body, iter_refs: &[String]) -> Value
                 }
                 let mut refs = references(def, &a.value);
                 if uses_iteration(&a.value) {
-                    refs.extend(iter_refs.iter().cloned());
+                    if let Some(base) = &iteration.base {
+                        refs.extend(each_value_refs(&a.value, base));
+                    }
+                    refs.extend(iteration.refs.iter().cloned());
                 }
                 out.insert(k.into(), json!({ "references": refs }));
             }
@@ -285,7 +331,7 @@ fn body_expressions(def: &ModuleDef, body: &Body, iter_refs: &[String]) -> Value
                 } else {
                     (b.ident.as_str().to_string(), &b.body)
                 };
-                let v = body_expressions(def, inner, iter_refs);
+                let v = body_expressions(def, inner, iteration);
                 if let Value::Array(list) =
                     out.entry(ident).or_insert_with(|| Value::Array(Vec::new()))
                 {

@@ -1,0 +1,232 @@
+//! Terraform `.tf` sources read without a plan: each shape of `testdata/terraform/sources/`
+//! (reproducing public configurations, see its README) gives exactly the findings asserted
+//! here, with the file and line of each block.
+
+// Test helpers outside #[test] functions may panic on setup failures.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use ahds_guard::{Report, WaiverKind};
+use ahds_ingest::{Estate, TerraformOptions, read_terraform_config};
+
+fn read(rel: &str, options: &TerraformOptions) -> (Estate, Report) {
+    let config = read_terraform_config(&common::root().join(rel), rel, options)
+        .unwrap_or_else(|e| panic!("{rel}: {e:?}"));
+    assert!(
+        config.ingested.problems.is_empty(),
+        "{rel}: {:?}",
+        config.ingested.problems
+    );
+    let estate = config.ingested.estate;
+    let report = common::evaluator()
+        .evaluate(&estate)
+        .unwrap_or_else(|e| panic!("{rel}: {e}"));
+    assert!(report.errors.is_empty(), "{rel}: {:?}", report.errors);
+    (estate, report)
+}
+
+fn pairs<'a>(items: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeSet<(String, String)> {
+    items.map(|(a, b)| (a.to_string(), b.to_string())).collect()
+}
+
+fn expected(list: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    pairs(list.iter().copied())
+}
+
+#[test]
+fn names_from_unset_variables_stay_symbols_and_unknown_zones_are_undetermined() {
+    let rel = "testdata/terraform/sources/unset-variables";
+    let (estate, report) = read(rel, &TerraformOptions::default());
+    let ws = &estate.workspaces[0];
+    assert_eq!(
+        ws.name.value().map(String::as_str),
+        Some("hs{substr(var.workspace_id,-4,-1)}svc{substr(var.tre_resource_id,-4,-1)}")
+    );
+    // The private endpoint reaches the workspace through references alone.
+    assert_eq!(
+        pairs(
+            report
+                .violations
+                .iter()
+                .map(|v| (v.rule_id.as_str(), v.resource_id.as_str()))
+        ),
+        expected(&[
+            ("AHDS-AC-002", "azurerm_healthcare_fhir_service.fhir[0]"),
+            ("AHDS-PL-002", "azurerm_healthcare_fhir_service.fhir[0]"),
+            ("AHDS-PL-002", "azurerm_healthcare_workspace.ws"),
+        ])
+    );
+    // A zone named from a module that was not fetched is not "no zone".
+    assert_eq!(
+        pairs(
+            report
+                .undetermined
+                .iter()
+                .map(|u| (u.rule_id.as_str(), u.resource_id.as_str()))
+        ),
+        expected(&[("AHDS-PL-004", "azurerm_private_endpoint.ws")])
+    );
+    assert!(
+        report.notes.iter().any(|n| n.contains(
+            "main.tf:36: the `count` of `azurerm_healthcare_fhir_service.fhir` is not known"
+        )),
+        "{:?}",
+        report.notes
+    );
+    let skipped: BTreeSet<&str> = report.skipped.iter().map(|s| s.resource.as_str()).collect();
+    assert_eq!(
+        skipped,
+        BTreeSet::from([
+            "data.azurerm_private_dns_zone.health",
+            "data.azurerm_resource_group.ws",
+            "data.azurerm_subnet.services",
+            "module.environment",
+        ])
+    );
+    let fhir = report
+        .violations
+        .iter()
+        .find(|v| v.resource_id == "azurerm_healthcare_fhir_service.fhir[0]")
+        .unwrap();
+    let src = fhir.source.as_ref().unwrap();
+    assert_eq!(src.file, format!("{rel}/main.tf"));
+    assert_eq!(src.line, Some(36));
+}
+
+#[test]
+fn modules_with_for_each_and_fetched_modules_link_like_a_plan() {
+    let rel = "testdata/terraform/sources/workspace-service-module";
+    let (estate, report) = read(rel, &TerraformOptions::default());
+    assert_eq!(
+        pairs(
+            report
+                .violations
+                .iter()
+                .map(|v| (v.rule_id.as_str(), v.resource_id.as_str()))
+        ),
+        expected(&[
+            (
+                "AHDS-AC-002",
+                "module.fhir[\"research\"].azurerm_healthcare_fhir_service.this"
+            ),
+            (
+                "AHDS-ID-002",
+                "module.fhir[\"research\"].azurerm_healthcare_fhir_service.this"
+            ),
+            ("AHDS-PL-001", "azurerm_healthcare_workspace.ws"),
+            (
+                "AHDS-ST-001",
+                "module.network.azurerm_network_security_group.clients"
+            ),
+            (
+                "AHDS-ST-002",
+                "module.network.azurerm_network_security_group.clients"
+            ),
+            (
+                "AHDS-TS-003",
+                "module.fhir[\"research\"].azurerm_storage_account.export"
+            ),
+        ])
+    );
+    assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
+    // `ci.auto.tfvars` sets the environment: every name carries it.
+    assert_eq!(
+        estate.container_registries[0]
+            .name
+            .value()
+            .map(String::as_str),
+        Some("crtesttemplates")
+    );
+    // The registry read through the module's `oci_artifact` is the root's, by reference.
+    let id002 = report
+        .violations
+        .iter()
+        .find(|v| v.rule_id == "AHDS-ID-002")
+        .unwrap();
+    assert!(
+        id002.message.contains("crtesttemplates"),
+        "{}",
+        id002.message
+    );
+    // The role assignment over `for_each = module.fhir` reaches the module's outputs.
+    let ra = &estate.role_assignments.as_ref().unwrap()[0];
+    assert_eq!(
+        ra.principal_of.as_ref().map(|r| r.to_string()),
+        Some("module.fhir[\"research\"].azurerm_healthcare_fhir_service.this".to_string())
+    );
+    let nsg = report
+        .violations
+        .iter()
+        .find(|v| v.rule_id == "AHDS-ST-001")
+        .unwrap();
+    assert_eq!(
+        nsg.source.as_ref().unwrap().file,
+        format!("{rel}/.terraform/modules/network/main.tf")
+    );
+}
+
+#[test]
+fn variables_given_later_win_as_in_terraform() {
+    let rel = "testdata/terraform/sources/workspace-service-module";
+    let name = |options: &TerraformOptions| {
+        let (estate, _) = read(rel, options);
+        estate.workspaces[0].name.value().cloned().unwrap()
+    };
+    // `*.auto.tfvars` beats the environment; `--var` beats both.
+    let env = TerraformOptions {
+        env: vec![("environment".into(), "fromenv".into())],
+        ..TerraformOptions::default()
+    };
+    assert_eq!(name(&env), "wstest");
+    let var = TerraformOptions {
+        vars: vec![("environment".into(), "prod".into())],
+        ..env.clone()
+    };
+    assert_eq!(name(&var), "wsprod");
+}
+
+#[test]
+fn inline_suppressions_apply_only_when_valid() {
+    let rel = "testdata/terraform/sources/suppressions";
+    let (_, report) = read(rel, &TerraformOptions::default());
+    assert_eq!(report.suppressed.len(), 1, "{:#?}", report.suppressed);
+    let s = &report.suppressed[0];
+    assert_eq!(s.violation.rule_id, "AHDS-ST-001");
+    assert_eq!(s.waiver_kind, WaiverKind::Inline);
+    assert_eq!(s.waiver, format!("inline ({rel}/main.tf:8)"));
+    assert_eq!(s.expires.as_deref(), Some("2099-12-31"));
+    assert_eq!(
+        s.justification,
+        "outbound tag rule kept until the hub firewall takes over"
+    );
+    // Expired, unjustified and unknown-rule comments suppress nothing.
+    assert_eq!(
+        pairs(
+            report
+                .violations
+                .iter()
+                .map(|v| (v.rule_id.as_str(), v.resource_id.as_str()))
+        ),
+        expected(&[
+            ("AHDS-AC-002", "azurerm_healthcare_fhir_service.fhir"),
+            ("AHDS-PL-001", "azurerm_healthcare_workspace.ws"),
+            ("AHDS-ST-002", "azurerm_network_security_group.clients"),
+            ("AHDS-TS-001", "azurerm_storage_account.export"),
+        ])
+    );
+    for expected in [
+        "main.tf:14 expired on 2020-01-31",
+        "main.tf:29 for AHDS-TS-001 has no justification",
+        "main.tf:30 names `AHDS-XX-999`, which is not a rule of the catalog",
+        "AHDS-PL-001 at testdata/terraform/sources/suppressions/main.tf:31 matched no finding",
+    ] {
+        assert!(
+            report.notes.iter().any(|n| n.contains(expected)),
+            "no note with `{expected}`: {:#?}",
+            report.notes
+        );
+    }
+}
