@@ -39,6 +39,15 @@ const ADDRESS: &str = "\u{0}address";
 /// The deepest chain of references followed; real configurations stay far below it.
 const MAX_DEPTH: usize = 200;
 
+/// Expressions evaluated in one configuration before the rest is left unknown: nested
+/// `for` expressions over `range()` could otherwise run for hours. Real configurations
+/// use a few thousand.
+const MAX_STEPS: u64 = 2_000_000;
+
+/// The longest string a template builds; longer ones are unknown (names and settings are
+/// short, and a template in a loop could otherwise fill memory).
+const MAX_TEXT: usize = 1 << 20;
+
 /// One instance of a module: the root, or a module call (with its key).
 #[derive(Debug)]
 pub(crate) struct Inst {
@@ -152,6 +161,7 @@ pub(crate) struct Session<'m> {
     pub(crate) notes: RefCell<Vec<String>>,
     pub(crate) errors: RefCell<Vec<IngestError>>,
     depth: Cell<usize>,
+    steps: Cell<u64>,
 }
 
 impl<'m> Session<'m> {
@@ -176,6 +186,7 @@ impl<'m> Session<'m> {
             notes: RefCell::default(),
             errors: RefCell::default(),
             depth: Cell::new(0),
+            steps: Cell::new(0),
         }
     }
 
@@ -229,6 +240,19 @@ impl<'m> Session<'m> {
     // ---- expressions ----------------------------------------------------------------
 
     pub(crate) fn eval(&self, inst: usize, scope: &Scope, e: &Expression) -> Val {
+        let steps = self.steps.get() + 1;
+        self.steps.set(steps);
+        if steps > MAX_STEPS {
+            if steps == MAX_STEPS + 1 {
+                let place = self.place_of(inst, scope.file, e.span());
+                self.error(
+                    inst,
+                    place,
+                    format!("evaluation stopped after {MAX_STEPS} expressions (a loop this large is not a real configuration); the values left are unknown"),
+                );
+            }
+            return Val::unknown();
+        }
         self.deeper(|| self.eval_inner(inst, scope, e))
     }
 
@@ -317,7 +341,8 @@ impl<'m> Session<'m> {
             match el {
                 Element::Literal(l) => out.push_str(l.value()),
                 Element::Interpolation(i) => match self.eval(inst, scope, &i.expr).to_text() {
-                    Ok(s) => out.push_str(&s),
+                    Ok(s) if out.len() + s.len() <= MAX_TEXT => out.push_str(&s),
+                    Ok(_) => return Val::unknown(),
                     Err(u) => return u,
                 },
                 Element::Directive(d) => match &**d {

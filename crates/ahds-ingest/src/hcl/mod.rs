@@ -141,6 +141,22 @@ pub fn read_terraform_config(
     estate.inline_waivers = suppress::collect(&session, &places);
     errors.extend(session.errors.take());
     errors.extend(loader.errors.take());
+    // A root whose resources all sit in modules that were not fetched (or that has none)
+    // must not pass a gate as "nothing wrong".
+    let read_anything =
+        estate.resource_count() > 0 || estate.skipped.iter().any(|s| s.resource_type != "module");
+    if !read_anything && errors.is_empty() {
+        let unfetched = estate.skipped.len();
+        errors.push(IngestError::new(
+            &root.files[0].name,
+            Location::at(1, 1),
+            if unfetched > 0 {
+                format!("no resources to check in `{shown}`: its {unfetched} module(s) are not on disk (run `terraform init`)")
+            } else {
+                format!("no resources to check in `{shown}`: it declares none")
+            },
+        ));
+    }
     problems.extend(errors);
     let mut invalid = crate::sanitize::drop_invalid(&mut estate, shown);
     problems.append(&mut invalid);

@@ -204,11 +204,20 @@ impl<'p, 'a> Builder<'p, 'a> {
                 | "azurerm_eventgrid_event_subscription" => Ok(()), // after the topics
                 t if AUXILIARY.contains(&t) => Ok(()),
                 other => {
+                    let reason = if other.starts_with("azapi_") {
+                        // Settings azurerm cannot make (FHIR import, workspace public
+                        // access) are set this way; saying so beats a silent "not modelled".
+                        let arm_type = r.values.get("type").and_then(Value::as_str).unwrap_or("?");
+                        format!(
+                            "azapi resource of ARM type `{arm_type}`: its `body` is not read yet; check the deployed resource from an ARM export"
+                        )
+                    } else {
+                        "resource type not modelled: no network-access rule reads it".into()
+                    };
                     self.estate.skipped.push(SkippedResource {
                         resource_type: other.to_string(),
                         resource: r.address.clone(),
-                        reason: "resource type not modelled: no network-access rule reads it"
-                            .into(),
+                        reason,
                         source: Some(self.source(r)),
                     });
                     Ok(())
