@@ -71,8 +71,7 @@ fn module_directories_below_a_root_are_not_read_as_roots_of_their_own() {
         "{ids:#?}"
     );
     assert!(
-        !ids.iter()
-            .any(|i| *i == "azurerm_healthcare_fhir_service.this"),
+        !ids.contains(&"azurerm_healthcare_fhir_service.this"),
         "the module was read as a root: {ids:#?}"
     );
 }

@@ -230,3 +230,35 @@ fn inline_suppressions_apply_only_when_valid() {
         );
     }
 }
+
+#[test]
+fn azapi_bodies_are_read_through_the_arm_mapping() {
+    let rel = "testdata/terraform/sources/azapi-fhir-import";
+    let (estate, report) = read(rel, &TerraformOptions::default());
+    // Import is set only in the azapi body: its source account lacks trusted-service
+    // access. The workspace's public access is disabled by an azapi update, so the
+    // approved private endpoint leaves nothing public (no AHDS-PL-002).
+    assert_eq!(
+        pairs(
+            report
+                .violations
+                .iter()
+                .map(|v| (v.rule_id.as_str(), v.resource_id.as_str()))
+        ),
+        expected(&[
+            ("AHDS-AC-002", "azapi_resource.fhir"),
+            ("AHDS-TS-002", "azurerm_storage_account.import"),
+        ])
+    );
+    let fhir = &estate.fhir_services[0];
+    assert_eq!(fhir.id, None);
+    assert_eq!(fhir.address.as_deref(), Some("azapi_resource.fhir"));
+    assert_eq!(
+        fhir.workspace,
+        ahds_model::Known::Value(ahds_model::ResourceRef::Address(
+            "azurerm_healthcare_workspace.ws".into()
+        ))
+    );
+    assert_eq!(fhir.origin.as_ref().unwrap().line, Some(44));
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+}

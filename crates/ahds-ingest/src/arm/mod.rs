@@ -5,6 +5,8 @@
 mod expr;
 mod props;
 mod resources;
+
+pub(crate) use resources::{ArmResource, Origin, map_resources};
 mod shapes;
 mod template;
 
@@ -13,7 +15,6 @@ use serde_json::Value;
 
 use crate::error::{IngestError, Location};
 use crate::positions::Positions;
-use resources::{ArmResource, map_resources};
 
 pub(crate) use template::{is_parameters_file, is_template};
 

@@ -128,7 +128,15 @@ fn planned_module(
 
 /// Attributes whose value names a resource or a region: a symbol may stand in them.
 fn holds_a_name(key: Option<&str>) -> bool {
-    key.is_some_and(|k| k == "name" || k.ends_with("_name") || k == "location")
+    // `storageAccountName`, `integrationDataStore`: ARM bodies (azapi) name resources in
+    // camelCase properties.
+    key.is_some_and(|k| {
+        k == "name"
+            || k.ends_with("_name")
+            || k.ends_with("Name")
+            || k == "location"
+            || k == "integrationDataStore"
+    })
 }
 
 /// A value and its `after_unknown` marker (`None` when wholly known). Outside names, a

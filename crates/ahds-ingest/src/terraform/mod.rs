@@ -9,6 +9,7 @@
 
 mod address;
 mod attrs;
+mod azapi;
 mod config;
 mod healthcare;
 mod network;
@@ -199,6 +200,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                         .map(|ra| role_assignments.push(ra))
                 }
                 "azurerm_user_assigned_identity" => self.user_assigned_identity(&res),
+                "azapi_resource" | "azapi_update_resource" => Ok(()), // after the resources they sit under or change
                 "azurerm_eventgrid_system_topic" => self.system_topic(&res),
                 "azurerm_eventgrid_system_topic_event_subscription"
                 | "azurerm_eventgrid_event_subscription" => Ok(()), // after the topics
@@ -245,8 +247,22 @@ impl<'p, 'a> Builder<'p, 'a> {
                 "azurerm_firewall_network_rule_collection" => self.firewall_rule_collection(&res),
                 "azurerm_eventgrid_system_topic_event_subscription"
                 | "azurerm_eventgrid_event_subscription" => self.event_subscription(&res),
+                "azapi_resource" => self.azapi_resource(&res),
                 _ => Ok(()),
             };
+            self.report(r, result);
+        }
+        // Updates apply to resources read above, azapi-created ones included.
+        for (i, r) in plan.resources.iter().enumerate() {
+            if r.data || misshapen[i] || r.rtype != "azapi_update_resource" {
+                continue;
+            }
+            let res = Res {
+                r,
+                attrs: r.attrs(),
+                config: self.config.resource(&r.module, false, &r.rtype, &r.name),
+            };
+            let result = self.azapi_update(&res);
             self.report(r, result);
         }
         if saw_role_assignments {
