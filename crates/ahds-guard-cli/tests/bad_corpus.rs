@@ -79,23 +79,37 @@ fn every_bad_input_in_the_corpus_exits_2_naming_its_place() {
     }
 }
 
-#[test]
-fn every_bad_terraform_configuration_exits_2_naming_file_and_line() {
-    let dir = root().join("testdata/bad/terraform-sources");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+/// The case directories under `dir` (at least `min` of them), with their paths relative to
+/// the workspace root.
+fn case_dirs(dir: &str, min: usize) -> Vec<(PathBuf, String)> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 7, "Terraform corpus shrank");
-    for case in cases {
-        let rel = case
-            .strip_prefix(root())
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_string();
+    assert!(
+        cases.len() >= min,
+        "{dir}: corpus shrank to {}",
+        cases.len()
+    );
+    cases
+        .into_iter()
+        .map(|c| {
+            let rel = c
+                .strip_prefix(root())
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            (c, rel)
+        })
+        .collect()
+}
+
+#[test]
+fn every_bad_terraform_configuration_exits_2_naming_file_and_line() {
+    for (case, rel) in case_dirs("testdata/bad/terraform-sources", 7) {
         let expected = std::fs::read_to_string(case.join("expected")).unwrap();
         let mut lines = expected.lines();
         let file = format!("{rel}/{}", lines.next().unwrap());
@@ -119,21 +133,7 @@ fn every_bad_terraform_configuration_exits_2_naming_file_and_line() {
 
 #[test]
 fn every_bad_policy_in_the_corpus_is_refused_at_load() {
-    let dir = root().join("testdata/bad/policies");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= 9, "policy corpus shrank");
-    for case in cases {
-        let rel = case
-            .strip_prefix(root())
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_string();
+    for (case, rel) in case_dirs("testdata/bad/policies", 9) {
         let expected = std::fs::read_to_string(case.join("expected")).unwrap();
         let o = run(&[
             "check",

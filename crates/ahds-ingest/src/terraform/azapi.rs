@@ -146,6 +146,8 @@ impl<'p, 'a> Builder<'p, 'a> {
         Ok(())
     }
 
+    // `clone` in `apply!` copies `Copy` and non-`Copy` fields alike.
+    #[allow(clippy::clone_on_copy)]
     pub(super) fn azapi_update(&mut self, res: &Res<'_, 'a>) -> Mapped<()> {
         let a = res.attrs;
         let arm_type = match a.get("type").str() {
@@ -215,61 +217,36 @@ impl<'p, 'a> Builder<'p, 'a> {
                 .is_some_and(|i| i.as_str().eq_ignore_ascii_case(&target_key))
                 || address.as_deref() == Some(target_key.as_str())
         };
-        let mut applied = false;
-        match arm_type.as_str() {
-            "microsoft.healthcareapis/workspaces" => {
-                if let (Some(from), Some(to)) = (
-                    read.workspaces.first(),
-                    self.estate
-                        .workspaces
-                        .iter_mut()
-                        .find(|w| matches(&w.id, &w.address)),
-                ) {
-                    if sets("publicNetworkAccess") {
-                        to.public_network_access = from.public_network_access;
+        // The settings an update body may carry, per type, copied when the body names them.
+        macro_rules! apply {
+            ($coll:ident, { $($prop:literal => $field:ident),* $(,)? }) => {{
+                let to = self.estate.$coll.iter_mut().find(|r| matches(&r.id, &r.address));
+                match (read.$coll.first(), to) {
+                    (Some(from), Some(to)) => {
+                        $(if sets($prop) {
+                            to.$field = from.$field.clone();
+                        })*
+                        true
                     }
-                    applied = true;
+                    _ => false,
                 }
-            }
-            "microsoft.healthcareapis/workspaces/fhirservices" => {
-                if let (Some(from), Some(to)) = (
-                    read.fhir_services.first(),
-                    self.estate
-                        .fhir_services
-                        .iter_mut()
-                        .find(|w| matches(&w.id, &w.address)),
-                ) {
-                    if sets("publicNetworkAccess") {
-                        to.public_network_access = from.public_network_access;
-                    }
-                    if sets("importConfiguration") {
-                        to.import = from.import.clone();
-                    }
-                    if sets("encryption") {
-                        to.customer_managed_key = from.customer_managed_key.clone();
-                    }
-                    applied = true;
-                }
-            }
-            "microsoft.healthcareapis/workspaces/dicomservices" => {
-                if let (Some(from), Some(to)) = (
-                    read.dicom_services.first(),
-                    self.estate
-                        .dicom_services
-                        .iter_mut()
-                        .find(|w| matches(&w.id, &w.address)),
-                ) {
-                    if sets("publicNetworkAccess") {
-                        to.public_network_access = from.public_network_access;
-                    }
-                    if sets("encryption") {
-                        to.customer_managed_key = from.customer_managed_key.clone();
-                    }
-                    applied = true;
-                }
-            }
-            _ => {}
+            }};
         }
+        let applied = match arm_type.as_str() {
+            "microsoft.healthcareapis/workspaces" => apply!(workspaces, {
+                "publicNetworkAccess" => public_network_access,
+            }),
+            "microsoft.healthcareapis/workspaces/fhirservices" => apply!(fhir_services, {
+                "publicNetworkAccess" => public_network_access,
+                "importConfiguration" => import,
+                "encryption" => customer_managed_key,
+            }),
+            "microsoft.healthcareapis/workspaces/dicomservices" => apply!(dicom_services, {
+                "publicNetworkAccess" => public_network_access,
+                "encryption" => customer_managed_key,
+            }),
+            _ => false,
+        };
         if !applied {
             self.estate.skipped.push(ahds_model::SkippedResource {
                 resource_type: "azapi_update_resource".into(),
