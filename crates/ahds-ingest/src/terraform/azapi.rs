@@ -72,12 +72,7 @@ impl<'p, 'a> Builder<'p, 'a> {
             _ => child_id(&parent_id, &arm_type, &name),
         };
         let synthetic = a.get("id").str().and_then(Known::into_value).is_none();
-        let body = match a.get("body").raw() {
-            // azapi 1.x takes the body as a JSON string.
-            Some(Value::String(s)) => serde_json::from_str(s).unwrap_or(Value::Null),
-            Some(v) => v.clone(),
-            None => Value::Null,
-        };
+        let body = body_of(res)?;
         if a.get("body").is_unknown() {
             self.estate.notes.push(format!(
                 "{}: the `body` of `{}` is not known before apply; its settings are the platform defaults as far as they are read",
@@ -100,16 +95,7 @@ impl<'p, 'a> Builder<'p, 'a> {
         }
         let value = Value::Object(value);
         let source = self.source(res.r);
-        let arm = ArmResource {
-            file: &source.file,
-            value: &value,
-            pointer: source.pointer.clone().unwrap_or_default(),
-            line: source.line,
-            address: Some(res.r.address.clone()),
-        };
-        let (mut estate, problems) =
-            map_resources(std::slice::from_ref(&arm), &source.file, Origin::Template);
-        self.problems.extend(problems);
+        let mut estate = self.map_as_arm(res, &value);
         // Read as the Terraform resource it is: its address, its file and line.
         let pending_parent = parent_ref.map(|p| (parent_id.clone(), p));
         macro_rules! adopt {
@@ -163,11 +149,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                 .find_map(|(t, f)| f.filter(|_| t.is_id()))
                 .map(|p| self.ref_of(p).key().to_string()),
         };
-        let body = match a.get("body").raw() {
-            Some(Value::String(s)) => serde_json::from_str(s).unwrap_or(Value::Null),
-            Some(v) => v.clone(),
-            None => Value::Null,
-        };
+        let body = body_of(res)?;
         let props = body.get("properties").cloned().unwrap_or(Value::Null);
         let sets = |name: &str| {
             props
@@ -202,16 +184,7 @@ impl<'p, 'a> Builder<'p, 'a> {
         value.insert("name".into(), json!("update"));
         let value = Value::Object(value);
         let source = self.source(res.r);
-        let arm = ArmResource {
-            file: &source.file,
-            value: &value,
-            pointer: source.pointer.clone().unwrap_or_default(),
-            line: source.line,
-            address: Some(res.r.address.clone()),
-        };
-        let (read, problems) =
-            map_resources(std::slice::from_ref(&arm), &source.file, Origin::Template);
-        self.problems.extend(problems);
+        let read = self.map_as_arm(res, &value);
         let matches = |id: &Option<ahds_model::ResourceId>, address: &Option<String>| {
             id.as_ref()
                 .is_some_and(|i| i.as_str().eq_ignore_ascii_case(&target_key))
@@ -260,6 +233,22 @@ impl<'p, 'a> Builder<'p, 'a> {
         Ok(())
     }
 
+    /// One resource's ARM JSON read by the ARM mapping, with the Terraform resource's place.
+    fn map_as_arm(&mut self, res: &Res<'_, 'a>, value: &Value) -> ahds_model::Estate {
+        let source = self.source(res.r);
+        let arm = ArmResource {
+            file: &source.file,
+            value,
+            pointer: source.pointer.clone().unwrap_or_default(),
+            line: source.line,
+            address: Some(res.r.address.clone()),
+        };
+        let (estate, problems) =
+            map_resources(std::slice::from_ref(&arm), &source.file, Origin::Template);
+        self.problems.extend(problems);
+        estate
+    }
+
     /// The azapi `identity` block as ARM writes it.
     fn azapi_identity(&self, res: &Res<'_, 'a>) -> Option<Value> {
         let block = res.attrs.block("identity")?;
@@ -272,6 +261,18 @@ impl<'p, 'a> Builder<'p, 'a> {
                 Value::Object(ids.into_iter().map(|i| (i, json!({}))).collect());
         }
         Some(identity)
+    }
+}
+
+/// The `body`: an object (azapi 2.x) or a JSON string (azapi 1.x).
+fn body_of(res: &Res<'_, '_>) -> Mapped<Value> {
+    match res.attrs.get("body").raw() {
+        Some(Value::String(s)) => serde_json::from_str(s).map_err(|e| super::Bad {
+            attr: "body".into(),
+            message: format!("`body` is a string but not JSON: {e}"),
+        }),
+        Some(v) => Ok(v.clone()),
+        None => Ok(Value::Null),
     }
 }
 
