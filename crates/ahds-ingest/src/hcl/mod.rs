@@ -145,7 +145,7 @@ pub fn read_terraform_config(
     // must not pass a gate as "nothing wrong".
     let read_anything =
         estate.resource_count() > 0 || estate.skipped.iter().any(|s| s.resource_type != "module");
-    if !read_anything && errors.is_empty() {
+    if !read_anything && errors.is_empty() && problems.is_empty() {
         let unfetched = estate.skipped.len();
         errors.push(IngestError::new(
             &root.files[0].name,
