@@ -59,6 +59,22 @@ fn ingest(c: &mut Criterion) {
             });
         }
     }
+    // Terraform sources: parsing, evaluating and mapping the module copies (read from the
+    // page cache: the files are written once).
+    for n in sizes().into_iter().filter(|n| *n <= 1000) {
+        configure(&mut group, n);
+        let dir =
+            std::env::temp_dir().join(format!("ahds-guard-bench-tf-{n}-{}", std::process::id()));
+        ahds_guard_benches::terraform_sources(n, &dir).expect("write the configuration");
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("terraform-sources", n), &dir, |b, dir| {
+            b.iter(|| {
+                ahds_ingest::read_terraform_config(black_box(dir), "bench", &Default::default())
+                    .unwrap()
+            })
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     group.finish();
 }
 

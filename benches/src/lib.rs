@@ -158,6 +158,57 @@ pub fn plan(n: usize) -> String {
     plan.to_string()
 }
 
+/// A Terraform root module calling the Northwind configuration
+/// (`testdata/equivalence/northwind-tf`) once per copy with `for_each`, written under
+/// `dir`: `n` copies of 16 resources, with references, locals and a `dynamic` block each.
+pub fn terraform_sources(n: usize, dir: &std::path::Path) -> std::io::Result<()> {
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata/equivalence/northwind-tf");
+    let module = dir.join("modules/northwind");
+    std::fs::create_dir_all(&module)?;
+    for entry in std::fs::read_dir(&source)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "tf") {
+            let text = std::fs::read_to_string(&path)?;
+            // The module's provider block belongs to the root.
+            let text = text.replace("provider \"azurerm\"", "# provider \"azurerm\"");
+            std::fs::write(
+                module.join(path.file_name().unwrap_or_default()),
+                strip_provider(&text),
+            )?;
+        }
+    }
+    let keys: Vec<String> = (0..n).map(|i| format!("\"c{i}\"")).collect();
+    std::fs::write(
+        dir.join("main.tf"),
+        format!(
+            "module \"copy\" {{\n  source        = \"./modules/northwind\"\n  for_each      = toset([{}])\n  prefix        = \"nw${{each.key}}\"\n  short         = each.key\n  device_ranges = [\"40.0.0.0/8\"]\n}}\n",
+            keys.join(", ")
+        ),
+    )
+}
+
+/// The text without its `# provider "azurerm" { ... }` block.
+fn strip_provider(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.starts_with("# provider \"azurerm\"") {
+            skipping = true;
+            continue;
+        }
+        if skipping {
+            if line.starts_with('}') {
+                skipping = false;
+            }
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
