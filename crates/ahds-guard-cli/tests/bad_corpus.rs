@@ -181,7 +181,17 @@ fn json_nested_100000_deep_is_refused_by_every_reader() {
     let s = Scratch::new("deep");
     let deep = |inner: &str| format!("{}{inner}{}", "[".repeat(100_000), "]".repeat(100_000));
     let cases = [
-        ("bare.json", deep("1"), "recursion limit exceeded"),
+        // Nested arrays are no resource listing: detection refuses them before a full parse.
+        (
+            "bare.json",
+            deep("1"),
+            "an array of values that are not resources",
+        ),
+        (
+            "bare-object.json",
+            format!(r#"[{{"properties": {}}}]"#, deep("{}")),
+            "recursion limit exceeded",
+        ),
         // The native reader meets the wrong type before the depth limit.
         (
             "native.json",

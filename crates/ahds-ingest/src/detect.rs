@@ -32,7 +32,7 @@ pub(crate) fn read_text(
                         "not a recognised input: tried the native format (an object of resource \
                          lists such as `workspaces`), a Terraform plan (`terraform show -json`: \
                          `format_version` and `planned_values`), and Azure Resource Manager JSON (a \
-                         resource with `id` and `type`, an array, a `value` or `data` list, or a \
+                         resource with `id` and `type`, an array of resources, a `value` or `data` list, or a \
                          deployment template with `$schema` and `resources`){}",
                         hint(&shape)
                     ),
@@ -107,6 +107,8 @@ pub(crate) fn detect(shape: &Shape) -> Option<InputFormat> {
         return Some(InputFormat::TerraformPlan);
     }
     match shape.kind {
+        // A list of resources; a list of anything else is no input at all.
+        Kind::Array if shape.first_is_object == Some(false) => None,
         Kind::Array => Some(InputFormat::Arm),
         Kind::Object => {
             let schema = shape.schema.as_deref().unwrap_or("");
@@ -141,6 +143,9 @@ pub(crate) fn detect(shape: &Shape) -> Option<InputFormat> {
 fn hint(shape: &Shape) -> String {
     if let Kind::Scalar(kind) = shape.kind {
         return format!("; the document is {kind}");
+    }
+    if shape.kind == Kind::Array {
+        return "; the document is an array of values that are not resources (objects)".into();
     }
     let keys: Vec<&str> = shape.keys.iter().map(String::as_str).collect();
     let mut s = format!("; its top-level keys are `{}`", keys.join("`, `"));

@@ -28,6 +28,9 @@ pub(crate) struct Shape {
     /// Whether `value` / `data` are arrays (ARM listings and Resource Graph results).
     pub(crate) value_is_array: bool,
     pub(crate) data_is_array: bool,
+    /// For an array: whether its first element is an object (`None` when empty). A list
+    /// of strings (a DNS allow-list beside the Terraform files) is no resource listing.
+    pub(crate) first_is_object: Option<bool>,
 }
 
 impl Shape {
@@ -48,6 +51,7 @@ impl Shape {
             type_name: None,
             value_is_array: false,
             data_is_array: false,
+            first_is_object: None,
         }
     }
 }
@@ -86,9 +90,11 @@ impl<'de> Visitor<'de> for ShapeVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+        let first = seq.next_element::<ValueKind>()?;
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         let mut shape = Shape::scalar("an array");
         shape.kind = Kind::Array;
+        shape.first_is_object = first.map(|k| k == ValueKind::Object);
         Ok(shape)
     }
 
@@ -164,37 +170,51 @@ struct IsArray(bool);
 
 impl<'de> Deserialize<'de> for IsArray {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        ValueKind::deserialize(d).map(|k| IsArray(k == ValueKind::Array))
+    }
+}
+
+/// What kind of JSON value something is, read without keeping it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueKind {
+    Array,
+    Object,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for ValueKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = IsArray;
+            type Value = ValueKind;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any value")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<IsArray, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ValueKind, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(IsArray(true))
+                Ok(ValueKind::Array)
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<IsArray, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ValueKind, A::Error> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(IsArray(false))
+                Ok(ValueKind::Object)
             }
-            fn visit_str<E>(self, _: &str) -> Result<IsArray, E> {
-                Ok(IsArray(false))
+            fn visit_str<E>(self, _: &str) -> Result<ValueKind, E> {
+                Ok(ValueKind::Other)
             }
-            fn visit_unit<E>(self) -> Result<IsArray, E> {
-                Ok(IsArray(false))
+            fn visit_unit<E>(self) -> Result<ValueKind, E> {
+                Ok(ValueKind::Other)
             }
-            fn visit_bool<E>(self, _: bool) -> Result<IsArray, E> {
-                Ok(IsArray(false))
+            fn visit_bool<E>(self, _: bool) -> Result<ValueKind, E> {
+                Ok(ValueKind::Other)
             }
-            fn visit_i64<E>(self, _: i64) -> Result<IsArray, E> {
-                Ok(IsArray(false))
+            fn visit_i64<E>(self, _: i64) -> Result<ValueKind, E> {
+                Ok(ValueKind::Other)
             }
-            fn visit_u64<E>(self, _: u64) -> Result<IsArray, E> {
-                Ok(IsArray(false))
+            fn visit_u64<E>(self, _: u64) -> Result<ValueKind, E> {
+                Ok(ValueKind::Other)
             }
-            fn visit_f64<E>(self, _: f64) -> Result<IsArray, E> {
-                Ok(IsArray(false))
+            fn visit_f64<E>(self, _: f64) -> Result<ValueKind, E> {
+                Ok(ValueKind::Other)
             }
         }
         d.deserialize_any(V)
