@@ -29,6 +29,35 @@ pub(crate) enum Command {
     Schema(SchemaArgs),
     /// Write the current findings to a baseline file, for `check --baseline`.
     Baseline(BaselineArgs),
+    /// Collect a live Azure estate into one export `check` reads (Azure Resource Graph and
+    /// Resource Manager, signed in as Azure tools are).
+    Collect(CollectArgs),
+}
+
+/// `collect`.
+#[derive(Debug, Args)]
+pub(crate) struct CollectArgs {
+    /// A subscription to collect. Repeatable; each is queried on its own, so one without
+    /// access is reported and the others still collected.
+    #[arg(
+        long = "subscription",
+        value_name = "ID",
+        required_unless_present = "management_group"
+    )]
+    pub(crate) subscriptions: Vec<String>,
+    /// Every subscription under this management group instead.
+    #[arg(long, value_name = "ID", conflicts_with = "subscriptions")]
+    pub(crate) management_group: Option<String>,
+    /// Write the export to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// The Resource Manager endpoint: another cloud
+    /// (`https://management.usgovcloudapi.net`) or a test server.
+    #[arg(long, value_name = "URL", default_value = ahds_collect::PUBLIC_CLOUD)]
+    pub(crate) endpoint: String,
+    /// Print no progress or summary.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
 }
 
 /// `baseline create|update`.

@@ -70,6 +70,7 @@ fn main() -> ExitCode {
         cli::Command::Input(args) => commands::input::input(&args),
         cli::Command::Schema(args) => commands::input::schema(&args),
         cli::Command::Baseline(args) => commands::baseline::run(&args),
+        cli::Command::Collect(args) => commands::collect::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -84,6 +84,12 @@ impl FromStr for InputFormat {
     }
 }
 
+/// The Azure Resource Manager resource types the readers map (lower case), children and
+/// the types read only for their links included: what a live collection must fetch.
+pub fn arm_types_read() -> Vec<&'static str> {
+    arm::types_read()
+}
+
 /// What a reader made of one input.
 #[derive(Debug, Clone)]
 pub struct Ingested {

@@ -6,7 +6,7 @@ mod expr;
 mod props;
 mod resources;
 
-pub(crate) use resources::{ArmResource, Origin, map_resources};
+pub(crate) use resources::{ArmResource, Origin, map_resources, types_read};
 mod shapes;
 mod template;
 

@@ -199,6 +199,15 @@ fn mappers<'f>() -> [(&'static str, Pass, MapFn<'f>); 21] {
     ]
 }
 
+/// Every ARM type the mapping reads, lower case: the types a live collection must fetch.
+pub(crate) fn types_read() -> Vec<&'static str> {
+    mappers()
+        .iter()
+        .map(|(t, _, _)| *t)
+        .chain(LINKED_ONLY.iter().copied())
+        .collect()
+}
+
 /// Types read only for the links other resources make to them, not checked on their own.
 const LINKED_ONLY: &[&str] = &[
     "microsoft.eventhub/namespaces/eventhubs",
