@@ -233,18 +233,7 @@ fn respond(
             ("/eventsubscriptions", CHILD_TYPES[2]),
         ] {
             if let Some(parent) = lower.strip_suffix(suffix) {
-                let items: Vec<Value> = resources
-                    .iter()
-                    .filter(|r| {
-                        type_of(r) == ty
-                            && r["id"]
-                                .as_str()
-                                .unwrap()
-                                .to_ascii_lowercase()
-                                .starts_with(&format!("{parent}/"))
-                    })
-                    .cloned()
-                    .collect();
+                let items = children_of(&resources, ty, parent);
                 // Event subscriptions come one per page, the next page by `nextLink`.
                 if ty == CHILD_TYPES[2] && items.len() == 1 {
                     return (
@@ -256,18 +245,7 @@ fn respond(
                 return (200, vec![], json!({"value": items}));
             }
             if let Some(parent) = lower.strip_suffix(&format!("{suffix}/page2")) {
-                let items: Vec<Value> = resources
-                    .iter()
-                    .filter(|r| {
-                        type_of(r) == ty
-                            && r["id"]
-                                .as_str()
-                                .unwrap()
-                                .to_ascii_lowercase()
-                                .starts_with(&format!("{parent}/"))
-                    })
-                    .cloned()
-                    .collect();
+                let items = children_of(&resources, ty, parent);
                 return (200, vec![], json!({"value": items}));
             }
         }
@@ -277,6 +255,22 @@ fn respond(
         vec![],
         json!({"error": {"code": "NotFound", "message": format!("no route {method} {path}")}}),
     )
+}
+
+/// The resources of type `ty` under the (lower-case) parent id.
+fn children_of(resources: &[Value], ty: &str, parent: &str) -> Vec<Value> {
+    resources
+        .iter()
+        .filter(|r| {
+            type_of(r) == ty
+                && r["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_ascii_lowercase()
+                    .starts_with(&format!("{parent}/"))
+        })
+        .cloned()
+        .collect()
 }
 
 fn fast_retries() -> RetryPolicy {

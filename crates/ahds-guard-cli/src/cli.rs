@@ -67,20 +67,11 @@ pub(crate) struct BaselineArgs {
     /// changed (entries resolved, findings added).
     #[arg(value_enum)]
     pub(crate) action: BaselineAction,
-    /// Input files or directories (`-` for standard input).
-    #[arg(value_name = "PATH", default_value = "-")]
-    pub(crate) inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) source: InputArgs,
     /// The baseline file to write.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: PathBuf,
-    /// Input format.
-    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
-    pub(crate) input_format: InputFormatArg,
-    /// Refuse input files larger than this (`512M`, `2G`, `64K` or bytes).
-    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
-    pub(crate) max_input_size: u64,
-    #[command(flatten)]
-    pub(crate) terraform: TerraformArgs,
     #[command(flatten)]
     pub(crate) policy: PolicyArgs,
 }
@@ -194,9 +185,8 @@ pub(crate) struct PolicyArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// Input files or directories (`-` for standard input).
-    #[arg(value_name = "PATH", default_value = "-")]
-    pub(crate) inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) source: InputArgs,
     /// Report format, and the file to write it to: `text`, `json`, `sarif` or `junit`,
     /// optionally `=FILE`. Repeat it for several reports from one run; at most one goes to
     /// standard output (or to `--output`).
@@ -214,14 +204,6 @@ pub(crate) struct CheckArgs {
     /// reported as baselined and do not fail the gate; only new findings do.
     #[arg(long, value_name = "FILE")]
     pub(crate) baseline: Option<PathBuf>,
-    /// Input format.
-    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
-    pub(crate) input_format: InputFormatArg,
-    /// Refuse input files larger than this (`512M`, `2G`, `64K` or bytes).
-    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
-    pub(crate) max_input_size: u64,
-    #[command(flatten)]
-    pub(crate) terraform: TerraformArgs,
     /// Stop a rule set that runs longer than this many seconds and report it as an error.
     #[arg(long, value_name = "SECONDS", default_value_t = ahds_guard::DEFAULT_RULE_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
     pub(crate) rule_timeout: f64,
@@ -320,6 +302,7 @@ pub(crate) struct TestArgs {
     pub(crate) no_bundled: bool,
 }
 
+/// The inputs to read and how: shared by `check`, `baseline` and `input`.
 #[derive(Debug, Args)]
 pub(crate) struct InputArgs {
     /// Input files or directories (`-` for standard input).

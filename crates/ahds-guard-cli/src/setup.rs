@@ -12,7 +12,7 @@ use ahds_ingest::{
 };
 
 use crate::Failure;
-use crate::cli::{InputFormatArg, PolicyArgs, TerraformArgs};
+use crate::cli::{InputArgs, InputFormatArg, PolicyArgs, TerraformArgs};
 
 /// The bundled catalog plus the custom policy directories.
 pub(crate) fn policy_set(args: &PolicyArgs) -> Result<PolicySet, Failure> {
@@ -192,13 +192,11 @@ pub(crate) struct Inputs {
 
 /// Reads every input. ARM parameters files apply to the template next to them
 /// (`main.parameters.json` to `main.json`), or to the only template given.
-pub(crate) fn read_inputs(
-    paths: &[PathBuf],
-    format: InputFormatArg,
-    max_input_size: u64,
-    terraform: &TerraformArgs,
-) -> Result<Inputs, Failure> {
-    let format = format_of(format);
+pub(crate) fn read_inputs(source: &InputArgs) -> Result<Inputs, Failure> {
+    let paths = &source.inputs;
+    let terraform = &source.terraform;
+    let max_input_size = source.max_input_size;
+    let format = format_of(source.input_format);
     let mut collector = Collector {
         files: Vec::new(),
         limit: max_input_size,

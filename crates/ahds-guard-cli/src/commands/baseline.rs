@@ -15,12 +15,7 @@ pub(crate) fn run(args: &BaselineArgs) -> Result<u8, Failure> {
         BaselineAction::Update => Some(load_baseline(&args.output)?),
     };
     let evaluator = evaluator(&args.policy)?;
-    let inputs = read_inputs(
-        &args.inputs,
-        args.input_format,
-        args.max_input_size,
-        &args.terraform,
-    )?;
+    let inputs = read_inputs(&args.source)?;
     print_input_problems(&inputs);
     let mut report = evaluator.evaluate(&inputs.ingested.estate)?;
     add_input_errors(&mut report, &inputs);

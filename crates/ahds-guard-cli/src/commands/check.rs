@@ -23,12 +23,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
     }
     let prepared = started.elapsed();
     let t = Instant::now();
-    let inputs = read_inputs(
-        &args.inputs,
-        args.input_format,
-        args.max_input_size,
-        &args.terraform,
-    )?;
+    let inputs = read_inputs(&args.source)?;
     let ingest = t.elapsed();
     print_input_problems(&inputs);
     let (mut report, eval) = evaluator.evaluate_with_stats(&inputs.ingested.estate)?;

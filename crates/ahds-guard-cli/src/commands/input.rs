@@ -10,12 +10,7 @@ use crate::setup::read_inputs;
 use crate::{EXIT_ERROR, EXIT_OK, Failure};
 
 pub(crate) fn input(args: &InputArgs) -> Result<u8, Failure> {
-    let inputs = read_inputs(
-        &args.inputs,
-        args.input_format,
-        args.max_input_size,
-        &args.terraform,
-    )?;
+    let inputs = read_inputs(args)?;
     {
         let mut err = std::io::stderr().lock();
         for p in &inputs.ingested.problems {
