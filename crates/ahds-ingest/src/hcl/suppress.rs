@@ -13,20 +13,21 @@ const MARKER: &str = "ahds-guard:ignore";
 /// The inline suppressions of every resource block read, each with the addresses of the
 /// block's instances.
 pub(crate) fn collect(session: &Session<'_>, places: &Places) -> Vec<InlineWaiver> {
-    let mut texts: HashMap<String, String> = HashMap::new();
-    for inst in session.insts.borrow().iter() {
+    // Each file's lines once: a module called a thousand times shares its files.
+    let insts = session.insts.borrow();
+    let mut lines_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    for inst in insts.iter() {
         for f in &inst.def.files {
-            texts
-                .entry(f.name.clone())
-                .or_insert_with(|| f.text.clone());
+            lines_of
+                .entry(f.name.as_str())
+                .or_insert_with(|| f.text.lines().collect());
         }
     }
     let mut by_comment: Vec<InlineWaiver> = Vec::new();
     for (address, (file, start, end)) in places {
-        let Some(text) = texts.get(file) else {
+        let Some(lines) = lines_of.get(file.as_str()) else {
             continue;
         };
-        let lines: Vec<&str> = text.lines().collect();
         let mut candidates = Vec::new();
         // The comment lines directly above the block.
         let mut above = start.saturating_sub(1);

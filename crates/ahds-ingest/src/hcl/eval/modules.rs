@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::super::value::Val;
-use super::{Bindings, Children, Inst, InstKey, Scope, Session};
+use super::{Bindings, Children, Inst, InstKey, Scope, Session, Slot};
 
 impl Session<'_> {
     /// The instances a module call makes, created once.
@@ -63,6 +63,25 @@ impl Session<'_> {
         }
     }
 
+    /// One output of a module instance, evaluated once; an output that reads itself back
+    /// (through the module's inputs) is unknown.
+    fn output(&self, child: usize, name: &str) -> Val {
+        let key = (child, name.to_string());
+        match self.outputs.borrow().get(&key) {
+            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::Busy) => return Val::unknown(),
+            None => {}
+        }
+        let def = self.def(child);
+        let Some((e, at)) = def.outputs.get(name) else {
+            return Val::unknown();
+        };
+        self.outputs.borrow_mut().insert(key.clone(), Slot::Busy);
+        let v = self.eval(child, &Scope::new(at.file, Vec::new()), e);
+        self.outputs.borrow_mut().insert(key, Slot::Done(v.clone()));
+        v
+    }
+
     /// `module.NAME`: an object of its outputs (a list or map of them with `count` or
     /// `for_each`).
     pub(super) fn module_value(&self, inst: usize, name: &str) -> Val {
@@ -81,13 +100,8 @@ impl Session<'_> {
                     let cdef = self.def(child);
                     let m: BTreeMap<String, Val> = cdef
                         .outputs
-                        .iter()
-                        .map(|(n, (e, at))| {
-                            (
-                                n.clone(),
-                                self.eval(child, &Scope::new(at.file, Vec::new()), e),
-                            )
-                        })
+                        .keys()
+                        .map(|n| (n.clone(), self.output(child, n)))
                         .collect();
                     Val::Object(m)
                 };
