@@ -7,7 +7,7 @@
 //! variables and outputs. Attribute names follow the azurerm provider, both the 3.x/4.x
 //! names and their 5.x renames.
 
-mod address;
+pub(crate) mod address;
 mod attrs;
 mod azapi;
 mod config;
@@ -29,6 +29,7 @@ use serde_json::Value;
 
 use crate::error::{IngestError, Location};
 use attrs::Attr;
+pub(crate) use config::ModulePath;
 use config::{Config, Target, expression};
 use plan::{Plan, PlanResource};
 

@@ -17,8 +17,7 @@ mod named;
 use crate::error::{IngestError, Location};
 pub(crate) use expr::strip_hidden;
 
-/// A module path: call names with instance keys, as plans write them.
-pub(crate) type ModulePath = Vec<(String, Option<String>)>;
+pub(crate) use crate::terraform::ModulePath;
 
 /// Meta-arguments: they shape a resource, they are not its attributes.
 pub(crate) const META: &[&str] = &[
@@ -70,7 +69,7 @@ impl InstKey {
     pub(crate) fn address_suffix(&self) -> String {
         match self {
             InstKey::Index(i) => format!("[{i}]"),
-            InstKey::Key(k) => format!("[{k:?}]"),
+            InstKey::Key(k) => format!("[\"{k}\"]"),
         }
     }
     pub(crate) fn plain(&self) -> String {

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 mod refs;
 
-use super::eval::{Children, META, ModulePath, Session, strip_hidden};
+use super::eval::{Children, META, Session, strip_hidden};
 use super::load::ModuleDef;
 use super::value::Val;
 use refs::{each_value_refs, references, traversal_text, uses_iteration};
@@ -18,27 +18,7 @@ use refs::{each_value_refs, references, traversal_text, uses_iteration};
 /// Where each resource instance is written: file, first and last line.
 pub(crate) type Places = BTreeMap<String, (String, usize, usize)>;
 
-/// `module.a.module.b["k"].` for a module path.
-pub(crate) fn module_prefix(path: &ModulePath) -> String {
-    let mut s = String::new();
-    for (name, key) in path {
-        s.push_str("module.");
-        s.push_str(name);
-        if let Some(k) = key {
-            s.push_str(&key_suffix(k));
-        }
-        s.push('.');
-    }
-    s
-}
-
-fn key_suffix(k: &str) -> String {
-    if k.parse::<usize>().is_ok() {
-        format!("[{k}]")
-    } else {
-        format!("[{k:?}]")
-    }
-}
+pub(crate) use crate::terraform::address::module_prefix;
 
 /// The plan document and the place of every resource instance in it.
 pub(crate) fn plan(session: &Session<'_>) -> (Value, Places) {
