@@ -75,6 +75,23 @@ pub struct DnsZoneConfig {
     pub zone_id: Option<ResourceRef>,
 }
 
+impl DnsZoneConfig {
+    /// The zone a name says, when the name is fixed: a zone named by a symbol (a
+    /// parameter or variable nobody set) is not known to be any zone.
+    pub fn zone_named(name: &str) -> Known<String> {
+        if crate::symbolic::is_symbolic(name) {
+            Known::Unknown
+        } else {
+            Known::Value(name.to_string())
+        }
+    }
+
+    /// The zone a private DNS zone's resource id names (its last segment).
+    pub fn zone_of_id(id: &str) -> Known<String> {
+        Self::zone_named(id.rsplit('/').next().unwrap_or(id))
+    }
+}
+
 /// A DNS zone group of a private endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -104,4 +121,29 @@ resource! {
 
 fn no_zone_groups() -> Known<Vec<DnsZoneGroup>> {
     Known::Value(Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zone_named_by_a_symbol_is_unknown() {
+        assert_eq!(
+            DnsZoneConfig::zone_of_id(
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.fhir.azurehealthcareapis.com"
+            ),
+            Known::Value("privatelink.fhir.azurehealthcareapis.com".into())
+        );
+        assert_eq!(
+            DnsZoneConfig::zone_of_id(
+                "/subscriptions/{sub}/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/{zoneName}"
+            ),
+            Known::Unknown
+        );
+        assert_eq!(
+            DnsZoneConfig::zone_named("{module.env.zone}"),
+            Known::Unknown
+        );
+    }
 }

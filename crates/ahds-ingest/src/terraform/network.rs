@@ -153,11 +153,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                         Some(Known::Value(list)) => list
                             .into_iter()
                             .map(|id| DnsZoneConfig {
-                                zone_name: id
-                                    .rsplit('/')
-                                    .next()
-                                    .filter(|n| !ahds_model::symbolic::is_symbolic(n))
-                                    .map_or(Known::Unknown, |n| Known::Value(n.to_string())),
+                                zone_name: DnsZoneConfig::zone_of_id(&id),
                                 zone_id: ResourceRef::parse(&id).ok(),
                             })
                             .collect(),
@@ -176,16 +172,11 @@ impl<'p, 'a> Builder<'p, 'a> {
                                 targets
                                     .into_iter()
                                     .map(|(_, f)| DnsZoneConfig {
-                                        // A zone named by a symbol (a variable
-                                        // nobody set) is not known to be any zone.
-                                        zone_name: f
-                                            .and_then(|f| f.attrs().get("name").str())
-                                            .filter(|n| {
-                                                n.value().is_none_or(|n| {
-                                                    !ahds_model::symbolic::is_symbolic(n)
-                                                })
-                                            })
-                                            .unwrap_or(Known::Unknown),
+                                        zone_name: match f.and_then(|f| f.attrs().get("name").str())
+                                        {
+                                            Some(Known::Value(n)) => DnsZoneConfig::zone_named(&n),
+                                            _ => Known::Unknown,
+                                        },
                                         zone_id: f.map(|f| self.ref_of(f)),
                                     })
                                     .collect()

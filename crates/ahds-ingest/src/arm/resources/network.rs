@@ -73,16 +73,7 @@ impl Mapper<'_> {
                 DnsZoneConfig {
                     // The zone resource's name is the zone.
                     zone_name: match &zone_id {
-                        // A zone named by a symbol is fixed only at deployment: which
-                        // zone it is stays unknown.
-                        Some(Known::Value(id)) => {
-                            let name = id.rsplit('/').next().unwrap_or(id);
-                            if ahds_model::symbolic::is_symbolic(name) {
-                                Known::Unknown
-                            } else {
-                                Known::Value(name.to_string())
-                            }
-                        }
+                        Some(Known::Value(id)) => DnsZoneConfig::zone_of_id(id),
                         _ => Known::Unknown,
                     },
                     zone_id: zone_id
