@@ -36,6 +36,19 @@ fn assert_refused(o: &Output, file: &str, expected: &str) {
     assert!(placed, "{file}: no line or JSON pointer named:\n{err}");
 }
 
+/// A report written for a refused input lists what was not read under `input_errors`.
+fn assert_lists_input_errors(o: &Output, rel: &str) {
+    if !o.stdout.is_empty() {
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(
+            report["input_errors"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty()),
+            "{rel}: the report does not list the input errors"
+        );
+    }
+}
+
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
@@ -67,15 +80,7 @@ fn every_bad_input_in_the_corpus_exits_2_naming_its_place() {
         let o = run(&["check", &rel, "--format", "json"]);
         assert_refused(&o, &rel, expected.trim());
         // Whatever could be read is still reported, with the unread part listed.
-        if !o.stdout.is_empty() {
-            let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-            assert!(
-                report["input_errors"]
-                    .as_array()
-                    .is_some_and(|a| !a.is_empty()),
-                "{rel}: the report does not list the input errors"
-            );
-        }
+        assert_lists_input_errors(&o, &rel);
     }
 }
 
@@ -119,15 +124,7 @@ fn every_bad_terraform_configuration_exits_2_naming_file_and_line() {
         let o = run(&args);
         assert_refused(&o, &file, text);
         // The files that could be read are still checked and reported.
-        if !o.stdout.is_empty() {
-            let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-            assert!(
-                report["input_errors"]
-                    .as_array()
-                    .is_some_and(|a| !a.is_empty()),
-                "{rel}: the report does not list the input errors"
-            );
-        }
+        assert_lists_input_errors(&o, &rel);
     }
 }
 

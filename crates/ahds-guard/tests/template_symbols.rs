@@ -67,19 +67,7 @@ fn findings(text: &str, params: Option<&str>, names: &[(&str, String)]) -> Vec<(
             .collect::<Vec<_>>()
             .join("/")
     };
-    let mut out: Vec<(String, String)> = report
-        .violations
-        .iter()
-        .map(|v| (v.rule_id.clone(), rename(&v.resource_id)))
-        .chain(report.undetermined.iter().map(|u| {
-            (
-                format!("undetermined {}", u.rule_id),
-                rename(&u.resource_id),
-            )
-        }))
-        .collect();
-    out.sort();
-    out
+    common::rule_findings(&report, rename)
 }
 
 proptest! {

@@ -77,19 +77,7 @@ fn findings(dir: &std::path::Path, main: &str, tfvars: Option<&str>) -> Vec<(Str
     let report = common::evaluator()
         .evaluate(&config.ingested.estate)
         .unwrap();
-    let mut out: Vec<(String, String)> = report
-        .violations
-        .iter()
-        .map(|v| (v.rule_id.clone(), v.resource_id.clone()))
-        .chain(
-            report
-                .undetermined
-                .iter()
-                .map(|u| (format!("undetermined {}", u.rule_id), u.resource_id.clone())),
-        )
-        .collect();
-    out.sort();
-    out
+    common::rule_findings(&report, str::to_string)
 }
 
 proptest! {

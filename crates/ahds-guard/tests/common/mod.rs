@@ -42,3 +42,24 @@ pub(crate) fn report(rel: &str) -> Report {
         .evaluate(&estate(rel))
         .unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
+
+/// `(rule, resource)` of every violation and (`undetermined RULE`) undetermined check,
+/// sorted, with each resource id passed through `rename`.
+pub(crate) fn rule_findings(
+    report: &Report,
+    rename: impl Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = report
+        .violations
+        .iter()
+        .map(|v| (v.rule_id.clone(), rename(&v.resource_id)))
+        .chain(report.undetermined.iter().map(|u| {
+            (
+                format!("undetermined {}", u.rule_id),
+                rename(&u.resource_id),
+            )
+        }))
+        .collect();
+    out.sort();
+    out
+}
