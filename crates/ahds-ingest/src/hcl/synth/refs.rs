@@ -13,12 +13,10 @@ use super::super::load::ModuleDef;
 pub(super) fn each_value_refs(e: &Expression, base: &str) -> Vec<String> {
     let mut out = Vec::new();
     walk(e, &mut |t| {
-        let Expression::Traversal(tr) = t else { return };
-        if root_name(t).as_deref() != Some("each") {
+        if !matches!(t, Expression::Traversal(_)) || root_name(t).as_deref() != Some("each") {
             return;
         }
-        let ops: Vec<TraversalOperator> = tr.operators.iter().map(|o| o.value().clone()).collect();
-        let steps = steps(&ops);
+        let steps = steps(t);
         if steps.first().map(String::as_str) != Some(".value") {
             return;
         }
@@ -63,14 +61,11 @@ fn collect_refs(
     locals: &mut HashSet<String>,
 ) {
     let mut found = Vec::new();
-    walk(e, &mut |t| found.push(t.clone()));
+    // Borrowed, not cloned: the traversals stay in the configuration.
+    walk(e, &mut |t| found.push(t));
     for t in found {
-        let Some(root) = root_name(&t) else { continue };
-        let ops = match &t {
-            Expression::Traversal(tr) => tr.operators.iter().map(|o| o.value().clone()).collect(),
-            _ => Vec::new(),
-        };
-        let steps = steps(&ops);
+        let Some(root) = root_name(t) else { continue };
+        let steps = steps(t);
         let push = |out: &mut Vec<String>, s: String| {
             if !out.contains(&s) {
                 out.push(s);
@@ -128,15 +123,18 @@ fn collect_refs(
 }
 
 /// `.name`, `[0]`, `["k"]` steps of a traversal, up to the first that is not literal.
-fn steps(ops: &[TraversalOperator]) -> Vec<String> {
+fn steps(e: &Expression) -> Vec<String> {
+    let Expression::Traversal(t) = e else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
-    for op in ops {
-        match op {
+    for op in &t.operators {
+        match op.value() {
             TraversalOperator::GetAttr(a) => out.push(format!(".{}", a.as_str())),
             TraversalOperator::LegacyIndex(n) => out.push(format!("[{}]", n.value())),
             TraversalOperator::Index(Expression::Number(n)) => out.push(format!("[{}]", n.value())),
             TraversalOperator::Index(e) => match super::super::load::literal_string(e) {
-                Some(s) => out.push(format!("[{s:?}]")),
+                Some(s) => out.push(format!("[\"{s}\"]")),
                 None => break,
             },
             _ => break,
@@ -173,7 +171,7 @@ pub(super) fn traversal_text(e: &Expression) -> Option<String> {
 }
 
 /// Calls `f` on every variable and traversal rooted at a variable, in source order.
-fn walk(e: &Expression, f: &mut dyn FnMut(&Expression)) {
+fn walk<'e>(e: &'e Expression, f: &mut dyn FnMut(&'e Expression)) {
     match e {
         Expression::Variable(_) => f(e),
         Expression::Traversal(t) => {
@@ -221,7 +219,7 @@ fn walk(e: &Expression, f: &mut dyn FnMut(&Expression)) {
                 .map(|k| k.as_str())
                 .chain(std::iter::once(fe.intro.value_var.as_str()))
                 .collect();
-            let mut inner = |x: &Expression| {
+            let mut inner = |x: &'e Expression| {
                 if !root_name(x).is_some_and(|r| locals.contains(&r.as_str())) {
                     f(x);
                 }
@@ -238,7 +236,7 @@ fn walk(e: &Expression, f: &mut dyn FnMut(&Expression)) {
     }
 }
 
-fn walk_template(t: &Template, f: &mut dyn FnMut(&Expression)) {
+fn walk_template<'e>(t: &'e Template, f: &mut dyn FnMut(&'e Expression)) {
     for el in t.iter() {
         match el {
             Element::Literal(_) => {}
