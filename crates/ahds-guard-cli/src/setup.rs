@@ -347,23 +347,35 @@ fn read_terraform_roots(
     let mut options = TerraformOptions::from_environment();
     options.var_files = args.var_files.clone();
     options.vars = args.vars.clone();
+    // Shallow directories first: a root is usually above the modules it calls, which are
+    // then known and not read at all.
+    let mut order: Vec<&PathBuf> = dirs.iter().collect();
+    order.sort_by_key(|d| d.components().count());
+    let real = |d: &Path| std::fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf());
     let mut read = Vec::new();
     let mut modules: HashSet<PathBuf> = HashSet::new();
-    for dir in dirs {
+    for dir in order {
+        if modules.contains(&real(dir)) {
+            continue;
+        }
         let shown = dir.display().to_string();
         let shown = shown.trim_end_matches('/');
-        match read_terraform_config(dir, if shown.is_empty() { "." } else { shown }, &options) {
-            Ok(config) => {
-                modules.extend(config.module_dirs);
-                read.push((dir, config.ingested));
-            }
-            Err(mut e) => errors.append(&mut e),
+        let result =
+            read_terraform_config(dir, if shown.is_empty() { "." } else { shown }, &options);
+        if let Ok(config) = &result {
+            modules.extend(config.module_dirs.iter().cloned());
         }
+        read.push((dir, result));
     }
-    for (dir, ingested) in read {
-        let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
-        if !modules.contains(&real) {
-            results.push(ingested);
+    // A directory found to be a module only later (`envs/prod` calling `../../modules/x`)
+    // is dropped with whatever reading it on its own produced, errors included.
+    for (dir, result) in read {
+        if modules.contains(&real(dir)) {
+            continue;
+        }
+        match result {
+            Ok(config) => results.push(config.ingested),
+            Err(mut e) => errors.append(&mut e),
         }
     }
 }

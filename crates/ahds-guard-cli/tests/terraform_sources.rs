@@ -95,3 +95,64 @@ fn forcing_the_terraform_format_reads_only_the_sources() {
         .collect();
     assert!(files.iter().all(|f| f.ends_with(".tf")), "{files:?}");
 }
+
+#[test]
+fn a_module_without_resources_is_not_read_as_an_empty_root() {
+    // envs/prod calls ../../modules/naming, a module of outputs only, which sorts after
+    // it: read on its own it would be a root that "declares no resources".
+    let dir = std::env::temp_dir().join(format!("ahds-guard-tf-layout-{}", std::process::id()));
+    let (prod, naming) = (dir.join("envs/prod"), dir.join("modules/naming"));
+    std::fs::create_dir_all(&prod).unwrap();
+    std::fs::create_dir_all(&naming).unwrap();
+    std::fs::write(
+        naming.join("main.tf"),
+        "variable \"env\" {}\noutput \"registry\" { value = \"cr${var.env}\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        prod.join("main.tf"),
+        r#"module "naming" {
+  source = "../../modules/naming"
+  env    = "prod"
+}
+resource "azurerm_container_registry" "acr" {
+  name                          = module.naming.registry
+  resource_group_name           = "rg"
+  location                      = "westeurope"
+  sku                           = "Premium"
+  public_network_access_enabled = false
+}
+"#,
+    )
+    .unwrap();
+    let (code, report) = json(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(code, Some(0), "{report}");
+    assert!(
+        report["input_errors"].as_array().is_none_or(Vec::is_empty),
+        "{report}"
+    );
+    assert_eq!(report["summary"]["resources"], 1, "{report}");
+}
+
+#[test]
+fn a_broken_module_is_reported_once_not_again_as_a_root() {
+    let dir = std::env::temp_dir().join(format!("ahds-guard-tf-broken-{}", std::process::id()));
+    let (root, module) = (dir.join("infra"), dir.join("infra/modules/net"));
+    std::fs::create_dir_all(&module).unwrap();
+    std::fs::write(
+        module.join("main.tf"),
+        "resource \"azurerm_network_security_group\" \"n\" {\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("main.tf"),
+        "module \"net\" {\n  source = \"./modules/net\"\n}\nresource \"azurerm_container_registry\" \"acr\" {\n  name = \"cr\"\n  resource_group_name = \"rg\"\n  location = \"westeurope\"\n  sku = \"Premium\"\n}\n",
+    )
+    .unwrap();
+    let (code, report) = json(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(code, Some(2), "{report}");
+    let errors = report["input_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+}

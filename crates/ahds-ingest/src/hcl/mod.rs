@@ -318,22 +318,28 @@ impl Modules for DirModules {
             ancestor = session.insts.borrow()[a].parent.map(|(p, _)| p);
         }
         if let Some((d, _)) = self.cache.borrow().get(&real) {
-            return Some(Rc::clone(d));
+            // A module whose files could not be read was reported when first called.
+            return (!d.files.is_empty()).then(|| Rc::clone(d));
         }
         let mut errors = Vec::new();
         let loaded = Rc::new(load::load_module(&dir, &shown, &mut errors));
-        self.errors.borrow_mut().extend(errors);
-        if loaded.files.is_empty() {
+        let unreadable = loaded.files.is_empty();
+        if unreadable && errors.is_empty() {
             self.fail(
                 &file,
                 c.at.line,
                 format!("`{address}`: no `.tf` files in `{shown}`"),
             );
-            return None;
         }
+        self.errors.borrow_mut().extend(errors);
+        // Kept even when unreadable: the directory belongs to this configuration and is
+        // not a root of its own.
         self.cache
             .borrow_mut()
             .insert(real, (Rc::clone(&loaded), shown));
+        if unreadable {
+            return None;
+        }
         Some(loaded)
     }
 }
