@@ -16,12 +16,17 @@ use std::time::Duration;
 use ahds_collect::{CollectOptions, Credential, RetryPolicy, Scope, collect};
 use serde_json::{Value, json};
 
-/// The estate: the Contoso resource listing the ARM reader's tests use.
+/// The estate: the Contoso resource listing the ARM reader's tests use, read once.
 fn estate() -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/arm/contoso-clinical-resources.json");
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    doc["value"].as_array().unwrap().clone()
+    static ESTATE: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+    ESTATE
+        .get_or_init(|| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../testdata/arm/contoso-clinical-resources.json");
+            let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            doc["value"].as_array().unwrap().clone()
+        })
+        .clone()
 }
 
 /// Children Resource Graph does not index: served by ARM GETs under their parent.
