@@ -4,15 +4,15 @@
 #   Three-valued logic for facts a plan may not know yet (true, false, and null for
 #   undetermined), network-access predicates shared by the outbound rules, and the
 #   wording that names services, features and targets in messages (the nouns themselves
-#   are data: `policies/data/wording/data.json`).
+#   are data: `policies/ahds/wording/data.json`, loaded as `data.ahds.wording`).
 # scope: package
 package ahds.lib
 
-# The nouns messages use (`data.data.wording`) are a data document, not rules: a data
+# The nouns messages use (`data.ahds.wording`) are a data document, not rules: a data
 # lookup is a plain index in every engine, while a lookup into a rule-defined table costs
 # regorus's bytecode VM a walk of the rule tree on each call (a quarter of a one-workspace
 # evaluation).
-import data.data.wording
+import data.ahds.wording
 
 # --- Three-valued logic -----------------------------------------------------------------
 # A fact is true, false, or null when the input does not know it yet. Rules report a

@@ -72,8 +72,9 @@ pub const DEFAULT_RULE_TIMEOUT: Duration = Duration::from_secs(60);
 /// holds about 10,000 links. Only touched pages are committed.
 const RULE_STACK_BYTES: usize = 64 << 20;
 
-/// Where the FHIR egress table sits in the data document (`policies/data/fhir_egress/data.json`).
-const EGRESS_PATH: [&str; 2] = ["data", "fhir_egress"];
+/// Where the FHIR egress table sits in the data document: `data.ahds.fhir_egress`, from
+/// `policies/ahds/fhir_egress/data.json`.
+const EGRESS_PATH: [&str; 2] = ["ahds", "fhir_egress"];
 
 impl Evaluator {
     /// An evaluator with the bundled catalog only.
@@ -103,7 +104,7 @@ impl Evaluator {
             .and_then(|d| d.get(EGRESS_PATH[1]))
         {
             Some(v) => EgressTable::from_json(v).map_err(|e| LoadError::Data {
-                file: "data.json (data.fhir_egress)".into(),
+                file: "ahds/fhir_egress/data.json (data.ahds.fhir_egress)".into(),
                 message: e.to_string(),
             })?,
             None => EgressTable::default(),

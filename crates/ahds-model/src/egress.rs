@@ -1,7 +1,8 @@
 //! The published egress addresses of the FHIR service per region.
 //!
-//! The table itself is policy data (`policies/data/fhir_egress/data.json`), not code: the
-//! evaluator hands it to the model so IP facts can be computed with `ipnet`.
+//! The table itself is policy data (`policies/ahds/fhir_egress/data.json`, loaded as
+//! `data.ahds.fhir_egress`), not code: the evaluator hands it to the model so IP facts can
+//! be computed with `ipnet`.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;

@@ -24,7 +24,7 @@
 package ahds.rules.identity.identity_role_missing
 
 import data.ahds.lib
-import data.data.wording
+import data.ahds.wording
 
 checked(link) if {
 	link.status == "resolved"

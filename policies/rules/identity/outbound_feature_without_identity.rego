@@ -21,7 +21,7 @@
 package ahds.rules.identity.outbound_feature_without_identity
 
 import data.ahds.lib
-import data.data.wording
+import data.ahds.wording
 
 kinds := ["fhir_services", "dicom_services", "medtech_services"]
 

@@ -22,7 +22,7 @@
 package ahds.rules.trusted_services.ip_allowance_instead_of_trusted_access
 
 import data.ahds.lib
-import data.data.wording
+import data.ahds.wording
 
 by_ip(link, t) := lib.all_of([
 	lib.restricted(t.network),
@@ -37,8 +37,10 @@ storage_link(link) if {
 
 allowance(link) := "100.64.0.0/10 (same region)" if link.facts.same_region == true
 
-allowance(link) := sprintf("the %s egress address (another region)", [link.facts.service_region]) if {
+allowance(link) := sprintf("%s (the FHIR egress address of %s; the account is in another region)", [address, region]) if {
 	link.facts.same_region == false
+	region := link.facts.service_region
+	address := data.ahds.fhir_egress[region]
 }
 
 deny contains v if {

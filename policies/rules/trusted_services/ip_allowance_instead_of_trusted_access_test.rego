@@ -12,7 +12,7 @@ test_fails_for_the_cgnat_range_in_the_same_region if {
 test_fails_for_the_egress_address_from_another_region if {
 	d := fixtures.doc({"facts": {"same_region": false}}, {"trusted_services": false}, {"egress_regions": ["eastus"]})
 	some v in rule.deny with input as d
-	contains(v.msg, "eastus egress address")
+	contains(v.msg, "20.62.128.148 (the FHIR egress address of eastus; the account is in another region)")
 }
 
 test_passes_when_trusted_services_are_allowed if {

@@ -19,7 +19,7 @@
 package ahds.rules.trusted_services.outbound_target_not_found
 
 import data.ahds.lib
-import data.data.wording
+import data.ahds.wording
 
 deny contains v if {
 	some link in input.links

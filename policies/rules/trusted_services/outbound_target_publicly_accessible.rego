@@ -20,7 +20,7 @@
 package ahds.rules.trusted_services.outbound_target_publicly_accessible
 
 import data.ahds.lib
-import data.data.wording
+import data.ahds.wording
 
 remediation(link) := sprintf(
 	"On %s set the firewall default action to Deny and make sure %s, so %s still reaches it as a trusted Microsoft service.",

@@ -22,7 +22,7 @@
 package ahds.rules.trusted_services.storage_instance_rule_missing
 
 import data.ahds.lib
-import data.data.wording
+import data.ahds.wording
 
 missing_rule(link, t) := lib.all_of([
 	lib.restricted(t.network),

@@ -23,7 +23,7 @@
 package ahds.rules.trusted_services.trusted_service_access_blocked
 
 import data.ahds.lib
-import data.data.wording
+import data.ahds.wording
 
 blocked(link, t) := lib.all_of([
 	lib.restricted(t.network),
