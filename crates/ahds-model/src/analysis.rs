@@ -29,11 +29,6 @@ use crate::symbolic;
 /// The shared carrier-grade NAT range the FHIR service uses towards storage in its own region.
 pub const CGNAT_RANGE: Ipv4Net = Ipv4Net::new_assert(std::net::Ipv4Addr::new(100, 64, 0, 0), 10);
 
-/// The private DNS zone clients use to resolve FHIR services behind a private endpoint.
-pub const FHIR_PRIVATE_DNS_ZONE: &str = "privatelink.fhir.azurehealthcareapis.com";
-/// The private DNS zone clients use to resolve DICOM services behind a private endpoint.
-pub const DICOM_PRIVATE_DNS_ZONE: &str = "privatelink.dicom.azurehealthcareapis.com";
-
 /// A private endpoint connection of a workspace, from either side.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ConnectionFact {

@@ -56,8 +56,8 @@ mod traffic;
 mod validate;
 
 pub use analysis::{
-    Analysis, CGNAT_RANGE, ConnectionFact, DICOM_PRIVATE_DNS_ZONE, FHIR_PRIVATE_DNS_ZONE,
-    NetworkFacts, ServiceFacts, WorkspaceFacts, analyze, analyze_on_threads,
+    Analysis, CGNAT_RANGE, ConnectionFact, NetworkFacts, ServiceFacts, WorkspaceFacts, analyze,
+    analyze_on_threads,
 };
 pub use egress::{EgressTable, EgressTableError, normalize_location};
 pub use estate::{Estate, InlineWaiver, NATIVE_FORMAT_VERSION, SkippedResource};
