@@ -27,7 +27,7 @@ fn main() {
     collect(&root, &mut files);
     files.sort();
     let mut code = String::from(
-        "/// The bundled policy files, relative to `policies/`.\npub static FILES: &[BundledFile] = &[\n",
+        "/// The bundled policy files, relative to `policies/`.\npub(crate) static FILES: &[BundledFile] = &[\n",
     );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());

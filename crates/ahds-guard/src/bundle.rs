@@ -2,11 +2,11 @@
 
 /// One embedded file.
 #[derive(Debug, Clone, Copy)]
-pub struct BundledFile {
+pub(crate) struct BundledFile {
     /// Path relative to `policies/` (`rules/private_link/workspace_without_private_link.rego`).
-    pub path: &'static str,
+    pub(crate) path: &'static str,
     /// The file's text.
-    pub contents: &'static str,
+    pub(crate) contents: &'static str,
 }
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));

@@ -41,15 +41,11 @@ mod waivers;
 
 pub use backend::EngineChoice;
 pub use baseline::{BASELINE_VERSION, Baseline, BaselineEntry, BaselineError};
-pub use bundle::{BundledFile, FILES as BUNDLED_FILES};
 pub use catalog::{COLLECTIONS, RuleInfo, RuleOrigin};
 pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleSelection, Waiver};
 pub use error::{EvaluateError, LoadError};
 pub use evaluator::{DEFAULT_RULE_TIMEOUT, EvalStats, Evaluator};
-pub use metadata::{
-    AnnotationBlock, AnnotationTarget, Annotations, MetadataError, RelatedResource,
-    parse_annotations,
-};
+pub use metadata::MetadataError;
 pub use policy_set::{PolicyModule, PolicySet};
 pub use report::{
     InputError, REPORT_VERSION, Report, RuleError, Summary, Suppressed, ToolInfo, Undetermined,

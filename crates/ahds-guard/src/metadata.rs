@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 /// What an annotation block applies to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AnnotationTarget {
+pub(crate) enum AnnotationTarget {
     /// The `package` statement (scope `package` or `subpackages`).
     Package,
     /// A rule or function, by name.
@@ -18,7 +18,7 @@ pub enum AnnotationTarget {
 /// A related resource: a link with an optional description.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
-pub enum RelatedResource {
+pub(crate) enum RelatedResource {
     /// Just a URL.
     Url(String),
     /// A URL with a description.
@@ -34,7 +34,7 @@ pub enum RelatedResource {
 
 impl RelatedResource {
     /// The URL.
-    pub fn url(&self) -> &str {
+    pub(crate) fn url(&self) -> &str {
         match self {
             RelatedResource::Url(u) | RelatedResource::Described { url: u, .. } => u,
         }
@@ -44,48 +44,48 @@ impl RelatedResource {
 /// One `# METADATA` block.
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Annotations {
+pub(crate) struct Annotations {
     /// `rule`, `document`, `package` or `subpackages`.
     #[serde(default)]
-    pub scope: Option<String>,
+    pub(crate) scope: Option<String>,
     /// A short human-readable title.
     #[serde(default)]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     /// A longer description.
     #[serde(default)]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     /// Links to read more.
     #[serde(default)]
-    pub related_resources: Vec<RelatedResource>,
+    pub(crate) related_resources: Vec<RelatedResource>,
     /// Authors (free form, as OPA allows names or objects).
     #[serde(default)]
-    pub authors: Vec<serde_json::Value>,
+    pub(crate) authors: Vec<serde_json::Value>,
     /// Organizations.
     #[serde(default)]
-    pub organizations: Vec<String>,
+    pub(crate) organizations: Vec<String>,
     /// Input schemas (OPA type checking; accepted and ignored here).
     #[serde(default)]
-    pub schemas: Vec<serde_json::Value>,
+    pub(crate) schemas: Vec<serde_json::Value>,
     /// Whether the rule is an entrypoint.
     #[serde(default)]
-    pub entrypoint: Option<bool>,
+    pub(crate) entrypoint: Option<bool>,
     /// OPA compile directives (accepted and ignored).
     #[serde(default)]
-    pub compile: Option<serde_json::Value>,
+    pub(crate) compile: Option<serde_json::Value>,
     /// Anything else: ahds-guard reads `id`, `name`, `severity`, `remediation` from here.
     #[serde(default)]
-    pub custom: serde_json::Map<String, serde_json::Value>,
+    pub(crate) custom: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An annotation block with where it is and what it applies to.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AnnotationBlock {
+pub(crate) struct AnnotationBlock {
     /// 1-based line of the `# METADATA` comment.
-    pub line: u32,
+    pub(crate) line: u32,
     /// The statement the block applies to.
-    pub target: AnnotationTarget,
+    pub(crate) target: AnnotationTarget,
     /// The parsed annotations.
-    pub annotations: Annotations,
+    pub(crate) annotations: Annotations,
 }
 
 /// A `# METADATA` block that cannot be read.
@@ -101,7 +101,10 @@ pub struct MetadataError {
 }
 
 /// Reads every `# METADATA` block of a Rego source file.
-pub fn parse_annotations(file: &str, source: &str) -> Result<Vec<AnnotationBlock>, MetadataError> {
+pub(crate) fn parse_annotations(
+    file: &str,
+    source: &str,
+) -> Result<Vec<AnnotationBlock>, MetadataError> {
     let lines: Vec<&str> = source.lines().collect();
     let mut blocks = Vec::new();
     let mut i = 0;

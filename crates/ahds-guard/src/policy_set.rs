@@ -25,8 +25,8 @@ pub struct PolicyModule {
     pub origin: RuleOrigin,
     /// Names of the rules and functions the file declares.
     pub rule_names: BTreeSet<String>,
-    /// The file's annotation blocks.
-    pub annotations: Vec<AnnotationBlock>,
+    /// The file's annotation blocks (the catalog entry comes from its package block).
+    pub(crate) annotations: Vec<AnnotationBlock>,
     /// Its rules' dependencies and calls, for the load-time safety checks.
     pub(crate) summary: ModuleSummary,
 }

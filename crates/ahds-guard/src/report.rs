@@ -218,7 +218,7 @@ pub struct Report {
 
 impl Report {
     /// Sorts every list into its canonical order and recomputes the summary.
-    pub fn finish(&mut self, resources: usize, rules: usize) {
+    pub(crate) fn finish(&mut self, resources: usize, rules: usize) {
         self.version = REPORT_VERSION;
         self.violations.sort_by(violation_order);
         self.violations.dedup();
