@@ -8,10 +8,7 @@
 # scope: package
 package ahds.lib
 
-# The nouns messages use (`data.ahds.wording`) are a data document, not rules: a data
-# lookup is a plain index in every engine, while a lookup into a rule-defined table costs
-# regorus's bytecode VM a walk of the rule tree on each call (a quarter of a one-workspace
-# evaluation).
+# The nouns messages use are a data document, not rules (why: docs/writing-rules.md).
 import data.ahds.wording
 
 # --- Three-valued logic -----------------------------------------------------------------
@@ -73,9 +70,8 @@ any_of(facts) := true if {
 # --- Network access ---------------------------------------------------------------------
 
 # The three predicates below are tri_and(tri_eq(public access, "Enabled"), tri_eq(default
-# action, X)) and its negation, written out case by case: the outbound rules call them for
-# every link, and in regorus's bytecode VM each nested call costs more than the comparisons
-# (ahds_test.rego checks them against the tri_and form on every combination).
+# action, X)) and its negation, written out case by case for speed (docs/writing-rules.md);
+# ahds_test.rego checks them against the tri_and form on every combination.
 
 # accepts_all_networks: public access enabled and a firewall that admits everything.
 accepts_all_networks(net) := false if {
@@ -139,8 +135,7 @@ approved_private_link(ws) := connection_verdict({c.status | some c in ws.facts.c
 # they count as one of unknown state.
 
 # connection_verdict decides on the set of connection states. The `else` branches test
-# membership instead of iterating: regorus's bytecode VM (0.14) skips the `else` of a body
-# whose iteration finds nothing, and the bundled rules run there.
+# membership instead of iterating (an engine difference: docs/writing-rules.md).
 connection_verdict(states) := true if {
 	"Approved" in states
 } else := null if {
@@ -152,16 +147,13 @@ connection_verdict(states) := true if {
 # A resolved link carries its target's entry as `link.target` (the same object as
 # `input[link.target_type][link.target_id]`), so a rule reads the target's settings without
 # a keyed lookup per link. The bundled rules test `link.status` and read `link.target`
-# inline rather than through the helpers below: in regorus's bytecode VM a call costs about
-# as much as the rest of a link's checks, and the rules make one per link. The helpers stay
-# for custom rules, where clarity counts for more.
+# inline, for speed (docs/writing-rules.md); the helpers below are for custom rules.
 
 # target is the resolved target record of an outbound link.
 target(link) := link.target if link.status == "resolved"
 
-# resolved holds for an outbound link whose target is in the input. Rules iterate
-# `input.links` with it rather than through a set of links: building sets of large
-# objects costs every engine a deep comparison per element.
+# resolved holds for an outbound link whose target is in the input. Iterate `input.links`
+# with it rather than a set of links (docs/writing-rules.md).
 resolved(link) if link.status == "resolved"
 
 # unresolved holds for an outbound link whose target is missing or unknown.

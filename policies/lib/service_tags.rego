@@ -33,7 +33,7 @@ firewall_rule_id(fw, collection) := fw.resource_id if not collection.address
 # nsg_tag_prefix yields each AHDS tag prefix in a NSG rule together with its relation.
 nsg_tag_prefix(rule) := {[relation, prefix] |
 	some field, relation in nsg_relations
-	is_array(rule[field]) # regorus, unlike OPA, errors on iterating null
+	is_array(rule[field]) # iterating null is an error in regorus (docs/writing-rules.md)
 	some prefix in rule[field]
 	is_ahds_tag(prefix)
 }

@@ -47,7 +47,7 @@ deny contains v if {
 	some link in input.links
 	storage_link(link)
 	t := link.target
-	t.network.trusted_services == false # implied by the next line, and far cheaper
+	t.network.trusted_services == false # implied by the next line; tested first for speed
 	by_ip(link, t) == true
 	v := lib.target_finding(
 		link,
@@ -60,7 +60,7 @@ undetermined contains u if {
 	some link in input.links
 	storage_link(link)
 	t := link.target
-	t.network.trusted_services != true # implied by the next line, and far cheaper
+	t.network.trusted_services != true # implied by the next line; tested first for speed
 	by_ip(link, t) == null
 	u := object.union(
 		lib.target_finding(link, sprintf("%s: cannot tell whether the FHIR service is admitted by IP rule", [lib.describe(link)]), null),

@@ -38,7 +38,7 @@ storage_link(link) if {
 deny contains v if {
 	some link in input.links
 	storage_link(link)
-	link.facts.instance_rule == false # implied by the next lines, and far cheaper
+	link.facts.instance_rule == false # implied by the next lines; tested first for speed
 	t := link.target
 	missing_rule(link, t) == true
 	v := object.union(
@@ -54,7 +54,7 @@ deny contains v if {
 undetermined contains u if {
 	some link in input.links
 	storage_link(link)
-	link.facts.instance_rule != true # implied by the next lines, and far cheaper
+	link.facts.instance_rule != true # implied by the next lines; tested first for speed
 	t := link.target
 	missing_rule(link, t) == null
 	u := object.union(

@@ -35,7 +35,7 @@ deny contains v if {
 	some link in input.links
 	link.status == "resolved"
 	t := link.target
-	t.network.trusted_services == false # implied by the next line, and far cheaper
+	t.network.trusted_services == false # implied by the next line; tested first for speed
 	blocked(link, t) == true
 	v := object.union(
 		lib.target_finding(
@@ -55,7 +55,7 @@ undetermined contains u if {
 	some link in input.links
 	link.status == "resolved"
 	t := link.target
-	t.network.trusted_services != true # implied by the next line, and far cheaper
+	t.network.trusted_services != true # implied by the next line; tested first for speed
 	blocked(link, t) == null
 	u := object.union(
 		lib.target_finding(link, sprintf("%s: cannot tell whether trusted Microsoft services get through", [lib.describe(link)]), null),
