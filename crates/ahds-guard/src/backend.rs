@@ -21,6 +21,7 @@ use crate::catalog::{RuleInfo, RuleOrigin};
 
 /// Which engine runs the bundled rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum EngineChoice {
     /// The bytecode VM when the policy set compiles for it, else the interpreter.
     #[default]

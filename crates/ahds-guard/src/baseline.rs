@@ -67,6 +67,7 @@ pub struct Baseline {
 
 /// Why a baseline file cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BaselineError {
     /// Not JSON of the baseline layout.
     #[error("not an ahds-guard baseline: {message} (line {line}, column {column})")]

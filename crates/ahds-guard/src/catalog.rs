@@ -8,6 +8,7 @@ use crate::severity::Severity;
 /// Where a rule comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum RuleOrigin {
     /// Shipped inside the evaluator.
     Bundled,

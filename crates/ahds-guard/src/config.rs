@@ -48,10 +48,27 @@ pub struct ConfigError {
 pub struct RuleSelection {
     /// When set, only these rules run.
     #[serde(default)]
-    pub enable: Option<Vec<toml::Spanned<String>>>,
+    pub(crate) enable: Option<Vec<toml::Spanned<String>>>,
     /// These rules do not run.
     #[serde(default)]
-    pub disable: Vec<toml::Spanned<String>>,
+    pub(crate) disable: Vec<toml::Spanned<String>>,
+}
+
+impl RuleSelection {
+    /// The rules enabled, when the configuration names them (only these run).
+    pub fn enabled(&self) -> Option<Vec<&str>> {
+        self.enable
+            .as_ref()
+            .map(|ids| ids.iter().map(|id| id.get_ref().as_str()).collect())
+    }
+
+    /// The rules disabled.
+    pub fn disabled(&self) -> Vec<&str> {
+        self.disable
+            .iter()
+            .map(|id| id.get_ref().as_str())
+            .collect()
+    }
 }
 
 /// An accepted risk: findings of a rule on matching resources are suppressed.
@@ -59,16 +76,33 @@ pub struct RuleSelection {
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
     /// The rule id (`AHDS-PL-002`), or `*` for every rule.
-    pub rule: toml::Spanned<String>,
+    pub(crate) rule: toml::Spanned<String>,
     /// The resource: an exact ARM id or Terraform address, or a glob (`*` within one
     /// segment, `**` across segments). ARM ids match case-insensitively.
-    pub resource: toml::Spanned<String>,
+    pub(crate) resource: toml::Spanned<String>,
     /// Why the risk is accepted. Required.
     pub justification: String,
     /// The last day the waiver holds (`2027-03-31`); after it the findings are reported
     /// again.
     #[serde(default)]
-    pub expires: Option<toml::Spanned<String>>,
+    pub(crate) expires: Option<toml::Spanned<String>>,
+}
+
+impl Waiver {
+    /// The rule id, or `*`.
+    pub fn rule(&self) -> &str {
+        self.rule.get_ref()
+    }
+
+    /// The resource id, address or glob.
+    pub fn resource(&self) -> &str {
+        self.resource.get_ref()
+    }
+
+    /// The last day the waiver holds, as written.
+    pub fn expires(&self) -> Option<&str> {
+        self.expires.as_ref().map(|e| e.get_ref().as_str())
+    }
 }
 
 /// Parsed configuration.
@@ -304,6 +338,14 @@ expires = "2027-03-31"
         assert!(!c.runs("AHDS-AC-002"));
         assert!(c.runs("AHDS-PL-001"));
         assert_eq!(c.severity_of("ahds-ts-006"), Some(Severity::High));
+        assert_eq!(c.rules.enabled(), None);
+        assert_eq!(c.rules.disabled(), ["AHDS-AC-002"]);
+        assert_eq!(c.waivers[0].rule(), "AHDS-PL-002");
+        assert_eq!(
+            c.waivers[0].resource(),
+            "/subscriptions/*/resourceGroups/rg-legacy/**"
+        );
+        assert_eq!(c.waivers[0].expires(), Some("2027-03-31"));
         let w = c.compile_waivers().unwrap();
         assert_eq!(w[0].place, "c.toml:8");
         assert!(w[0].matcher.matches(

@@ -7,6 +7,7 @@ use crate::metadata::MetadataError;
 /// A policy or data file that could not be loaded. Every variant names the file, and the
 /// line where one is known.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LoadError {
     /// A file or directory could not be read.
     #[error("{}: cannot read: {source}", path.display())]
@@ -46,6 +47,7 @@ pub enum LoadError {
 /// Why an estate could not be evaluated at all. Rule failures do not end up here: they are
 /// reported per rule in [`crate::Report::errors`].
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EvaluateError {
     /// The estate has problems no rule can reason around (duplicate resources, say).
     #[error("invalid estate: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]

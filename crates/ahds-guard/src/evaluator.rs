@@ -41,6 +41,7 @@ pub struct Evaluator {
 
 /// How long each phase of an evaluation took.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct EvalStats {
     /// Validating the estate and deriving links and facts.
     pub analysis: Duration,

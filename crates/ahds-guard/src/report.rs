@@ -13,6 +13,7 @@ pub const REPORT_VERSION: u32 = 1;
 
 /// A rule found a problem with a resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Violation {
     /// Catalog id (`AHDS-TS-001`).
     pub rule_id: String,
@@ -47,6 +48,7 @@ pub struct Violation {
 
 /// A rule could not decide because a fact it needs is unknown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Undetermined {
     /// Catalog id.
     pub rule_id: String,
@@ -73,6 +75,7 @@ pub struct Undetermined {
 
 /// A violation that a waiver suppressed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Suppressed {
     /// The violation.
     #[serde(flatten)]
@@ -104,6 +107,7 @@ pub enum WaiverKind {
 
 /// A rule that failed to evaluate. Its findings are missing from the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RuleError {
     /// Catalog id, or the package path for a rule without one.
     pub rule_id: String,
@@ -114,6 +118,7 @@ pub struct RuleError {
 /// A part of the input that could not be read (a malformed resource, say). It is missing
 /// from the evaluation, so a report with input errors is incomplete.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InputError {
     /// The input file (`-` for standard input).
     pub file: String,
@@ -130,8 +135,28 @@ pub struct InputError {
     pub message: String,
 }
 
+impl InputError {
+    /// An input error at a place in `file`: a line and column, a JSON pointer, or both.
+    pub fn new(
+        file: impl Into<String>,
+        line: Option<usize>,
+        column: Option<usize>,
+        pointer: Option<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        InputError {
+            file: file.into(),
+            line,
+            column,
+            pointer,
+            message: message.into(),
+        }
+    }
+}
+
 /// Counts for the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct Summary {
     /// Number of violations.
     pub violations: usize,
@@ -165,6 +190,7 @@ pub struct Summary {
 
 /// The tool that wrote the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolInfo {
     /// `ahds-guard`.
     pub name: String,
@@ -183,6 +209,7 @@ impl Default for ToolInfo {
 
 /// The outcome of evaluating an estate. Every list is in a deterministic order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct Report {
     /// Report layout version.
     pub version: u32,

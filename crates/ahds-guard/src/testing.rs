@@ -14,6 +14,7 @@ use crate::policy_set::PolicySet;
 /// How one test ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", content = "detail", rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum TestOutcome {
     /// The rule evaluated to `true`.
     Pass,
@@ -25,6 +26,7 @@ pub enum TestOutcome {
 
 /// One test and its outcome.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct TestResult {
     /// `data.<package>.<test name>`.
     pub name: String,
@@ -40,6 +42,7 @@ pub struct TestResult {
 
 /// Line coverage of one policy file.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[non_exhaustive]
 pub struct FileCoverage {
     /// The policy file.
     pub path: String,
@@ -53,6 +56,7 @@ pub struct FileCoverage {
 
 /// Line coverage of the policies (test files excluded) over a whole test run.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Coverage {
     /// Per file, in load order.
     pub files: Vec<FileCoverage>,
@@ -66,6 +70,7 @@ pub struct Coverage {
 
 /// The results of a test run, in file and name order.
 #[derive(Debug, Clone, Serialize, Default)]
+#[non_exhaustive]
 pub struct TestRun {
     /// Every test that ran.
     pub results: Vec<TestResult>,

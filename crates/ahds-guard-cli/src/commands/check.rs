@@ -153,19 +153,15 @@ pub(crate) fn print_input_problems(inputs: &Inputs) {
 
 /// Records the inputs' unread parts in the report, which makes it incomplete.
 pub(crate) fn add_input_errors(report: &mut ahds_guard::Report, inputs: &Inputs) {
-    report.add_input_errors(
-        inputs
-            .ingested
-            .problems
-            .iter()
-            .map(|p| ahds_guard::InputError {
-                file: p.file.clone(),
-                line: p.location.line,
-                column: p.location.column,
-                pointer: p.location.pointer.clone(),
-                message: p.message.clone(),
-            }),
-    );
+    report.add_input_errors(inputs.ingested.problems.iter().map(|p| {
+        ahds_guard::InputError::new(
+            p.file.clone(),
+            p.location.line,
+            p.location.column,
+            p.location.pointer.clone(),
+            p.message.clone(),
+        )
+    }));
 }
 
 /// Reads a baseline file; an unreadable one or one of another version is exit 2.

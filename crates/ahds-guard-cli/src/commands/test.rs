@@ -56,6 +56,9 @@ fn text(run: &TestRun) -> String {
             TestOutcome::Error(e) => {
                 let _ = writeln!(s, "ERROR {} ({}): {}", r.name, r.file, e.trim());
             }
+            other => {
+                let _ = writeln!(s, "{other:?} {} ({})", r.name, r.file);
+            }
         }
     }
     if let Some(c) = &run.coverage {
