@@ -22,12 +22,12 @@ pub enum LoadError {
     Metadata(#[from] MetadataError),
     /// A policy does not parse, or breaks a rule of the catalog (missing metadata, a
     /// duplicate id).
-    #[error("{file}:{line}: {message}")]
+    #[error("{file}{}: {message}", .line.map(|l| format!(":{l}")).unwrap_or_default())]
     Policy {
         /// The policy file.
         file: String,
-        /// 1-based line (0 when not known).
-        line: u32,
+        /// 1-based line, when known.
+        line: Option<u32>,
         /// What is wrong.
         message: String,
     },

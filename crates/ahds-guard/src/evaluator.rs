@@ -606,7 +606,7 @@ pub(crate) fn build_engine(set: &PolicySet, include_tests: bool) -> Result<Engin
             .add_policy(m.path.clone(), m.source.clone())
             .map_err(|e| LoadError::Policy {
                 file: m.path.clone(),
-                line: 0,
+                line: None,
                 message: e.to_string(),
             })?;
     }

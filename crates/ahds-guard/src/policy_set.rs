@@ -140,7 +140,7 @@ impl PolicySet {
             if declares_deny {
                 return Err(LoadError::Policy {
                     file: module.path.clone(),
-                    line: 1,
+                    line: Some(1),
                     message: format!(
                         "package `{}` declares `deny` but has no package `# METADATA` block with `custom.id`, `custom.severity` and `title`",
                         module.package
@@ -153,14 +153,14 @@ impl PolicySet {
             rule_info(block, &module.package, &module.path, module.origin).map_err(|p| {
                 LoadError::Policy {
                     file: module.path.clone(),
-                    line: p.line,
+                    line: Some(p.line),
                     message: p.message,
                 }
             })?;
         if !declares_deny {
             return Err(LoadError::Policy {
                 file: module.path.clone(),
-                line: block.line,
+                line: Some(block.line),
                 message: format!("rule `{}` declares no `deny` rule", info.id),
             });
         }
@@ -172,7 +172,7 @@ impl PolicySet {
             };
             return Err(LoadError::Policy {
                 file: module.path.clone(),
-                line: block.line,
+                line: Some(block.line),
                 message: format!(
                     "rule id `{}` is already used by {what} ({}:{})",
                     info.id, first.file, first.line
@@ -182,7 +182,7 @@ impl PolicySet {
         if let Some(first) = self.rules.iter().find(|r| r.package == info.package) {
             return Err(LoadError::Policy {
                 file: module.path.clone(),
-                line: block.line,
+                line: Some(block.line),
                 message: format!(
                     "package `{}` already holds rule `{}` ({}); put one rule in each package",
                     info.package, first.id, first.file
@@ -354,14 +354,13 @@ fn parse_module(path: &str, source: &str, origin: RuleOrigin) -> Result<PolicyMo
 
 /// regorus formats errors as `\n--> <file>:<line>:<col>\n<source diagram>\nerror: <message>`;
 /// pull the line out.
-fn rego_error_line(message: &str, path: &str) -> u32 {
+fn rego_error_line(message: &str, path: &str) -> Option<u32> {
     let marker = format!("--> {path}:");
     message
         .find(&marker)
         .map(|i| &message[i + marker.len()..])
         .and_then(|rest| rest.split(':').next())
         .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// The message without regorus's location header (we print `file:line:` ourselves), with

@@ -52,7 +52,7 @@ pub(crate) fn check_source(path: &str, source: &str) -> Result<(), LoadError> {
     if source.len() > MAX_POLICY_BYTES {
         return Err(LoadError::Policy {
             file: path.to_string(),
-            line: 1,
+            line: Some(1),
             message: format!(
                 "policy file is {} bytes; the limit is {MAX_POLICY_BYTES} bytes",
                 source.len()
@@ -62,7 +62,7 @@ pub(crate) fn check_source(path: &str, source: &str) -> Result<(), LoadError> {
     if let Some(line) = too_deep(source) {
         return Err(LoadError::Policy {
             file: path.to_string(),
-            line,
+            line: Some(line),
             message: format!(
                 "brackets nested more than {MAX_LITERAL_NESTING} deep; split the literal into named parts"
             ),
@@ -428,7 +428,7 @@ fn check_call(
 ) -> Result<(), LoadError> {
     let error = |message: String| LoadError::Policy {
         file: module.path.clone(),
-        line,
+        line: Some(line),
         message,
     };
     if let Some((_, why)) = DENIED_BUILTINS.iter().find(|(n, _)| *n == name) {
@@ -513,7 +513,7 @@ fn check_recursion(
                         .collect();
                     return Err(LoadError::Policy {
                         file: module.path.clone(),
-                        line,
+                        line: Some(line),
                         message: format!(
                             "`{}` depends on itself ({}); Rego does not allow recursion",
                             short[0],
@@ -559,7 +559,7 @@ fn check_chain_length(
                 .ok_or_else(|| LoadError::Engine(format!("rule chain at `{node}`")))?;
             return Err(LoadError::Policy {
                 file: module.path.clone(),
-                line,
+                line: Some(line),
                 message: format!(
                     "`{}` starts a chain of more than {MAX_RULE_CHAIN} rules, each depending on the next; evaluating it could exhaust the stack",
                     node.strip_prefix("data.").unwrap_or(node)

@@ -39,7 +39,7 @@ fn policy_error(source: &str) -> (String, u32, String) {
             file,
             line,
             message,
-        }) => (file, line, message),
+        }) => (file, line.expect("a policy error names its line"), message),
         Err(other) => panic!("expected a policy error, got {other}"),
         Ok(_) => panic!("expected a policy error, the policy loaded:\n{source}"),
     }
