@@ -592,7 +592,7 @@ type Sources<'a> = ByResource<'a, &'a Source>;
 
 /// Builds a regorus engine with a policy set's modules and data.
 pub(crate) fn build_engine(set: &PolicySet, include_tests: bool) -> Result<Engine, LoadError> {
-    crate::sandbox::check_set(set.modules())?;
+    crate::sandbox::check_set(&set.summaries())?;
     let mut engine = Engine::new();
     engine.set_strict_builtin_errors(false);
     engine

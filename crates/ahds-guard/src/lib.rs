@@ -35,6 +35,7 @@ mod policy_set;
 mod report;
 mod sandbox;
 mod severity;
+mod summary;
 mod testing;
 mod to_value;
 mod waivers;

@@ -10,7 +10,8 @@ use crate::bundle;
 use crate::catalog::{RuleInfo, RuleOrigin, rule_info};
 use crate::error::LoadError;
 use crate::metadata::{AnnotationBlock, AnnotationTarget, parse_annotations};
-use crate::sandbox::{ModuleSummary, check_source, summarize};
+use crate::sandbox::check_source;
+use crate::summary::{ModuleSummary, summarize};
 
 /// One Rego file of a policy set.
 #[derive(Debug, Clone)]
@@ -243,6 +244,11 @@ impl PolicySet {
         &self.modules
     }
 
+    /// What the load-time checks read of each module.
+    pub(crate) fn summaries(&self) -> Vec<&ModuleSummary> {
+        self.modules.iter().map(|m| &m.summary).collect()
+    }
+
     /// The merged data document.
     pub fn data(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.data
@@ -340,7 +346,7 @@ fn parse_module(path: &str, source: &str, origin: RuleOrigin) -> Result<PolicyMo
             }
         }
     }
-    let summary = summarize(&module, &package);
+    let summary = summarize(&module, path, &package);
     Ok(PolicyModule {
         path: path.to_string(),
         source: source.to_string(),
