@@ -18,6 +18,8 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{CompiledPolicy, Engine, LimitError, Value};
 
 use crate::catalog::{RuleInfo, RuleOrigin};
+use crate::error::LoadError;
+use crate::policy_set::PolicySet;
 
 /// Which engine runs the bundled rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -197,4 +199,27 @@ impl<'a> Session<'a> {
             format!("`{set}` failed: {text}")
         }
     }
+}
+
+/// Builds a regorus engine with a policy set's modules and data.
+pub(crate) fn build_engine(set: &PolicySet, include_tests: bool) -> Result<Engine, LoadError> {
+    crate::sandbox::check_set(&set.summaries())?;
+    let mut engine = Engine::new();
+    engine.set_strict_builtin_errors(false);
+    engine
+        .add_data(Value::from(serde_json::Value::Object(set.data().clone())))
+        .map_err(|e| LoadError::Engine(e.to_string()))?;
+    for m in set.modules() {
+        if m.is_test_file() && !include_tests {
+            continue;
+        }
+        engine
+            .add_policy(m.path.clone(), m.source.clone())
+            .map_err(|e| LoadError::Policy {
+                file: m.path.clone(),
+                line: None,
+                message: e.to_string(),
+            })?;
+    }
+    Ok(engine)
 }

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use regorus::Value;
 use serde::Serialize;
 
+use crate::backend::build_engine;
 use crate::error::LoadError;
-use crate::evaluator::build_engine;
 use crate::policy_set::PolicySet;
 
 /// How one test ended.

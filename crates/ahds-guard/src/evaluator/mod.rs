@@ -1,5 +1,10 @@
 //! The evaluator: a prepared regorus engine with a policy set, turning estates into reports.
 
+// Scheduling rules over threads and reading their entries into findings have files of
+// their own; they share this module's imports through `use super::*`.
+mod entries;
+mod schedule;
+
 use std::panic::AssertUnwindSafe;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -8,13 +13,15 @@ use std::time::{Duration, Instant};
 use ahds_model::{EgressTable, Estate, PolicyInput, Source, analyze, analyze_on_threads, validate};
 use regorus::{Engine, Value};
 
-use crate::backend::{EngineChoice, Session, VmProgram};
+use crate::backend::{EngineChoice, Session, VmProgram, build_engine};
 use crate::by_resource::ByResource;
 use crate::catalog::RuleInfo;
 use crate::config::{CompiledWaiver, Config, ConfigError};
 use crate::error::{EvaluateError, LoadError};
 use crate::policy_set::PolicySet;
 use crate::report::{Report, RuleError, Undetermined, Violation};
+
+use entries::{Found, eval_set};
 
 /// Evaluates estates against a policy set.
 ///
@@ -303,312 +310,7 @@ impl Evaluator {
         stats.report = t.elapsed();
         Ok((report, stats))
     }
-
-    /// How many threads evaluate rules: one for small estates, where starting threads
-    /// costs more than it saves; otherwise the configured number or one per core.
-    fn threads_for(&self, estate: &Estate, rules: usize) -> usize {
-        let wanted = match self.threads {
-            Some(n) => n,
-            None if estate.resource_count() < PARALLEL_FROM_RESOURCES => 1,
-            None => std::thread::available_parallelism().map_or(1, usize::from),
-        };
-        wanted.clamp(1, rules.max(1))
-    }
-
-    /// Runs every rule, on `threads` threads pulling rules in catalog order; each thread
-    /// has its own engine session over the shared input and a stack of
-    /// [`RULE_STACK_BYTES`]. A panic inside a rule becomes that rule's error.
-    fn run_rules(
-        &self,
-        rules: &[RuleInfo],
-        input: &Value,
-        sources: &Sources<'_>,
-        threads: usize,
-    ) -> Vec<(Result<Found, String>, Duration)> {
-        let run_one = |session: &mut Session<'_>, rule: &RuleInfo| {
-            let started = Instant::now();
-            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                self.run_rule(session, rule, sources)
-            }))
-            .unwrap_or_else(|panic| {
-                // The session may be half-way through an evaluation: start afresh.
-                session.reset();
-                Err(format!(
-                    "internal error while evaluating: {}",
-                    panic_message(panic.as_ref())
-                ))
-            });
-            (outcome, started.elapsed())
-        };
-        if threads <= 1 {
-            // On the calling thread, whose caches are warm (a fresh thread per call cost
-            // a third of a small evaluation), on a stack of our size switched to in place.
-            return stacker::maybe_grow(RULE_STACK_BYTES, RULE_STACK_BYTES, || {
-                let mut session = Session::new(
-                    &self.engine,
-                    self.vm.as_ref(),
-                    input.clone(),
-                    self.rule_timeout,
-                );
-                rules.iter().map(|r| run_one(&mut session, r)).collect()
-            });
-        }
-        let next = AtomicUsize::new(0);
-        let mut slots: Vec<Option<(Result<Found, String>, Duration)>> = Vec::new();
-        slots.resize_with(rules.len(), || None);
-        let done = Mutex::new(slots);
-        let spawned = std::thread::scope(|scope| {
-            let mut spawned = Ok(());
-            for _ in 0..threads {
-                let worker = || {
-                    let mut session = Session::new(
-                        &self.engine,
-                        self.vm.as_ref(),
-                        input.clone(),
-                        self.rule_timeout,
-                    );
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(rule) = rules.get(i) else { break };
-                        let result = run_one(&mut session, rule);
-                        if let Ok(mut slots) = done.lock() {
-                            slots[i] = Some(result);
-                        }
-                    }
-                };
-                if let Err(e) = std::thread::Builder::new()
-                    .name("ahds-guard-rules".into())
-                    .stack_size(RULE_STACK_BYTES)
-                    .spawn_scoped(scope, worker)
-                {
-                    spawned = Err(e.to_string());
-                }
-            }
-            spawned
-        });
-        let unfinished = match spawned {
-            Ok(()) => "internal error: the rule's thread stopped".to_string(),
-            Err(e) => format!("cannot start a rule-evaluation thread: {e}"),
-        };
-        done.into_inner()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|slot| slot.unwrap_or_else(|| (Err(unfinished.clone()), Duration::ZERO)))
-            .collect()
-    }
-
-    fn run_rule(
-        &self,
-        session: &mut Session<'_>,
-        rule: &RuleInfo,
-        sources: &Sources<'_>,
-    ) -> Result<Found, String> {
-        // Collect everything first so a failing rule contributes nothing half-way.
-        let denies = eval_set(session, rule, "deny")?;
-        let undetermined = if rule.has_undetermined {
-            eval_set(session, rule, "undetermined")?
-        } else {
-            Vec::new()
-        };
-        let notes = if rule.has_notes {
-            eval_set(session, rule, "notes")?
-        } else {
-            Vec::new()
-        };
-        self.found(rule, sources, denies, undetermined, notes)
-    }
-
-    /// Turns a rule's `deny`, `undetermined` and `notes` entries into report entries.
-    fn found(
-        &self,
-        rule: &RuleInfo,
-        sources: &Sources<'_>,
-        denies: Vec<Value>,
-        undetermined: Vec<Value>,
-        notes: Vec<Value>,
-    ) -> Result<Found, String> {
-        let source_of = |resource_id: &str| sources.get(resource_id).cloned();
-        let keys = EntryKeys::default();
-        let mut violations = Vec::with_capacity(denies.len());
-        for d in denies {
-            let f = Fields::read(&d, &keys, "deny")?;
-            violations.push(Violation {
-                rule_id: rule.id.clone(),
-                rule_name: rule.name.clone(),
-                severity: rule.severity,
-                title: rule.title.clone(),
-                source: source_of(&f.resource_id),
-                resource_id: f.resource_id,
-                message: f.msg,
-                feature: f.feature,
-                target_id: f.target_id,
-                evidence: f.evidence,
-                remediation: f.remediation.unwrap_or_else(|| rule.remediation.clone()),
-                doc_url: rule.doc_url.clone(),
-            });
-        }
-        let mut undet = Vec::with_capacity(undetermined.len());
-        for u in undetermined {
-            let f = Fields::read(&u, &keys, "undetermined")?;
-            let missing = match f.missing {
-                None => Vec::new(),
-                Some(Value::Array(a)) => a.iter().map(text_of).collect(),
-                Some(other) => vec![text_of(&other)],
-            };
-            undet.push(Undetermined {
-                rule_id: rule.id.clone(),
-                rule_name: rule.name.clone(),
-                severity: rule.severity,
-                source: source_of(&f.resource_id),
-                resource_id: f.resource_id,
-                message: f.msg,
-                missing,
-                feature: f.feature,
-                target_id: f.target_id,
-            });
-        }
-        let mut texts = Vec::with_capacity(notes.len());
-        for n in notes {
-            let text = n
-                .as_string()
-                .map_err(|_| format!("`notes` entry is not a string: {n}"))?;
-            texts.push(format!("{}: {text}", rule.id));
-        }
-        Ok(Found {
-            violations,
-            undetermined: undet,
-            notes: texts,
-        })
-    }
-}
-
-/// What one rule found.
-struct Found {
-    violations: Vec<Violation>,
-    undetermined: Vec<Undetermined>,
-    notes: Vec<String>,
-}
-
-/// The fields every `deny` and `undetermined` entry carries, read straight from the
-/// engine's value: only the evidence becomes JSON.
-struct Fields {
-    msg: String,
-    resource_id: String,
-    feature: Option<String>,
-    target_id: Option<String>,
-    remediation: Option<String>,
-    evidence: Option<serde_json::Value>,
-    missing: Option<Value>,
-}
-
-/// The keys [`Fields::read`] looks up, made once per rule rather than once per entry.
-struct EntryKeys {
-    msg: Value,
-    resource_id: Value,
-    feature: Value,
-    target_id: Value,
-    remediation: Value,
-    evidence: Value,
-    missing: Value,
-}
-
-impl Default for EntryKeys {
-    fn default() -> Self {
-        EntryKeys {
-            msg: Value::from("msg"),
-            resource_id: Value::from("resource_id"),
-            feature: Value::from("feature"),
-            target_id: Value::from("target_id"),
-            remediation: Value::from("remediation"),
-            evidence: Value::from("evidence"),
-            missing: Value::from("missing"),
-        }
-    }
-}
-
-impl Fields {
-    fn read(v: &Value, keys: &EntryKeys, rule: &str) -> Result<Fields, String> {
-        let obj = v
-            .as_object()
-            .map_err(|_| format!("`{rule}` produced {v}, not an object"))?;
-        let string = |k: &Value| match obj.get(k) {
-            Some(Value::String(s)) => Some(s.to_string()),
-            _ => None,
-        };
-        let evidence = obj
-            .get(&keys.evidence)
-            .map(serde_json::to_value)
-            .transpose()
-            .map_err(|e| format!("`{rule}` entry has evidence that is not JSON: {e}"))?;
-        Ok(Fields {
-            msg: string(&keys.msg)
-                .ok_or_else(|| format!("`{rule}` entry has no `msg` string: {v}"))?,
-            resource_id: string(&keys.resource_id)
-                .ok_or_else(|| format!("`{rule}` entry has no `resource_id` string: {v}"))?,
-            feature: string(&keys.feature),
-            target_id: string(&keys.target_id),
-            remediation: string(&keys.remediation),
-            evidence,
-            missing: obj.get(&keys.missing).cloned(),
-        })
-    }
-}
-
-/// A string as itself, anything else as its JSON text.
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.to_string(),
-        other => other.to_string(),
-    }
-}
-
-fn eval_set(session: &mut Session<'_>, info: &RuleInfo, rule: &str) -> Result<Vec<Value>, String> {
-    set_entries(session.eval(info, rule)?, rule)
-}
-
-/// The entries of a rule's set.
-fn set_entries(value: Value, rule: &str) -> Result<Vec<Value>, String> {
-    match value {
-        Value::Undefined => Ok(Vec::new()),
-        Value::Set(s) => Ok(s.iter().cloned().collect()),
-        other => Err(format!(
-            "`{rule}` must be a set (`{rule} contains x if ...`), found {}",
-            other.to_json_str().unwrap_or_default()
-        )),
-    }
-}
-
-/// The text of a panic payload.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
-    payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("a panic without a message")
 }
 
 /// Where each resource was read from.
 type Sources<'a> = ByResource<'a, &'a Source>;
-
-/// Builds a regorus engine with a policy set's modules and data.
-pub(crate) fn build_engine(set: &PolicySet, include_tests: bool) -> Result<Engine, LoadError> {
-    crate::sandbox::check_set(&set.summaries())?;
-    let mut engine = Engine::new();
-    engine.set_strict_builtin_errors(false);
-    engine
-        .add_data(Value::from(serde_json::Value::Object(set.data().clone())))
-        .map_err(|e| LoadError::Engine(e.to_string()))?;
-    for m in set.modules() {
-        if m.is_test_file() && !include_tests {
-            continue;
-        }
-        engine
-            .add_policy(m.path.clone(), m.source.clone())
-            .map_err(|e| LoadError::Policy {
-                file: m.path.clone(),
-                line: None,
-                message: e.to_string(),
-            })?;
-    }
-    Ok(engine)
-}
