@@ -151,6 +151,23 @@ fn rules_and_explain_print_the_catalog() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.lines().count(), 19, "{text}");
+    // By id, in columns: every name starts where the first line's does.
+    let ids: Vec<&str> = text.lines().map(|l| &l[..11]).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "{text}");
+    let column = text
+        .lines()
+        .next()
+        .unwrap()
+        .find("cors-allows-any-origin")
+        .unwrap();
+    for line in text.lines() {
+        assert!(
+            line.as_bytes()[column - 1] == b' ' && line.as_bytes()[column] != b' ',
+            "{text}"
+        );
+    }
     let out = run(&["explain", "AHDS-TS-002"], None);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("trusted-service-access-blocked"));

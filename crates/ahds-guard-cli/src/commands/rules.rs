@@ -10,7 +10,8 @@ use crate::setup::evaluator;
 use crate::{EXIT_OK, Failure};
 
 pub(crate) fn run(args: &RulesArgs) -> Result<u8, Failure> {
-    let rules = evaluator(&args.policy)?.active_rules();
+    let mut rules = evaluator(&args.policy)?.active_rules();
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
     let text = match args.format {
         ListFormat::Json => serde_json::to_string_pretty(&rules)? + "\n",
         ListFormat::Markdown => ahds_guard::docs::rules_markdown(&rules),
@@ -20,7 +21,10 @@ pub(crate) fn run(args: &RulesArgs) -> Result<u8, Failure> {
                 let _ = writeln!(
                     s,
                     "{:<12} {:<8} {:<40} {}",
-                    r.id, r.severity, r.name, r.title
+                    r.id,
+                    r.severity.as_str(),
+                    r.name,
+                    r.title
                 );
             }
             s
