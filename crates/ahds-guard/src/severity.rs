@@ -48,7 +48,7 @@ impl Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -64,5 +64,17 @@ impl FromStr for Severity {
             .into_iter()
             .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| SeverityParseError(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Severity;
+
+    #[test]
+    fn display_honours_width_and_alignment() {
+        assert_eq!(format!("{:<8}|", Severity::Low), "low     |");
+        assert_eq!(format!("{:>6}", Severity::High), "  high");
+        assert_eq!(Severity::Critical.to_string(), "critical");
     }
 }
