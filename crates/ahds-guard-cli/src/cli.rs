@@ -145,6 +145,9 @@ pub(crate) enum InputFormatArg {
     Terraform,
     /// Azure Resource Manager resources or deployment templates.
     Arm,
+    /// Bicep source, built with the Bicep CLI (`bicep` or `az bicep`) whatever its file
+    /// name; in directories, `.bicep` files and their `.parameters.json` files.
+    Bicep,
 }
 
 /// Values for the root variables of Terraform sources, as `terraform plan` takes them

@@ -53,7 +53,8 @@ fn format_of(arg: InputFormatArg) -> InputFormat {
         InputFormatArg::Native => InputFormat::Native,
         InputFormatArg::TerraformPlan => InputFormat::TerraformPlan,
         InputFormatArg::Terraform => InputFormat::TerraformConfig,
-        InputFormatArg::Arm => InputFormat::Arm,
+        // Bicep builds to an ARM template.
+        InputFormatArg::Arm | InputFormatArg::Bicep => InputFormat::Arm,
     }
 }
 
@@ -75,6 +76,14 @@ struct Collector {
     terraform_dirs: Vec<PathBuf>,
     /// Whether `.tf` sources are read (input format `auto` or `terraform`).
     read_terraform: bool,
+    /// Input format `bicep`: every file is Bicep source but for parameters files.
+    bicep_only: bool,
+}
+
+fn is_parameters_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".parameters.json"))
 }
 
 impl Collector {
@@ -117,11 +126,18 @@ impl Collector {
                 if hidden || tfvars {
                     continue;
                 }
-                if p.is_dir()
-                    || p.extension().is_some_and(|e| {
-                        e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("bicep")
-                    })
-                {
+                let json = p
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+                let bicep = p
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("bicep"));
+                let wanted = if self.bicep_only {
+                    bicep || is_parameters_file(&p)
+                } else {
+                    json || bicep
+                };
+                if p.is_dir() || wanted {
                     self.collect(&p, false)?;
                 }
             }
@@ -142,10 +158,10 @@ impl Collector {
             }
             return Ok(());
         }
-        if path
+        let bicep = path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("bicep"))
-        {
+            .is_some_and(|e| e.eq_ignore_ascii_case("bicep"));
+        if bicep || (self.bicep_only && !is_parameters_file(path)) {
             let bytes = crate::bicep::build(path)?;
             // Read as its compiled template, under the `.bicep` file's name.
             self.files.push(InputFile { name, bytes, named });
@@ -203,6 +219,7 @@ pub(crate) fn read_inputs(source: &InputArgs) -> Result<Inputs, Failure> {
         seen_dirs: HashSet::new(),
         terraform_dirs: Vec::new(),
         read_terraform: matches!(format, InputFormat::Auto | InputFormat::TerraformConfig),
+        bicep_only: source.input_format == InputFormatArg::Bicep,
     };
     for p in paths {
         collector.collect(p, true)?;

@@ -477,6 +477,43 @@ fn bicep_source_is_built_with_the_bicep_cli_or_refused_naming_it() {
         report["violations"][0]["source"]["file"],
         source.display().to_string()
     );
+    // `--input-format bicep` builds a file whatever its name; in a directory it reads the
+    // `.bicep` files and passes over other JSON (here a copy of the built template: read
+    // as ARM, its resources repeat the Bicep file's and are refused as duplicates).
+    let renamed = dir.join("main.bicep.txt");
+    std::fs::copy(&source, &renamed).unwrap();
+    std::fs::copy(&template, dir.join("other.json")).unwrap();
+    for target in [&renamed, &dir] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ahds-guard"))
+            .args(["check", &target.display().to_string(), "--format", "json"])
+            .args(["--input-format", "bicep"])
+            .current_dir(root())
+            .env("PATH", &bin)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            report["violations"].as_array().unwrap().len(),
+            3,
+            "{report}"
+        );
+        assert!(report.get("input_errors").is_none(), "{report}");
+    }
+    // Read as ARM, the same directory holds the Bicep file and the JSON copy.
+    let out = check_bicep(&bin, &dir);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = report["input_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 3, "{report}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["file"].as_str().unwrap().ends_with("other.json")),
+        "{report}"
+    );
+    std::fs::remove_file(&renamed).unwrap();
+    std::fs::remove_file(dir.join("other.json")).unwrap();
     // A build that fails is exit 2 with the CLI's own message.
     std::fs::write(
         bin.join("bicep"),
