@@ -2,7 +2,6 @@
 //! security. Thin by design: argument parsing, reading inputs, formatting and exit codes;
 //! everything else lives in the library crates.
 
-mod bicep;
 mod cli;
 mod commands;
 mod output;

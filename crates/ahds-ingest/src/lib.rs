@@ -19,6 +19,7 @@ mod detect;
 mod error;
 mod hcl;
 mod native;
+mod paths;
 mod positions;
 mod sanitize;
 mod shape;
@@ -33,6 +34,7 @@ pub use error::{IngestError, IngestErrorKind, Location, escape_pointer_segment};
 pub use hcl::{
     InlineWaiver, TerraformConfig, TerraformOptions, is_terraform_dir, read_terraform_config,
 };
+pub use paths::{PathInputs, PathOptions, PathsError, read_paths};
 
 /// The input formats the readers understand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

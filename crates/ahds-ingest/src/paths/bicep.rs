@@ -4,10 +4,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::Failure;
+use super::PathsError;
 
 /// The compiled template of a `.bicep` file.
-pub(crate) fn build(path: &Path) -> Result<Vec<u8>, Failure> {
+pub(crate) fn build(path: &Path) -> Result<Vec<u8>, PathsError> {
     let name = path.display().to_string();
     let attempts: [(&str, Vec<&std::ffi::OsStr>); 2] = [
         (
@@ -31,21 +31,21 @@ pub(crate) fn build(path: &Path) -> Result<Vec<u8>, Failure> {
             // Not installed: try the next way of building.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => {
-                return Err(Failure(vec![format!(
+                return Err(PathsError::new(vec![format!(
                     "{name}: cannot run `{program}`: {e}"
                 )]));
             }
         };
         if !out.status.success() {
             let stderr = String::from_utf8_lossy(&out.stderr);
-            return Err(Failure(vec![format!(
+            return Err(PathsError::new(vec![format!(
                 "{name}: `{program}` could not build it: {}",
                 stderr.trim()
             )]));
         }
         return Ok(out.stdout);
     }
-    Err(Failure(vec![format!(
+    Err(PathsError::new(vec![format!(
         "{name}: reading Bicep needs the Bicep CLI: install `bicep` (or the Azure CLI's `az bicep install`) on PATH, or check the output of `az bicep build` instead"
     )]))
 }
