@@ -125,7 +125,6 @@ fn reports_do_not_depend_on_the_number_of_threads() {
 
 #[test]
 fn the_analysis_does_not_depend_on_the_number_of_threads() {
-    let egress = ahds_model::EgressTable::default();
     let mut estates: Vec<(String, Vec<u8>)> = fixtures();
     estates.push(("native(12)".into(), native(12).into_bytes()));
     let mut links = 0;
@@ -133,8 +132,8 @@ fn the_analysis_does_not_depend_on_the_number_of_threads() {
         let estate = read(&bytes, &name, InputFormat::Auto)
             .unwrap_or_else(|e| panic!("{name}: {e:?}"))
             .estate;
-        let serial = ahds_model::analyze(&estate, &egress);
-        let split = ahds_model::analyze_on_threads(&estate, &egress, 2);
+        let serial = ahds_model::analyze(&estate);
+        let split = ahds_model::analyze_on_threads(&estate, 2);
         assert!(serial == split, "{name}: the analyses differ");
         // Whichever thread derived them, links come in service order.
         let rank = |l: &ahds_model::OutboundLink| match (l.via.is_some(), l.service_type) {

@@ -159,34 +159,60 @@ resolved(link) if link.status == "resolved"
 # unresolved holds for an outbound link whose target is missing or unknown.
 unresolved(link) if link.status != "resolved"
 
+# --- IP ranges --------------------------------------------------------------------------
+# The analysis states each IP rule of a target as a range (`t.facts.ip_ranges`: the rule as
+# written, its canonical `cidr`, `family` and `prefix_len`; null while the rules are
+# unknown). What counts as broad, and which ranges are the documented AHDS allowances, is
+# decided here and nowhere else.
+
+# cgnat_range is the shared range the FHIR service reaches storage in its own region from.
+cgnat_range := "100.64.0.0/10"
+
+# broad_prefix: a range with a shorter prefix than this, per family, is overly broad.
+broad_prefix := {"ipv4": 16, "ipv6": 32}
+
+# broad_ip_rules lists the target's IP rules (as written) broader than broad_prefix, other
+# than the CGNAT allowance, which AHDS-TS-004 judges; null while the rules are unknown.
+broad_ip_rules(t) := null if t.facts.ip_ranges == null
+
+broad_ip_rules(t) := [r.rule |
+	some r in t.facts.ip_ranges
+	r.prefix_len < broad_prefix[r.family]
+	r.cidr != cgnat_range
+] if {
+	t.facts.ip_ranges != null
+}
+
+# admitting_rules is the set of rules (as written) whose range holds the address or range.
+admitting_rules(ranges, address) := {r.rule |
+	some r in ranges
+	net.cidr_contains(r.cidr, address)
+}
+
 # ip_allowance: the storage firewall admits the FHIR service through the documented IP
-# allowance: 100.64.0.0/10 from the same region, or the service region's egress address
-# from another region.
+# allowance: cgnat_range from the same region, or the service region's egress address
+# (`data.ahds.fhir_egress`) from another region.
 ip_allowance(link, t) := false if not link.feature in wording.fhir_storage_features
 
 ip_allowance(link, t) := tri_or(
-	tri_and(link.facts.same_region, t.facts.cgnat_allowed),
+	tri_and(link.facts.same_region, cgnat_admitted(t)),
 	tri_and(tri_not(link.facts.same_region), egress_admitted(link, t)),
 ) if link.feature in wording.fhir_storage_features
 
-# egress_admitted: an IP rule admits the egress address of the service's region.
-egress_admitted(_, t) := null if t.facts.egress_regions == null
+# cgnat_admitted: an IP rule admits all of cgnat_range.
+cgnat_admitted(t) := null if {
+	t.facts.ip_ranges == null
+} else := count(admitting_rules(t.facts.ip_ranges, cgnat_range)) > 0
 
+# egress_admitted: an IP rule admits the egress address of the service's region. A region
+# without a published address has no allowance to admit.
 egress_admitted(link, t) := null if {
-	t.facts.egress_regions != null
+	t.facts.ip_ranges == null
+} else := null if {
 	link.facts.service_region == null
-}
-
-egress_admitted(link, t) := true if {
-	link.facts.service_region != null
-	link.facts.service_region in t.facts.egress_regions
-}
-
-egress_admitted(link, t) := false if {
-	t.facts.egress_regions != null
-	link.facts.service_region != null
-	not link.facts.service_region in t.facts.egress_regions
-}
+} else := false if {
+	not data.ahds.fhir_egress[link.facts.service_region]
+} else := count(admitting_rules(t.facts.ip_ranges, data.ahds.fhir_egress[link.facts.service_region])) > 0
 
 # --- Wording ----------------------------------------------------------------------------
 

@@ -42,8 +42,8 @@ test_accepts_all_networks if {
 test_ip_allowance_same_and_other_region if {
 	same := {"feature": "fhir.export", "facts": {"same_region": true, "service_region": "eastus"}}
 	other := {"feature": "fhir.export", "facts": {"same_region": false, "service_region": "eastus"}}
-	cgnat := {"facts": {"cgnat_allowed": true, "egress_regions": []}}
-	egress := {"facts": {"cgnat_allowed": false, "egress_regions": ["eastus"]}}
+	cgnat := {"facts": fixtures.ip_ranges(["100.64.0.0/10"])}
+	egress := {"facts": fixtures.ip_ranges(["20.62.128.148/32"])}
 	lib.ip_allowance(same, cgnat) == true
 	lib.ip_allowance(same, egress) == false
 	lib.ip_allowance(other, egress) == true
@@ -53,7 +53,37 @@ test_ip_allowance_same_and_other_region if {
 
 test_ip_allowance_unknown if {
 	unknown_region := {"feature": "fhir.import", "facts": {"same_region": null, "service_region": null}}
-	lib.ip_allowance(unknown_region, {"facts": {"cgnat_allowed": true, "egress_regions": []}}) == null
+	lib.ip_allowance(unknown_region, {"facts": fixtures.ip_ranges(["100.64.0.0/10"])}) == null
+	same := {"feature": "fhir.export", "facts": {"same_region": true, "service_region": "eastus"}}
+	lib.ip_allowance(same, {"facts": {"ip_ranges": null}}) == null
+}
+
+test_ip_allowance_needs_the_whole_cgnat_range if {
+	same := {"feature": "fhir.export", "facts": {"same_region": true, "service_region": "eastus"}}
+	lib.ip_allowance(same, {"facts": fixtures.ip_ranges(["100.64.0.0/12"])}) == false
+	lib.ip_allowance(same, {"facts": fixtures.ip_ranges(["100.0.0.0/8"])}) == true
+}
+
+test_egress_allowance_of_a_region_without_a_published_address if {
+	other := {"feature": "fhir.export", "facts": {"same_region": false, "service_region": "nowhere"}}
+	lib.ip_allowance(other, {"facts": fixtures.ip_ranges(["0.0.0.0/0"])}) == false
+}
+
+test_broad_ip_rules_by_family if {
+	t := {"facts": fixtures.ip_ranges(["10.0.0.0/15", "10.2.0.0/16", "100.64.0.0/10", "2001:db8::/31", "2001:db8::/32"])}
+	lib.broad_ip_rules(t) == ["10.0.0.0/15", "2001:db8::/31"]
+	lib.broad_ip_rules({"facts": {"ip_ranges": null}}) == null
+}
+
+# Regions are looked up by the analysis's normalised name (`westeurope`), and a malformed
+# address would silently admit nothing.
+test_every_published_egress_entry_is_a_normalised_region_and_an_address if {
+	bad := [region |
+		some region, address in data.ahds.fhir_egress
+		not egress_entry_ok(region, address)
+	]
+	bad == []
+	count(data.ahds.fhir_egress) > 0
 }
 
 test_join_and if {
@@ -138,4 +168,10 @@ test_approved_private_link_of_a_workspace_listed_without_settings if {
 	unlisted := object.union(listed, {"settings_listed": false})
 	lib.approved_private_link(unlisted) == null
 	lib.approved_private_link(object.union(unlisted, {"facts": {"connections": [{"status": "Approved"}]}})) == true
+}
+
+egress_entry_ok(region, address) if {
+	region == lower(region)
+	not contains(region, " ")
+	net.cidr_is_valid(sprintf("%s/32", [address]))
 }

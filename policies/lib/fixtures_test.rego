@@ -11,7 +11,18 @@ network := {
 	"resource_access_rules": [],
 }
 
-target_facts := {"broad_ip_rules": [], "cgnat_allowed": false, "egress_regions": []}
+target_facts := {"ip_ranges": []}
+
+# ip_ranges is a facts patch for IP rules written in canonical CIDR form, stated as the
+# analysis states them.
+ip_ranges(cidrs) := {"ip_ranges": [r |
+	some c in cidrs
+	r := {"rule": c, "cidr": c, "family": family(c), "prefix_len": to_number(split(c, "/")[1])}
+]}
+
+family(cidr) := "ipv6" if contains(cidr, ":")
+
+family(cidr) := "ipv4" if not contains(cidr, ":")
 
 link := {
 	"service_type": "fhir_services",

@@ -44,6 +44,11 @@ pub const DENIED_BUILTINS: &[(&str, &str)] = &[
     ("uuid.rfc4122", "returns random identifiers"),
     ("http.send", "reaches the network"),
     ("net.lookup_ip_addr", "reaches the network"),
+    // Lists every address of a range: `::/0` would run and allocate without end.
+    (
+        "net.cidr_expand",
+        "lists every address of a range, without bound",
+    ),
     ("opa.runtime", "reads the process environment"),
 ];
 

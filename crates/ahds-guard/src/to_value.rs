@@ -532,7 +532,7 @@ mod tests {
             let estate = ahds_ingest::read(&bytes, file, ahds_ingest::InputFormat::Auto)
                 .unwrap()
                 .estate;
-            let analysis = ahds_model::analyze(&estate, &ahds_model::EgressTable::default());
+            let analysis = ahds_model::analyze(&estate);
             let input = ahds_model::PolicyInput {
                 estate: &estate,
                 analysis: &analysis,

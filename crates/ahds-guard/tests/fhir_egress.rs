@@ -1,8 +1,8 @@
-//! The published FHIR egress addresses reach the analysis from the bundled policy data
+//! The published FHIR egress addresses reach the policies from the bundled policy data
 //! (`data.ahds.fhir_egress`): a storage account in another region that admits the FHIR
 //! service's regional address is the documented IP allowance (AHDS-TS-004), and another
 //! region's address is no allowance at all (AHDS-TS-002). Without the table both would read
-//! alike, so this fails if the evaluator stops finding it.
+//! alike, so this fails if the policies stop finding it.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 

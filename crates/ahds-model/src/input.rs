@@ -21,7 +21,7 @@ use crate::resource::Resource;
 use crate::targets::{ContainerRegistry, EventHubNamespace, KeyVault, StorageAccount};
 
 /// The version of the input document layout. Bumped on incompatible changes.
-pub const INPUT_VERSION: u32 = 1;
+pub const INPUT_VERSION: u32 = 2;
 
 /// The field of a resolved link that holds its target's entry: the same object as
 /// `input[link.target_type][link.target_id]`.

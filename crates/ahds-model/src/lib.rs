@@ -14,7 +14,7 @@
 //! Values a plan does not know yet are [`Known::Unknown`], never `false` or empty.
 //!
 //! ```
-//! use ahds_model::{analyze, EgressTable, Estate, PolicyInput};
+//! use ahds_model::{analyze, Estate, PolicyInput};
 //!
 //! let estate: Estate = serde_json::from_str(r#"{
 //!   "workspaces": [{ "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.HealthcareApis/workspaces/ws", "name": "ws" }],
@@ -26,7 +26,7 @@
 //!     "export": { "storage_account_name": "exportsa" }
 //!   }]
 //! }"#)?;
-//! let analysis = analyze(&estate, &EgressTable::default());
+//! let analysis = analyze(&estate);
 //! assert_eq!(analysis.links.len(), 1);
 //! assert_eq!(analysis.links[0].feature.as_str(), "fhir.export");
 //! let input = serde_json::to_value(PolicyInput { estate: &estate, analysis: &analysis })?;
@@ -35,7 +35,6 @@
 //! ```
 
 mod analysis;
-mod egress;
 mod estate;
 mod events;
 mod identity;
@@ -43,6 +42,7 @@ mod index;
 mod input;
 mod known;
 mod links;
+mod location;
 mod network;
 mod private_link;
 mod rbac;
@@ -56,10 +56,9 @@ mod traffic;
 mod validate;
 
 pub use analysis::{
-    Analysis, CGNAT_RANGE, ConnectionFact, NetworkFacts, ServiceFacts, WorkspaceFacts, analyze,
-    analyze_on_threads,
+    Analysis, ConnectionFact, IpFamily, IpRange, NetworkFacts, ServiceFacts, WorkspaceFacts,
+    analyze, analyze_on_threads,
 };
-pub use egress::{EgressTable, EgressTableError, normalize_location};
 pub use estate::{Estate, InlineWaiver, NATIVE_FORMAT_VERSION, SkippedResource};
 pub use events::{
     DeliveryIdentity, DeliveryIdentityType, EventDestination, EventSubscription, SystemTopic,
@@ -73,6 +72,7 @@ pub use links::{
     Feature, LinkFacts, LinkIdentity, OutboundLink, PrivilegedGrant, ReferenceKind, Resolution,
     RoleFacts, TargetReference, TargetType,
 };
+pub use location::normalize_location;
 pub use network::{
     AclDefaults, DefaultAction, IpRule, IpRuleError, NetworkAcl, NetworkAclSpec,
     PublicNetworkAccess, ResourceAccessRule, defaults,

@@ -4,29 +4,29 @@ import data.ahds.rules.trusted_services.ip_allowance_instead_of_trusted_access a
 import data.ahds.test.fixtures
 
 test_fails_for_the_cgnat_range_in_the_same_region if {
-	d := fixtures.doc({}, {"trusted_services": false}, {"cgnat_allowed": true})
+	d := fixtures.doc({}, {"trusted_services": false}, fixtures.ip_ranges(["100.64.0.0/10"]))
 	some v in rule.deny with input as d
 	contains(v.msg, "100.64.0.0/10 (same region)")
 }
 
 test_fails_for_the_egress_address_from_another_region if {
-	d := fixtures.doc({"facts": {"same_region": false}}, {"trusted_services": false}, {"egress_regions": ["eastus"]})
+	d := fixtures.doc({"facts": {"same_region": false}}, {"trusted_services": false}, fixtures.ip_ranges(["20.62.128.148/32"]))
 	some v in rule.deny with input as d
 	contains(v.msg, "20.62.128.148 (the FHIR egress address of eastus; the account is in another region)")
 }
 
 test_passes_when_trusted_services_are_allowed if {
-	count(rule.deny) == 0 with input as fixtures.doc({}, {}, {"cgnat_allowed": true})
+	count(rule.deny) == 0 with input as fixtures.doc({}, {}, fixtures.ip_ranges(["100.64.0.0/10"]))
 }
 
 test_passes_when_the_allowance_does_not_match_the_region if {
 	# The CGNAT range works only in the same region.
-	d := fixtures.doc({"facts": {"same_region": false}}, {"trusted_services": false}, {"cgnat_allowed": true})
+	d := fixtures.doc({"facts": {"same_region": false}}, {"trusted_services": false}, fixtures.ip_ranges(["100.64.0.0/10"]))
 	count(rule.deny) == 0 with input as d
 }
 
 test_unknown_region_is_undetermined if {
-	d := fixtures.doc({"facts": {"same_region": null, "service_region": null}}, {"trusted_services": false}, {"cgnat_allowed": true})
+	d := fixtures.doc({"facts": {"same_region": null, "service_region": null}}, {"trusted_services": false}, fixtures.ip_ranges(["100.64.0.0/10"]))
 	count(rule.deny) == 0 with input as d
 	some u in rule.undetermined with input as d
 	u.missing == ["same_region", "service_region"]

@@ -24,7 +24,7 @@ deny contains v if {
 	some link in input.links
 	link.status == "resolved"
 	t := link.target
-	broad := t.facts.broad_ip_rules
+	broad := lib.broad_ip_rules(t)
 	is_array(broad) # null while the IP rules are unknown; OPA rejects count(null)
 	count(broad) > 0
 	lib.ip_rules_in_effect(t.network) == true
@@ -42,7 +42,7 @@ undetermined contains u if {
 	some link in input.links
 	link.status == "resolved"
 	t := link.target
-	t.facts.broad_ip_rules == null
+	t.facts.ip_ranges == null
 	lib.ip_rules_in_effect(t.network) != false
 	u := object.union(
 		lib.target_finding(link, sprintf("%s: its IP rules are not known yet", [lib.describe(link)]), null),
@@ -54,7 +54,7 @@ undetermined contains u if {
 	some link in input.links
 	link.status == "resolved"
 	t := link.target
-	broad := t.facts.broad_ip_rules
+	broad := lib.broad_ip_rules(t)
 	is_array(broad) # null while the IP rules are unknown; OPA rejects count(null)
 	count(broad) > 0
 	lib.ip_rules_in_effect(t.network) == null

@@ -27,17 +27,17 @@ test_passes_when_the_target_is_open if {
 }
 
 test_passes_with_the_documented_ip_allowance if {
-	d := fixtures.doc({}, {"trusted_services": false}, {"cgnat_allowed": true})
+	d := fixtures.doc({}, {"trusted_services": false}, fixtures.ip_ranges(["100.64.0.0/10"]))
 	count(rule.deny) == 0 with input as d
 }
 
 test_ip_allowance_does_not_apply_to_other_features if {
-	d := fixtures.doc({"feature": "dicom.storage"}, {"trusted_services": false}, {"cgnat_allowed": true})
+	d := fixtures.doc({"feature": "dicom.storage"}, {"trusted_services": false}, fixtures.ip_ranges(["100.64.0.0/10"]))
 	count(rule.deny) == 1 with input as d
 }
 
 test_unknown_region_is_undetermined if {
-	d := fixtures.doc({"facts": {"same_region": null}}, {"trusted_services": false}, {"cgnat_allowed": true})
+	d := fixtures.doc({"facts": {"same_region": null}}, {"trusted_services": false}, fixtures.ip_ranges(["100.64.0.0/10"]))
 	count(rule.deny) == 0 with input as d
 	count(rule.undetermined) == 1 with input as d
 }

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ahds_model::{EgressTable, Estate, PolicyInput, Source, analyze, analyze_on_threads, validate};
+use ahds_model::{Estate, PolicyInput, Source, analyze, analyze_on_threads, validate};
 use regorus::{Engine, Value};
 
 use crate::backend::{EngineChoice, Session, VmProgram, build_engine};
@@ -36,7 +36,6 @@ pub struct Evaluator {
     /// Why the VM is not used, when it is not.
     vm_unavailable: Option<String>,
     rules: Vec<RuleInfo>,
-    egress: EgressTable,
     config: Config,
     waivers: Vec<CompiledWaiver>,
     today: Option<jiff::civil::Date>,
@@ -80,10 +79,6 @@ pub const DEFAULT_RULE_TIMEOUT: Duration = Duration::from_secs(60);
 /// holds about 10,000 links. Only touched pages are committed.
 const RULE_STACK_BYTES: usize = 64 << 20;
 
-/// Where the FHIR egress table sits in the data document: `data.ahds.fhir_egress`, from
-/// `policies/ahds/fhir_egress/data.json`.
-const EGRESS_PATH: [&str; 2] = ["ahds", "fhir_egress"];
-
 impl Evaluator {
     /// An evaluator with the bundled catalog only.
     pub fn bundled() -> Result<Self, LoadError> {
@@ -106,23 +101,11 @@ impl Evaluator {
                 (None, Some(why))
             }
         };
-        let egress = match set
-            .data()
-            .get(EGRESS_PATH[0])
-            .and_then(|d| d.get(EGRESS_PATH[1]))
-        {
-            Some(v) => EgressTable::from_json(v).map_err(|e| LoadError::Data {
-                file: "ahds/fhir_egress/data.json (data.ahds.fhir_egress)".into(),
-                message: e.to_string(),
-            })?,
-            None => EgressTable::default(),
-        };
         Ok(Evaluator {
             engine,
             vm,
             vm_unavailable,
             rules: set.rules().to_vec(),
-            egress,
             config: Config::default(),
             waivers: Vec::new(),
             today: None,
@@ -211,18 +194,13 @@ impl Evaluator {
         &self.rules
     }
 
-    /// The FHIR egress table the IP facts are computed with.
-    pub fn egress_table(&self) -> &EgressTable {
-        &self.egress
-    }
-
     /// Builds the policy input document for an estate: exactly what rules see as `input`.
     pub fn input_document(&self, estate: &Estate) -> Result<serde_json::Value, EvaluateError> {
         let problems = validate(estate);
         if !problems.is_empty() {
             return Err(EvaluateError::InvalidEstate(problems));
         }
-        let analysis = analyze(estate, &self.egress);
+        let analysis = analyze(estate);
         serde_json::to_value(PolicyInput {
             estate,
             analysis: &analysis,
@@ -251,7 +229,7 @@ impl Evaluator {
         }
         let rules = self.active_rules();
         let threads = self.threads_for(estate, rules.len());
-        let analysis = analyze_on_threads(estate, &self.egress, threads);
+        let analysis = analyze_on_threads(estate, threads);
         stats.analysis = t.elapsed();
         let t = Instant::now();
         let parts = PolicyInput {

@@ -14,10 +14,9 @@ mod workspaces;
 
 use std::collections::{BTreeSet, HashMap};
 
-use ipnet::{IpNet, Ipv4Net};
+use ipnet::IpNet;
 use serde::Serialize;
 
-use crate::egress::{EgressTable, normalize_location};
 use crate::estate::Estate;
 use crate::identity::ManagedIdentity;
 use crate::index::{EstateIndex, host_of};
@@ -26,6 +25,7 @@ use crate::links::{
     Feature, LinkFacts, LinkIdentity, OutboundLink, PrivilegedGrant, ReferenceKind, Resolution,
     RoleFacts, TargetReference, TargetType,
 };
+use crate::location::normalize_location;
 use crate::network::NetworkAcl;
 use crate::private_link::ConnectionStatus;
 use crate::rbac::{BuiltInRole, RoleAssignment, builtin_role, roles};
@@ -34,7 +34,6 @@ use crate::resource_id::{ResourceId, ResourceRef};
 use crate::services::CustomerManagedKey;
 use crate::symbolic;
 
-pub use network::CGNAT_RANGE;
 use rbac::{ChildScope, Grants};
 use resolve::{found, reference};
 
@@ -79,16 +78,36 @@ pub struct ServiceFacts {
     pub has_identity: Tri,
 }
 
-/// IP firewall facts of an outbound target.
+/// IP firewall facts of an outbound target. Facts only: which ranges count as broad and
+/// which admit the AHDS allowances is decided by the policies.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NetworkFacts {
-    /// IP rules wider than /16 (IPv4) or /32 (IPv6), other than the documented
-    /// `100.64.0.0/10` allowance; `null` when the rules are unknown.
-    pub broad_ip_rules: Known<Vec<String>>,
-    /// Whether an IP rule admits all of `100.64.0.0/10`.
-    pub cgnat_allowed: Tri,
-    /// Regions whose published FHIR egress address an IP rule admits.
-    pub egress_regions: Known<Vec<String>>,
+    /// Each IP rule as a range, in rule order; `null` when the rules are unknown.
+    pub ip_ranges: Known<Vec<IpRange>>,
+}
+
+/// One IP rule as the address range it admits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct IpRange {
+    /// The rule as written (`20.61.98.66`, `100.64.1.2/10`).
+    pub rule: String,
+    /// The range in canonical CIDR form, host bits cleared (`20.61.98.66/32`,
+    /// `100.64.0.0/10`), as `net.cidr_contains` takes it.
+    pub cidr: String,
+    /// The address family.
+    pub family: IpFamily,
+    /// The prefix length: smaller is broader.
+    pub prefix_len: u8,
+}
+
+/// An IP address family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum IpFamily {
+    /// IPv4.
+    Ipv4,
+    /// IPv6.
+    Ipv6,
 }
 
 /// Everything derived from an estate.
@@ -105,15 +124,15 @@ pub struct Analysis {
 }
 
 /// Derives links and facts from an estate.
-pub fn analyze(estate: &Estate, egress: &EgressTable) -> Analysis {
-    analyze_on_threads(estate, egress, 1)
+pub fn analyze(estate: &Estate) -> Analysis {
+    analyze_on_threads(estate, 1)
 }
 
 /// [`analyze`] with the work split over two threads when `threads` is more than one: the
 /// FHIR and DICOM links on one; the workspace and target facts, the MedTech and event
 /// links on the other. The result is the same either way; on 10,000 workspaces the split
 /// takes about a quarter off the analysis.
-pub fn analyze_on_threads(estate: &Estate, egress: &EgressTable, threads: usize) -> Analysis {
+pub fn analyze_on_threads(estate: &Estate, threads: usize) -> Analysis {
     let idx = EstateIndex::build(estate);
     let grants = Grants::build(estate, &idx);
     let context = || Context {
@@ -131,7 +150,7 @@ pub fn analyze_on_threads(estate: &Estate, egress: &EgressTable, threads: usize)
     let second = || {
         let mut cx = context();
         cx.workspace_facts();
-        cx.target_facts(egress);
+        cx.target_facts();
         cx.medtech_links();
         cx.event_links();
         cx.analysis

@@ -1,58 +1,78 @@
-//! IP facts per outbound target: broad ranges, the CGNAT allowance, egress addresses.
+//! IP facts per outbound target: each IP rule as a canonical range with its family and
+//! prefix length. What counts as broad, the CGNAT allowance and the egress addresses are
+//! policy, decided in Rego (`policies/lib/ahds.rego`) from these facts.
 
 use super::*;
 
-/// The shared carrier-grade NAT range the FHIR service uses towards storage in its own region.
-pub const CGNAT_RANGE: Ipv4Net = Ipv4Net::new_assert(std::net::Ipv4Addr::new(100, 64, 0, 0), 10);
-
 impl<'a> Context<'a> {
-    pub(super) fn target_facts(&mut self, egress: &EgressTable) {
+    pub(super) fn target_facts(&mut self) {
         let e = self.estate;
         let t = &mut self.analysis.targets;
         for r in &e.storage_accounts {
-            t.insert(r.meta().key(), network_facts(&r.network, egress));
+            t.insert(r.meta().key(), network_facts(&r.network));
         }
         for r in &e.container_registries {
-            t.insert(r.meta().key(), network_facts(&r.network, egress));
+            t.insert(r.meta().key(), network_facts(&r.network));
         }
         for r in &e.eventhub_namespaces {
-            t.insert(r.meta().key(), network_facts(&r.network, egress));
+            t.insert(r.meta().key(), network_facts(&r.network));
         }
         for r in &e.key_vaults {
-            t.insert(r.meta().key(), network_facts(&r.network, egress));
+            t.insert(r.meta().key(), network_facts(&r.network));
         }
     }
 }
 
-pub(super) fn network_facts(acl: &NetworkAcl, egress: &EgressTable) -> NetworkFacts {
-    let Some(rules) = acl.ip_rules.value() else {
-        return NetworkFacts {
-            broad_ip_rules: Known::Unknown,
-            cgnat_allowed: None,
-            egress_regions: Known::Unknown,
-        };
+pub(super) fn network_facts(acl: &NetworkAcl) -> NetworkFacts {
+    let ip_ranges = match acl.ip_rules.value() {
+        Some(rules) => Known::Value(rules.iter().map(ip_range).collect()),
+        None => Known::Unknown,
     };
-    let cgnat = IpNet::V4(CGNAT_RANGE);
-    let broad = rules
-        .iter()
-        .filter(|r| {
-            let net = r.net();
-            net != cgnat
-                && match net {
-                    IpNet::V4(n) => n.prefix_len() < 16,
-                    IpNet::V6(n) => n.prefix_len() < 32,
-                }
-        })
-        .map(|r| r.to_string())
-        .collect();
-    let egress_regions = egress
-        .iter()
-        .filter(|(_, addr)| rules.iter().any(|r| r.contains_addr(addr)))
-        .map(|(region, _)| region.to_string())
-        .collect();
-    NetworkFacts {
-        broad_ip_rules: Known::Value(broad),
-        cgnat_allowed: Some(rules.iter().any(|r| r.contains_net(&cgnat))),
-        egress_regions: Known::Value(egress_regions),
+    NetworkFacts { ip_ranges }
+}
+
+fn ip_range(rule: &crate::network::IpRule) -> IpRange {
+    let net = rule.net();
+    IpRange {
+        rule: rule.to_string(),
+        cidr: net.trunc().to_string(),
+        family: match net {
+            IpNet::V4(_) => IpFamily::Ipv4,
+            IpNet::V6(_) => IpFamily::Ipv6,
+        },
+        prefix_len: net.prefix_len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acl(ip_rules: serde_json::Value) -> NetworkAcl {
+        let spec: crate::network::NetworkAclSpec =
+            serde_json::from_value(serde_json::json!({ "ip_rules": ip_rules })).expect("an ACL");
+        spec.resolve(crate::network::AclDefaults::STORAGE)
+    }
+
+    fn facts(rules: &[&str]) -> serde_json::Value {
+        serde_json::to_value(network_facts(&acl(serde_json::json!(rules)))).expect("serializable")
+    }
+
+    #[test]
+    fn a_rule_becomes_its_canonical_range_with_family_and_prefix() {
+        assert_eq!(
+            facts(&["100.64.1.2/10", "20.61.98.66", "2001:db8::1/32"]),
+            serde_json::json!({ "ip_ranges": [
+                { "rule": "100.64.1.2/10", "cidr": "100.64.0.0/10", "family": "ipv4", "prefix_len": 10 },
+                { "rule": "20.61.98.66", "cidr": "20.61.98.66/32", "family": "ipv4", "prefix_len": 32 },
+                { "rule": "2001:db8::1/32", "cidr": "2001:db8::/32", "family": "ipv6", "prefix_len": 32 },
+            ]})
+        );
+    }
+
+    #[test]
+    fn unknown_rules_give_unknown_ranges() {
+        let unknown = network_facts(&acl(serde_json::Value::Null));
+        assert_eq!(unknown.ip_ranges, Known::Unknown);
     }
 }
