@@ -4,7 +4,6 @@
 
 mod cli;
 mod commands;
-mod output;
 mod setup;
 
 use std::io::Write;

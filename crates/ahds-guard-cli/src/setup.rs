@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use ahds_guard::{CONFIG_FILE_NAME, Config, Evaluator, PolicySet};
+use ahds_guard_output::{CheckError, Checked, check_paths};
 use ahds_ingest::{InputFormat, PathInputs, PathOptions, TerraformOptions, read_paths};
 
 use crate::Failure;
@@ -54,16 +55,28 @@ fn format_of(arg: InputFormatArg) -> InputFormat {
 /// What the inputs hold (see [`ahds_ingest::read_paths`]).
 pub(crate) type Inputs = PathInputs;
 
-/// Reads every input the arguments name.
-pub(crate) fn read_inputs(source: &InputArgs) -> Result<Inputs, Failure> {
+/// How the inputs the arguments name are read.
+pub(crate) fn path_options(source: &InputArgs) -> PathOptions {
     let mut terraform = TerraformOptions::from_environment();
     terraform.var_files = source.terraform.var_files.clone();
     terraform.vars = source.terraform.vars.clone();
-    let options = PathOptions {
+    PathOptions {
         format: format_of(source.input_format),
         bicep: source.input_format == InputFormatArg::Bicep,
         max_input_size: source.max_input_size,
         terraform,
-    };
-    read_paths(&source.inputs, &options).map_err(|e| Failure(e.messages))
+    }
+}
+
+/// Reads and evaluates every input the arguments name.
+pub(crate) fn check(evaluator: &Evaluator, source: &InputArgs) -> Result<Checked, Failure> {
+    check_paths(evaluator, &source.inputs, &path_options(source)).map_err(|e| match e {
+        CheckError::Paths(e) => Failure(e.messages),
+        other => Failure(vec![other.to_string()]),
+    })
+}
+
+/// Reads every input the arguments name.
+pub(crate) fn read_inputs(source: &InputArgs) -> Result<Inputs, Failure> {
+    read_paths(&source.inputs, &path_options(source)).map_err(|e| Failure(e.messages))
 }

@@ -5,8 +5,8 @@ use std::io::Write;
 use ahds_guard::Baseline;
 
 use crate::cli::{BaselineAction, BaselineArgs};
-use crate::commands::check::{add_input_errors, load_baseline, print_input_problems};
-use crate::setup::{evaluator, read_inputs};
+use crate::commands::check::{load_baseline, print_input_problems};
+use crate::setup::{check, evaluator};
 use crate::{EXIT_OK, Failure};
 
 pub(crate) fn run(args: &BaselineArgs) -> Result<u8, Failure> {
@@ -15,10 +15,9 @@ pub(crate) fn run(args: &BaselineArgs) -> Result<u8, Failure> {
         BaselineAction::Update => Some(load_baseline(&args.output)?),
     };
     let evaluator = evaluator(&args.policy)?;
-    let inputs = read_inputs(&args.source)?;
-    print_input_problems(&inputs);
-    let mut report = evaluator.evaluate(&inputs.ingested.estate)?;
-    add_input_errors(&mut report, &inputs);
+    let checked = check(&evaluator, &args.source)?;
+    print_input_problems(&checked.inputs);
+    let report = checked.report;
     if report.is_incomplete() {
         // A baseline of a partial reading would accept findings it never saw.
         return Err(Failure(vec![format!(

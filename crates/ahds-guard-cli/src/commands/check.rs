@@ -4,11 +4,11 @@ use std::io::Write;
 use std::time::Instant;
 
 use ahds_guard::{EngineChoice, Severity};
+use ahds_guard_output::{Checked, Context, Format, default_sarif_root, render};
 
 use crate::cli::{CheckArgs, ColorArg, EngineArg, FormatTarget, ReportFormat};
 use crate::commands::write_colored;
-use crate::output;
-use crate::setup::{Inputs, evaluator, read_inputs};
+use crate::setup::{Inputs, check, evaluator};
 use crate::{EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, Failure};
 
 pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
@@ -22,37 +22,33 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
         evaluator = evaluator.with_threads(usize::from(n));
     }
     let prepared = started.elapsed();
-    let t = Instant::now();
-    let inputs = read_inputs(&args.source)?;
-    let ingest = t.elapsed();
+    let Checked {
+        mut report,
+        inputs,
+        read,
+        stats: eval,
+        ..
+    } = check(&evaluator, &args.source)?;
     print_input_problems(&inputs);
-    let (mut report, eval) = evaluator.evaluate_with_stats(&inputs.ingested.estate)?;
-    add_input_errors(&mut report, &inputs);
     if let Some(path) = &args.baseline {
         load_baseline(path)?.apply(&mut report);
     }
     let t = Instant::now();
     let rules = evaluator.active_rules();
-    let root = args
-        .sarif_root
-        .clone()
-        .map_or_else(std::env::current_dir, Ok)
-        .and_then(std::fs::canonicalize)
-        .map_err(|e| {
-            Failure(vec![format!(
-                "{}: cannot use as the SARIF root: {e}",
-                args.sarif_root
-                    .as_deref()
-                    .unwrap_or(std::path::Path::new("."))
-                    .display()
-            )])
-        })?;
-    let cx = output::Context {
-        sarif_root: &root,
-        report: &report,
-        rules: &rules,
-        estate: &inputs.ingested.estate,
-    };
+    let root = match &args.sarif_root {
+        Some(dir) => std::fs::canonicalize(dir),
+        None => default_sarif_root(),
+    }
+    .map_err(|e| {
+        Failure(vec![format!(
+            "{}: cannot use as the SARIF root: {e}",
+            args.sarif_root
+                .as_deref()
+                .unwrap_or(std::path::Path::new("."))
+                .display()
+        )])
+    })?;
+    let cx = Context::new(&report, &rules, &inputs.ingested.estate, &root);
     let to_stdout: Vec<&FormatTarget> = args.format.iter().filter(|t| t.path.is_none()).collect();
     if to_stdout.len() > 1 {
         return Err(Failure(vec![format!(
@@ -62,12 +58,13 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
     }
     // Every report is written, whatever the gate decides.
     for target in &args.format {
-        let text = match target.format {
-            ReportFormat::Json => output::json::render(&report)?,
-            ReportFormat::Text => output::text::render(&cx, args.quiet),
-            ReportFormat::Sarif => output::sarif::render(&cx)?,
-            ReportFormat::Junit => output::junit::render(&cx)?,
+        let format = match target.format {
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Text => Format::Text { quiet: args.quiet },
+            ReportFormat::Sarif => Format::Sarif,
+            ReportFormat::Junit => Format::Junit,
         };
+        let text = render(format, &cx)?;
         match target.path.as_ref().or(args.output.as_ref()) {
             Some(path) => write_file(path, text, args.color)?,
             None => write_colored(&text, args.color)?,
@@ -80,7 +77,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
             err,
             "stats: prepare {:.1} ms, read+ingest {:.1} ms, analysis {:.1} ms, input document {:.1} ms, rules {:.1} ms, report {:.1} ms, output {:.1} ms, total {:.1} ms ({} resources)",
             ms(prepared),
-            ms(ingest),
+            ms(read),
             ms(eval.analysis),
             ms(eval.input),
             ms(eval.rules),
@@ -149,19 +146,6 @@ pub(crate) fn print_input_problems(inputs: &Inputs) {
     for s in &inputs.skipped {
         let _ = writeln!(err, "note: {s}: not in a known input format; passed over");
     }
-}
-
-/// Records the inputs' unread parts in the report, which makes it incomplete.
-pub(crate) fn add_input_errors(report: &mut ahds_guard::Report, inputs: &Inputs) {
-    report.add_input_errors(inputs.ingested.problems.iter().map(|p| {
-        ahds_guard::InputError::new(
-            p.file.clone(),
-            p.location.line,
-            p.location.column,
-            p.location.pointer.clone(),
-            p.message.clone(),
-        )
-    }));
 }
 
 /// Reads a baseline file; an unreadable one or one of another version is exit 2.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::Context;
+use crate::Context;
 
 fn case_name(resource: &str, feature: Option<&str>, target: Option<&str>) -> String {
     match (feature, target) {

@@ -14,7 +14,7 @@ use serde_sarif::sarif::{
 };
 use sha2::{Digest, Sha256};
 
-use super::Context;
+use crate::Context;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/ahds-guard/ahds-guard";

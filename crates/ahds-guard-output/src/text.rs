@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use ahds_guard::{Severity, Violation};
 use anstyle::{AnsiColor, Effects, Style};
 
-use super::Context;
+use crate::Context;
 
 fn severity_style(s: Severity) -> Style {
     match s {
