@@ -290,9 +290,10 @@ service_finding(link, msg, evidence) := {
 }
 
 # unresolved_finding is the undetermined entry a target-dependent rule reports for a link
-# whose target is not in the input or not known.
-unresolved_finding(link, what) := {
-	"msg": sprintf("%s: cannot check %s because %s", [describe(link), what, unresolved_reason(link)]),
+# whose target is not in the input or not known. Its message is the same for every rule, so
+# the entries of one link read as one fact (the text report lists them on one line).
+unresolved_finding(link) := {
+	"msg": sprintf("%s: the target cannot be checked because %s", [describe(link), unresolved_reason(link)]),
 	"resource_id": link.service_resource_id,
 	"feature": link.feature,
 	"target_id": link_target_id(link),
@@ -301,7 +302,7 @@ unresolved_finding(link, what) := {
 
 # Why an unresolved link's target cannot be checked: it is not in the input, or its name
 # is fixed only at deployment (it may or may not be a resource of the input), or unknown.
-unresolved_reason(link) := "the target is not in the input" if {
+unresolved_reason(link) := "it is not in the input" if {
 	link.status == "not_found"
 } else := "its name is fixed only at deployment" if {
 	count(object.get(link.reference, "symbols", [])) > 0

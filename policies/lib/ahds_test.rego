@@ -136,17 +136,17 @@ test_describe_matches_the_labels if {
 
 test_unresolved_finding_says_why_and_what_would_decide_it if {
 	missing := object.union(fixtures.link, {"status": "not_found", "target_id": null, "target_resource_id": null, "target": null})
-	f := lib.unresolved_finding(missing, "its IP rules")
-	endswith(f.msg, "because the target is not in the input")
+	f := lib.unresolved_finding(missing)
+	endswith(f.msg, ": the target cannot be checked because it is not in the input")
 	f.missing == [`storage account sa`]
 
 	symbolic := object.union(missing, {"status": "unknown", "reference": {"by": "account_name", "value": "{sa}x", "symbols": ["sa"]}})
-	g := lib.unresolved_finding(symbolic, "its IP rules")
+	g := lib.unresolved_finding(symbolic)
 	endswith(g.msg, "because its name is fixed only at deployment")
 	g.missing == ["value of {sa}"]
 
 	unknown := object.union(missing, {"status": "unknown", "reference": {"by": "account_name", "value": null}})
-	h := lib.unresolved_finding(unknown, "its IP rules")
+	h := lib.unresolved_finding(unknown)
 	endswith(h.msg, "because its name is not known yet")
 	h.missing == ["storage account unknown"]
 }

@@ -2,10 +2,10 @@
 //! offending values and the fix; then undetermined checks, waived findings, notes and a
 //! summary line. Styles are ANSI; the caller strips them when colour is off.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use ahds_guard::{Severity, Violation};
+use ahds_guard::{Severity, Undetermined, Violation};
 use anstyle::{AnsiColor, Effects, Style};
 
 use crate::Context;
@@ -113,6 +113,39 @@ fn skipped_by_reason(cx: &Context<'_>) -> String {
     format!(" (skipped: {})", parts.join("; "))
 }
 
+/// Undetermined entries that say the same thing of the same resource, feature and target
+/// (one unknown blocking several rules, such as a target missing from the input), as one
+/// item naming every rule, in the order the first of each appears.
+fn undetermined_groups(entries: &[Undetermined]) -> Vec<(Vec<&str>, &Undetermined)> {
+    let mut groups: Vec<(Vec<&str>, &Undetermined)> = Vec::new();
+    let mut index: HashMap<UndeterminedKey<'_>, usize> = HashMap::new();
+    for u in entries {
+        let key = (
+            u.resource_id.as_str(),
+            u.feature.as_deref(),
+            u.target_id.as_deref(),
+            u.message.as_str(),
+            u.missing.as_slice(),
+        );
+        match index.get(&key) {
+            Some(&i) => groups[i].0.push(&u.rule_id),
+            None => {
+                index.insert(key, groups.len());
+                groups.push((vec![&u.rule_id], u));
+            }
+        }
+    }
+    groups
+}
+
+type UndeterminedKey<'a> = (
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    &'a str,
+    &'a [String],
+);
+
 pub(crate) fn render(cx: &Context<'_>, quiet: bool) -> String {
     if quiet {
         return summary(cx);
@@ -162,8 +195,14 @@ pub(crate) fn render(cx: &Context<'_>, quiet: bool) -> String {
                 )
             )
         );
-        for u in &report.undetermined {
-            let _ = writeln!(s, "  {}  {}: {}", u.rule_id, u.resource_id, u.message);
+        for (rules, u) in undetermined_groups(&report.undetermined) {
+            let _ = writeln!(
+                s,
+                "  {}  {}: {}",
+                rules.join(", "),
+                u.resource_id,
+                u.message
+            );
             let _ = writeln!(
                 s,
                 "           {} {}",
@@ -225,4 +264,67 @@ pub(crate) fn render(cx: &Context<'_>, quiet: bool) -> String {
     }
     s.push_str(&summary(cx));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(rule: &str, resource: &str, message: &str, missing: &str) -> Undetermined {
+        serde_json::from_value(serde_json::json!({
+            "rule_id": rule, "rule_name": "r", "severity": "high", "resource_id": resource,
+            "message": message, "missing": [missing], "feature": "fhir.export",
+            "target_id": "sa",
+        }))
+        .expect("an undetermined entry")
+    }
+
+    #[test]
+    fn entries_saying_the_same_of_the_same_link_are_one_item() {
+        let entries = [
+            entry(
+                "AHDS-TS-001",
+                "fhir",
+                "target not in the input",
+                "storage account sa",
+            ),
+            entry(
+                "AHDS-TS-005",
+                "dicom",
+                "target not in the input",
+                "storage account sa",
+            ),
+            entry(
+                "AHDS-TS-002",
+                "fhir",
+                "target not in the input",
+                "storage account sa",
+            ),
+            entry(
+                "AHDS-TS-003",
+                "fhir",
+                "its rules are unknown",
+                "storage account sa",
+            ),
+            entry(
+                "AHDS-TS-004",
+                "fhir",
+                "target not in the input",
+                "value of {x}",
+            ),
+        ];
+        let groups: Vec<(Vec<&str>, &str)> = undetermined_groups(&entries)
+            .into_iter()
+            .map(|(rules, u)| (rules, u.resource_id.as_str()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (vec!["AHDS-TS-001", "AHDS-TS-002"], "fhir"),
+                (vec!["AHDS-TS-005"], "dicom"),
+                (vec!["AHDS-TS-003"], "fhir"),
+                (vec!["AHDS-TS-004"], "fhir"),
+            ]
+        );
+    }
 }

@@ -70,7 +70,7 @@ undetermined contains u if {
 	)
 }
 
-undetermined contains lib.unresolved_finding(link, "the identity's role on it") if {
+undetermined contains lib.unresolved_finding(link) if {
 	some link in input.links
 	link.status != "resolved"
 	link.identity.has_identity == true

@@ -60,7 +60,7 @@ undetermined contains u if {
 	)
 }
 
-undetermined contains lib.unresolved_finding(link, "whether the namespace restricts network access") if {
+undetermined contains lib.unresolved_finding(link) if {
 	some link in input.links
 	link.status != "resolved"
 	link.feature == "workspace.events"

@@ -44,7 +44,7 @@ undetermined contains u if {
 	)
 }
 
-undetermined contains lib.unresolved_finding(link, "its subscription") if {
+undetermined contains lib.unresolved_finding(link) if {
 	some link in input.links
 	link.status != "resolved"
 	link.feature == "fhir.export"

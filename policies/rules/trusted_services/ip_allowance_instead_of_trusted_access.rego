@@ -71,7 +71,7 @@ undetermined contains u if {
 	)
 }
 
-undetermined contains lib.unresolved_finding(link, "its IP rules") if {
+undetermined contains lib.unresolved_finding(link) if {
 	some link in input.links
 	link.status != "resolved"
 	link.feature in wording.fhir_storage_features

@@ -54,7 +54,7 @@ undetermined contains u if {
 	)
 }
 
-undetermined contains lib.unresolved_finding(link, "whether the target accepts traffic from all networks") if {
+undetermined contains lib.unresolved_finding(link) if {
 	some link in input.links
 	link.status != "resolved"
 }
