@@ -64,6 +64,7 @@ doc(link_patch, network_patch, facts_patch) := d if {
 		"key": l.target_id,
 		"resource_id": l.target_resource_id,
 		"name": "sa",
+		"resource_type": resource_types[l.target_type],
 		"network": object.union(network, network_patch),
 		"facts": object.union(target_facts, facts_patch),
 	}
@@ -72,6 +73,13 @@ doc(link_patch, network_patch, facts_patch) := d if {
 		"role_assignments_included": true,
 		l.target_type: {l.target_id: t},
 	}
+}
+
+resource_types := {
+	"storage_accounts": "Microsoft.Storage/storageAccounts",
+	"container_registries": "Microsoft.ContainerRegistry/registries",
+	"eventhub_namespaces": "Microsoft.EventHub/namespaces",
+	"key_vaults": "Microsoft.KeyVault/vaults",
 }
 
 # unresolved is an input with one link whose target is not in the input.

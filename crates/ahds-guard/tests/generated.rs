@@ -7,6 +7,10 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+
+use ahds_guard::docs::RuleExample;
+
 fn check(rel: &str, generated: &str) {
     let path = common::root().join(rel);
     if std::env::var_os("AHDS_GUARD_BLESS").is_some() {
@@ -21,11 +25,35 @@ fn check(rel: &str, generated: &str) {
     );
 }
 
+/// Each bundled rule's failing and passing fixture.
+fn examples() -> BTreeMap<String, RuleExample> {
+    let read = |rel: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(common::root().join(rel)).unwrap()).unwrap()
+    };
+    common::evaluator()
+        .rules()
+        .iter()
+        .map(|r| {
+            let (fail_path, pass_path) = (
+                format!("testdata/rules/{}/fail.json", r.id),
+                format!("testdata/rules/{}/pass.json", r.id),
+            );
+            let example = RuleExample {
+                fail: read(&fail_path),
+                pass: read(&pass_path),
+                fail_path,
+                pass_path,
+            };
+            (r.id.clone(), example)
+        })
+        .collect()
+}
+
 #[test]
 fn rule_reference_is_current() {
     check(
         "docs/rules.md",
-        &ahds_guard::docs::rules_markdown(common::evaluator().rules()),
+        &ahds_guard::docs::rules_markdown_with_examples(common::evaluator().rules(), &examples()),
     );
 }
 
@@ -88,4 +116,62 @@ fn documents_validate_against_their_schemas() {
     // The schema is not vacuous: a misspelt field fails it.
     let bad = serde_json::json!({"storage_acounts": []});
     assert!(!native.is_valid(&bad));
+}
+
+/// The Rego tests build their inputs with `policies/lib/fixtures_test.rego`. Its documents
+/// must have the shape the evaluator gives rules, or a Rego test could pass against a field
+/// the real input no longer has (as `broad_ip_rules` would have been after the facts became
+/// `ip_ranges`).
+#[test]
+fn rego_test_fixtures_have_the_input_document_shape() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("schemas/policy-input.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy_from_file(common::root().join("policies/lib/fixtures_test.rego"))
+        .unwrap();
+    let cases = [
+        ("data.ahds.test.fixtures.doc({}, {}, {})", schema.clone()),
+        (
+            r#"data.ahds.test.fixtures.doc({}, {}, data.ahds.test.fixtures.ip_ranges(["10.0.0.0/8", "2001:db8::/32"]))"#,
+            schema.clone(),
+        ),
+        (
+            r#"data.ahds.test.fixtures.unresolved("not_found")"#,
+            schema.clone(),
+        ),
+        (
+            r#"data.ahds.test.fixtures.doc({"target_type": "container_registries", "feature": "fhir.convert"}, {}, {})"#,
+            schema.clone(),
+        ),
+    ];
+    for (query, schema) in cases {
+        let results = engine.eval_query(query.to_string(), false).unwrap();
+        let value = &results.result[0].expressions[0].value;
+        let mut doc = serde_json::to_value(value).unwrap();
+        // The builders give the parts a rule test needs; the collections they leave out
+        // are empty in a real input.
+        if let Some(obj) = doc.as_object_mut().filter(|o| o.contains_key("links")) {
+            for (key, property) in schema["properties"].as_object().unwrap() {
+                if !obj.contains_key(key) {
+                    let empty = match property["type"].as_str() {
+                        Some("array") => serde_json::json!([]),
+                        Some("object") => serde_json::json!({}),
+                        Some("integer") => serde_json::json!(ahds_model::INPUT_VERSION),
+                        Some("boolean") => serde_json::json!(true),
+                        _ => continue,
+                    };
+                    obj.insert(key.clone(), empty);
+                }
+            }
+        }
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{query}: {errors:#?}");
+    }
 }
