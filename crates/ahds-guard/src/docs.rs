@@ -81,7 +81,7 @@ pub fn rules_markdown_with_examples(
             let test = r.file.strip_suffix(".rego").unwrap_or(&r.file);
             let _ = writeln!(
                 s,
-                "\n**Tests.** `policies/{test}_test.rego`; `testdata/rules/{id}/fail.json` raises it and `pass.json` does not (`cargo test -p ahds-guard --test rule_fixtures {test_name}`), snapshot `crates/ahds-guard/tests/snapshots/rule_fixtures__{id}-fail.snap`",
+                "\n**Tests.** `policies/{test}_test.rego`; `testdata/rules/{id}/fail.json` raises it and `pass.json` does not (`cargo test -p ahds-guard --test rule_fixtures {test_name}`), snapshot `testdata/rules/{id}/fail.snap`",
                 id = r.id,
                 test_name = r.id.replace('-', "_"),
             );

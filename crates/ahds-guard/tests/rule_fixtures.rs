@@ -1,6 +1,6 @@
 //! One test per rule, ruff-style: `testdata/rules/<rule id>/fail.json` must raise the rule
-//! and `pass.json` must not, evaluated with only that rule enabled; the snapshot holds only
-//! that rule's entries, so rewording one rule changes no other rule's snapshot. Run one rule
+//! and `pass.json` must not, evaluated with only that rule enabled; the snapshot
+//! (`fail.snap`, in the same folder) holds only that rule's entries, so rewording one rule changes no other rule's snapshot. Run one rule
 //! with `cargo test -p ahds-guard --test rule_fixtures AHDS_TS_002`.
 
 // Test helpers outside #[test] functions may panic on setup failures.
@@ -49,7 +49,13 @@ fn check_rule(id: &str) {
         "violations": fail.violations,
         "undetermined": fail.undetermined,
     });
-    insta::assert_json_snapshot!(format!("{id}-fail"), entries);
+    // The snapshot sits with the rule's fixtures: testdata/rules/<id>/fail.snap.
+    insta::with_settings!({
+        snapshot_path => common::root().join("testdata/rules").join(id),
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_json_snapshot!("fail", entries);
+    });
 
     let pass = evaluate(&evaluator, id, "pass");
     assert!(
