@@ -81,13 +81,7 @@ pub fn check_paths(
 
 /// A reader's problem as the report lists it.
 pub fn input_error(problem: &IngestError) -> InputError {
-    InputError::new(
-        problem.file.clone(),
-        problem.location.line,
-        problem.location.column,
-        problem.location.pointer.clone(),
-        problem.message.clone(),
-    )
+    InputError::new(problem.place.clone(), problem.message.clone())
 }
 
 /// A report format.

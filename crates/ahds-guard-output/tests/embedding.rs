@@ -24,7 +24,7 @@ fn an_unreadable_resource_is_an_input_error_in_the_report() {
     let errors = &checked.report.input_errors;
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(
-        errors[0].pointer.as_deref(),
+        errors[0].place.pointer.as_deref(),
         Some("/value/0/properties/networkAcls/ipRules/0")
     );
     assert!(
@@ -33,9 +33,9 @@ fn an_unreadable_resource_is_an_input_error_in_the_report() {
             .contains("`1.2.3.4/99` is not an IP address or CIDR range")
     );
     assert!(
-        errors[0].file.ends_with("invalid-cidr.json"),
+        errors[0].place.file.ends_with("invalid-cidr.json"),
         "{}",
-        errors[0].file
+        errors[0].place.file
     );
     assert!(checked.report.is_incomplete());
 }

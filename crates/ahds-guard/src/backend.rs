@@ -18,7 +18,7 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{CompiledPolicy, Engine, LimitError, Value};
 
 use crate::catalog::{RuleInfo, RuleOrigin};
-use crate::error::LoadError;
+use crate::error::{LoadError, policy_place};
 use crate::policy_set::PolicySet;
 
 /// Which engine runs the bundled rules.
@@ -216,8 +216,7 @@ pub(crate) fn build_engine(set: &PolicySet, include_tests: bool) -> Result<Engin
         engine
             .add_policy(m.path.clone(), m.source.clone())
             .map_err(|e| LoadError::Policy {
-                file: m.path.clone(),
-                line: None,
+                place: policy_place(m.path.clone(), None),
                 message: e.to_string(),
             })?;
     }

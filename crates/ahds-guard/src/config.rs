@@ -19,6 +19,7 @@
 
 use std::collections::BTreeMap;
 
+use ahds_model::Place;
 use globset::{GlobBuilder, GlobMatcher};
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -30,14 +31,10 @@ pub const CONFIG_FILE_NAME: &str = ".ahds-guard.toml";
 
 /// A configuration file that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
+#[error("{place}: {message}")]
 pub struct ConfigError {
-    /// The configuration file.
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
+    /// The configuration file, and the line and column when known.
+    pub place: Place,
     /// What is wrong.
     pub message: String,
 }
@@ -167,11 +164,12 @@ impl Config {
     /// Parses configuration text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
         let mut config: Config = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            let place = match e.span() {
+                Some(span) => place_at(file, text, span.start),
+                None => Place::in_file(file),
+            };
             ConfigError {
-                file: file.to_string(),
-                line,
-                column,
+                place,
                 message: e.message().trim().to_string(),
             }
         })?;
@@ -189,20 +187,15 @@ impl Config {
     pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            file: file.clone(),
-            line: 1,
-            column: 1,
+            place: Place::in_file(&file),
             message: format!("cannot read: {e}"),
         })?;
         Config::parse(&text, &file)
     }
 
     pub(crate) fn error_at(&self, offset: usize, message: impl Into<String>) -> ConfigError {
-        let (line, column) = line_col(&self.text, offset);
         ConfigError {
-            file: self.file.clone(),
-            line,
-            column,
+            place: place_at(&self.file, &self.text, offset),
             message: message.into(),
         }
     }
@@ -291,25 +284,27 @@ impl Config {
                     )
                 })?),
             };
-            let (line, _) = line_col(&self.text, w.rule.span().start);
+            let at = place_at(&self.file, &self.text, w.rule.span().start);
             out.push(CompiledWaiver {
                 rule: w.rule.get_ref().clone(),
                 resource: pattern.to_string(),
                 matcher,
                 justification: w.justification.trim().to_string(),
                 expires,
-                place: format!("{}:{line}", self.file),
+                place: format!("{}:{}", at.file, at.line.unwrap_or(1)),
             });
         }
         Ok(out)
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+/// The line and column of a byte offset in `text`, as a place in `file`.
+fn place_at(file: &str, text: &str, offset: usize) -> Place {
     let before = &text[..offset.min(text.len())];
+    let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+    Place::in_file(file).at_line(number(line), Some(number(column)))
 }
 
 #[cfg(test)]
@@ -365,17 +360,17 @@ expires = "2027-03-31"
         .unwrap_err();
         assert!(e.message.contains("justification"), "{e}");
         let e = Config::parse("fail_on = \"severe\"\n", "c.toml").unwrap_err();
-        assert_eq!(e.line, 1);
+        assert_eq!(e.place.line, Some(1));
         let e = Config::parse("[rules]\ndisabel = []\n", "c.toml").unwrap_err();
-        assert_eq!(e.line, 2, "{e}");
+        assert_eq!(e.place.line, Some(2), "{e}");
         let c = Config::parse("[[waiver]]\nrule = \"X\"\nresource = \"r\"\njustification = \"j\"\nexpires = \"soon\"\n", "c.toml").unwrap();
         let e = c.compile_waivers().unwrap_err();
-        assert_eq!(e.line, 5, "{e}");
+        assert_eq!(e.place.line, Some(5), "{e}");
         let c = Config::parse("[rules]\ndisable = [\"AHDS-XX-001\"]\n", "c.toml").unwrap();
         let e = c.check_rule_ids(&["AHDS-PL-001"]).unwrap_err();
         assert_eq!(
-            (e.line, e.message.contains("AHDS-XX-001")),
-            (2, true),
+            (e.place.line, e.message.contains("AHDS-XX-001")),
+            (Some(2), true),
             "{e}"
         );
     }

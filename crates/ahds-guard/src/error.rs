@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use ahds_model::Place;
+
 use crate::metadata::MetadataError;
 
 /// A policy or data file that could not be loaded. Every variant names the file, and the
@@ -22,20 +24,18 @@ pub enum LoadError {
     Metadata(#[from] MetadataError),
     /// A policy does not parse, or breaks a rule of the catalog (missing metadata, a
     /// duplicate id).
-    #[error("{file}{}: {message}", .line.map(|l| format!(":{l}")).unwrap_or_default())]
+    #[error("{place}: {message}")]
     Policy {
-        /// The policy file.
-        file: String,
-        /// 1-based line, when known.
-        line: Option<u32>,
+        /// The policy file, and the line when known.
+        place: Place,
         /// What is wrong.
         message: String,
     },
     /// A `data.json` file is not valid JSON or conflicts with other data.
-    #[error("{file}: {message}")]
+    #[error("{place}: {message}")]
     Data {
         /// The data file.
-        file: String,
+        place: Place,
         /// What is wrong.
         message: String,
     },
@@ -55,4 +55,12 @@ pub enum EvaluateError {
     /// The policy input document could not be built.
     #[error("cannot build the policy input: {0}")]
     Input(String),
+}
+
+/// A place in a policy file: the file, and the line when known.
+pub(crate) fn policy_place(file: impl Into<String>, line: Option<u32>) -> Place {
+    Place {
+        line,
+        ..Place::in_file(file)
+    }
 }

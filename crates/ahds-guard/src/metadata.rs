@@ -4,6 +4,7 @@
 //! a `# METADATA` line at column 1, continues over the comment lines that follow, holds YAML,
 //! and applies to the `package` or rule statement after it.
 
+use ahds_model::Place;
 use serde::Deserialize;
 
 /// What an annotation block applies to.
@@ -90,12 +91,10 @@ pub(crate) struct AnnotationBlock {
 
 /// A `# METADATA` block that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {message}")]
+#[error("{place}: {message}")]
 pub struct MetadataError {
-    /// The policy file.
-    pub file: String,
-    /// 1-based line of the problem.
-    pub line: u32,
+    /// The policy file and the line of the problem.
+    pub place: Place,
     /// What is wrong.
     pub message: String,
 }
@@ -123,8 +122,7 @@ pub(crate) fn parse_annotations(
             i += 1;
         }
         let err = |line: usize, message: String| MetadataError {
-            file: file.to_string(),
-            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            place: Place::in_file(file).at_line(u32::try_from(line + 1).unwrap_or(u32::MAX), None),
             message,
         };
         // The statement the block applies to: the next line that is neither blank nor a comment.
@@ -233,8 +231,9 @@ deny contains v if { v := 1 }
     fn malformed_yaml_names_the_line() {
         let src = "# METADATA\n# title: ok\n# custom: [unclosed\npackage x\n";
         let e = parse_annotations("p.rego", src).unwrap_err();
-        assert_eq!(e.file, "p.rego");
-        assert!(e.line >= 2 && e.line <= 4, "line {}", e.line);
+        assert_eq!(e.place.file, "p.rego");
+        let line = e.place.line.expect("a line");
+        assert!((2..=4).contains(&line), "line {line}");
         assert!(e.message.contains("malformed"), "{}", e.message);
     }
 

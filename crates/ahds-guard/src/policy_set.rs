@@ -4,11 +4,12 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use ahds_model::Place;
 use regorus::unstable::{Parser, Rule, RuleHead};
 
 use crate::bundle;
 use crate::catalog::{RuleInfo, RuleOrigin, rule_info};
-use crate::error::LoadError;
+use crate::error::{LoadError, policy_place};
 use crate::metadata::{AnnotationBlock, AnnotationTarget, parse_annotations};
 use crate::sandbox::check_source;
 use crate::summary::{ModuleSummary, summarize};
@@ -140,8 +141,7 @@ impl PolicySet {
         let Some(block) = package_block.filter(|b| b.annotations.custom.contains_key("id")) else {
             if declares_deny {
                 return Err(LoadError::Policy {
-                    file: module.path.clone(),
-                    line: Some(1),
+                    place: policy_place(module.path.clone(), Some(1)),
                     message: format!(
                         "package `{}` declares `deny` but has no package `# METADATA` block with `custom.id`, `custom.severity` and `title`",
                         module.package
@@ -153,15 +153,13 @@ impl PolicySet {
         let mut info =
             rule_info(block, &module.package, &module.path, module.origin).map_err(|p| {
                 LoadError::Policy {
-                    file: module.path.clone(),
-                    line: Some(p.line),
+                    place: policy_place(module.path.clone(), Some(p.line)),
                     message: p.message,
                 }
             })?;
         if !declares_deny {
             return Err(LoadError::Policy {
-                file: module.path.clone(),
-                line: Some(block.line),
+                place: policy_place(module.path.clone(), Some(block.line)),
                 message: format!("rule `{}` declares no `deny` rule", info.id),
             });
         }
@@ -172,8 +170,7 @@ impl PolicySet {
                 "another rule"
             };
             return Err(LoadError::Policy {
-                file: module.path.clone(),
-                line: Some(block.line),
+                place: policy_place(module.path.clone(), Some(block.line)),
                 message: format!(
                     "rule id `{}` is already used by {what} ({}:{})",
                     info.id, first.file, first.line
@@ -182,8 +179,7 @@ impl PolicySet {
         }
         if let Some(first) = self.rules.iter().find(|r| r.package == info.package) {
             return Err(LoadError::Policy {
-                file: module.path.clone(),
-                line: Some(block.line),
+                place: policy_place(module.path.clone(), Some(block.line)),
                 message: format!(
                     "package `{}` already holds rule `{}` ({}); put one rule in each package",
                     info.package, first.id, first.file
@@ -204,7 +200,7 @@ impl PolicySet {
     ) -> Result<(), LoadError> {
         let value: serde_json::Value =
             serde_json::from_str(contents).map_err(|e| LoadError::Data {
-                file: file.to_string(),
+                place: Place::in_file(file.to_string()),
                 message: format!(
                     "invalid JSON at line {} column {}: {e}",
                     e.line(),
@@ -229,12 +225,12 @@ impl PolicySet {
         }
         let serde_json::Value::Object(doc) = doc else {
             return Err(LoadError::Data {
-                file: file.to_string(),
+                place: Place::in_file(file.to_string()),
                 message: "a data.json at the root of a policy directory must hold an object".into(),
             });
         };
         merge(&mut self.data, doc, "data").map_err(|message| LoadError::Data {
-            file: file.to_string(),
+            place: Place::in_file(file.to_string()),
             message,
         })
     }
@@ -314,8 +310,7 @@ fn parse_module(path: &str, source: &str, origin: RuleOrigin) -> Result<PolicyMo
         let message = e.to_string();
         let line = rego_error_line(&message, path);
         LoadError::Policy {
-            file: path.to_string(),
-            line,
+            place: policy_place(path, line),
             message: strip_location(&message, path),
         }
     };

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use ahds_model::{SkippedResource, Source};
+use ahds_model::{Place, SkippedResource, Source};
 use serde::{Deserialize, Serialize};
 
 use crate::severity::Severity;
@@ -120,35 +120,19 @@ pub struct RuleError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InputError {
-    /// The input file (`-` for standard input).
-    pub file: String,
-    /// 1-based line, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// 1-based column, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-    /// JSON pointer to the offending value, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
+    /// Where: the input file (`-` for standard input) and, as far as known, the line and
+    /// column or the JSON pointer of the offending value.
+    #[serde(flatten)]
+    pub place: Place,
     /// What is wrong.
     pub message: String,
 }
 
 impl InputError {
-    /// An input error at a place in `file`: a line and column, a JSON pointer, or both.
-    pub fn new(
-        file: impl Into<String>,
-        line: Option<usize>,
-        column: Option<usize>,
-        pointer: Option<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    /// An input error at a place.
+    pub fn new(place: Place, message: impl Into<String>) -> Self {
         InputError {
-            file: file.into(),
-            line,
-            column,
-            pointer,
+            place,
             message: message.into(),
         }
     }
@@ -305,8 +289,20 @@ impl Report {
     pub fn add_input_errors(&mut self, errors: impl IntoIterator<Item = InputError>) {
         self.input_errors.extend(errors);
         self.input_errors.sort_by(|a, b| {
-            (&a.file, a.line, a.column, &a.pointer, &a.message)
-                .cmp(&(&b.file, b.line, b.column, &b.pointer, &b.message))
+            (
+                &a.place.file,
+                a.place.line,
+                a.place.column,
+                &a.place.pointer,
+                &a.message,
+            )
+                .cmp(&(
+                    &b.place.file,
+                    b.place.line,
+                    b.place.column,
+                    &b.place.pointer,
+                    &b.message,
+                ))
         });
         self.summary.input_errors = self.input_errors.len();
     }

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use regorus::unstable::BUILTINS;
 
-use crate::error::LoadError;
+use crate::error::{LoadError, policy_place};
 use crate::summary::ModuleSummary;
 
 /// The largest policy file accepted (1 MiB; the whole bundled catalog is under 200 KiB).
@@ -56,8 +56,7 @@ pub const DENIED_BUILTINS: &[(&str, &str)] = &[
 pub(crate) fn check_source(path: &str, source: &str) -> Result<(), LoadError> {
     if source.len() > MAX_POLICY_BYTES {
         return Err(LoadError::Policy {
-            file: path.to_string(),
-            line: Some(1),
+            place: policy_place(path.to_string(), Some(1)),
             message: format!(
                 "policy file is {} bytes; the limit is {MAX_POLICY_BYTES} bytes",
                 source.len()
@@ -66,8 +65,7 @@ pub(crate) fn check_source(path: &str, source: &str) -> Result<(), LoadError> {
     }
     if let Some(line) = too_deep(source) {
         return Err(LoadError::Policy {
-            file: path.to_string(),
-            line: Some(line),
+            place: policy_place(path.to_string(), Some(line)),
             message: format!(
                 "brackets nested more than {MAX_LITERAL_NESTING} deep; split the literal into named parts"
             ),
@@ -148,8 +146,7 @@ fn check_call(
     rules: &BTreeMap<&str, (&ModuleSummary, u32)>,
 ) -> Result<(), LoadError> {
     let error = |message: String| LoadError::Policy {
-        file: module.path.clone(),
-        line: Some(line),
+        place: policy_place(module.path.clone(), Some(line)),
         message,
     };
     if let Some((_, why)) = DENIED_BUILTINS.iter().find(|(n, _)| *n == name) {
@@ -233,8 +230,7 @@ fn check_recursion(
                         .map(|p| p.strip_prefix("data.").unwrap_or(p))
                         .collect();
                     return Err(LoadError::Policy {
-                        file: module.path.clone(),
-                        line: Some(line),
+                        place: policy_place(module.path.clone(), Some(line)),
                         message: format!(
                             "`{}` depends on itself ({}); Rego does not allow recursion",
                             short[0],
@@ -279,8 +275,7 @@ fn check_chain_length(
                 .copied()
                 .ok_or_else(|| LoadError::Engine(format!("rule chain at `{node}`")))?;
             return Err(LoadError::Policy {
-                file: module.path.clone(),
-                line: Some(line),
+                place: policy_place(module.path.clone(), Some(line)),
                 message: format!(
                     "`{}` starts a chain of more than {MAX_RULE_CHAIN} rules, each depending on the next; evaluating it could exhaust the stack",
                     node.strip_prefix("data.").unwrap_or(node)

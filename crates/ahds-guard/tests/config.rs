@@ -190,6 +190,9 @@ fn configuration_naming_unknown_rules_is_rejected() {
         .unwrap()
         .with_config(config)
         .unwrap_err();
-    assert_eq!((err.file.as_str(), err.line), ("c.toml", 2));
+    assert_eq!(
+        (err.place.file.as_str(), err.place.line),
+        ("c.toml", Some(2))
+    );
     assert!(err.message.contains("AHDS-PL-099"));
 }

@@ -35,11 +35,11 @@ fn report_on_empty_estate(source: &str) -> Report {
 
 fn policy_error(source: &str) -> (String, u32, String) {
     match load(source) {
-        Err(LoadError::Policy {
-            file,
-            line,
+        Err(LoadError::Policy { place, message }) => (
+            place.file,
+            place.line.expect("a policy error names its line"),
             message,
-        }) => (file, line.expect("a policy error names its line"), message),
+        ),
         Err(other) => panic!("expected a policy error, got {other}"),
         Ok(_) => panic!("expected a policy error, the policy loaded:\n{source}"),
     }

@@ -2,20 +2,22 @@
 
 use std::fmt;
 
-/// A place in an input file.
+use ahds_model::Place;
+
+/// Where in a file, as the readers find it; an error turns it into a [`Place`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Location {
+pub(crate) struct Location {
     /// 1-based line, when known.
-    pub line: Option<usize>,
+    pub(crate) line: Option<usize>,
     /// 1-based column, when known.
-    pub column: Option<usize>,
+    pub(crate) column: Option<usize>,
     /// JSON pointer to the offending value, when known.
-    pub pointer: Option<String>,
+    pub(crate) pointer: Option<String>,
 }
 
 impl Location {
     /// A location given by line and column.
-    pub fn at(line: usize, column: usize) -> Self {
+    pub(crate) fn at(line: usize, column: usize) -> Self {
         Location {
             line: Some(line),
             column: Some(column),
@@ -24,7 +26,7 @@ impl Location {
     }
 
     /// A location given by a JSON pointer.
-    pub fn pointer(pointer: impl Into<String>) -> Self {
+    pub(crate) fn pointer(pointer: impl Into<String>) -> Self {
         Location {
             line: None,
             column: None,
@@ -36,10 +38,9 @@ impl Location {
 /// An input that could not be read into the model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct IngestError {
-    /// The file (`-` for standard input).
-    pub file: String,
-    /// Where in the file.
-    pub location: Location,
+    /// Where: the file (`-` for standard input) and, as far as known, the line and column
+    /// or the JSON pointer.
+    pub place: Place,
     /// What is wrong.
     pub message: String,
     /// What kind of problem it is.
@@ -60,26 +61,23 @@ pub enum IngestErrorKind {
 
 impl fmt::Display for IngestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.location.line {
-            write!(f, ":{line}")?;
-            if let Some(col) = self.location.column {
-                write!(f, ":{col}")?;
-            }
-        }
-        if let Some(p) = &self.location.pointer {
-            write!(f, ": at `{}`", if p.is_empty() { "/" } else { p })?;
-        }
-        write!(f, ": {}", self.message)
+        write!(f, "{}: {}", self.place, self.message)
     }
 }
 
 impl IngestError {
     /// An error at a place in `file`.
-    pub fn new(file: &str, location: Location, message: impl Into<String>) -> Self {
-        IngestError {
+    pub(crate) fn new(file: &str, location: Location, message: impl Into<String>) -> Self {
+        let number = |n: Option<usize>| n.and_then(|n| u32::try_from(n).ok());
+        let place = Place {
             file: file.to_string(),
-            location,
+            pointer: location.pointer,
+            address: None,
+            line: number(location.line),
+            column: number(location.column),
+        };
+        IngestError {
+            place,
             message: message.into(),
             kind: IngestErrorKind::Invalid,
         }

@@ -30,7 +30,8 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use ahds_model::Estate;
-pub use error::{IngestError, IngestErrorKind, Location, escape_pointer_segment};
+pub(crate) use error::Location;
+pub use error::{IngestError, IngestErrorKind, escape_pointer_segment};
 pub use hcl::{
     InlineWaiver, TerraformConfig, TerraformOptions, is_terraform_dir, read_terraform_config,
 };

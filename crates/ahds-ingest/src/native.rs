@@ -65,16 +65,12 @@ fn typed(text: &str, file: &str) -> Result<Estate, IngestError> {
     let estate: Estate = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         let inner = e.into_inner();
-        IngestError {
-            file: file.to_string(),
-            location: Location {
-                line: (inner.line() > 0).then_some(inner.line()),
-                column: (inner.column() > 0).then_some(inner.column()),
-                pointer: (!pointer.is_empty()).then_some(pointer),
-            },
-            message: json_message(&inner),
-            kind: crate::error::IngestErrorKind::Invalid,
-        }
+        let location = Location {
+            line: (inner.line() > 0).then_some(inner.line()),
+            column: (inner.column() > 0).then_some(inner.column()),
+            pointer: (!pointer.is_empty()).then_some(pointer),
+        };
+        IngestError::new(file, location, json_message(&inner))
     })?;
     de.end().map_err(|e| {
         IngestError::new(file, Location::at(e.line(), e.column()), json_message(&e))
@@ -195,6 +191,7 @@ fn set_sources<T: Resource>(items: &mut [T], collection: &str, file: &str, posit
             .and_then(|l| u32::try_from(l).ok());
         let address = item.meta().address.map(str::to_string);
         item.set_source(Source {
+            column: None,
             file: file.to_string(),
             pointer: Some(pointer),
             address,

@@ -36,7 +36,7 @@ fn seed(i: usize) -> Value {
 }
 
 fn placed(e: &IngestError) -> bool {
-    e.location.line.is_some() || e.location.pointer.is_some()
+    e.place.line.is_some() || e.place.pointer.is_some()
 }
 
 /// Reads in every format; checks the outcome is an estate or errors with places.
@@ -182,6 +182,6 @@ proptest! {
         }
         let errors = read(&text.as_bytes()[..at], "cut.json", InputFormat::Auto)
             .expect_err("a truncated document is never read");
-        prop_assert!(errors.iter().all(|e| e.location.line.is_some() && e.location.column.is_some()), "{errors:?}");
+        prop_assert!(errors.iter().all(|e| e.place.line.is_some() && e.place.column.is_some()), "{errors:?}");
     }
 }

@@ -45,7 +45,7 @@ fn every_prefix_of_every_fixture_reads_or_fails_with_a_place() {
                 Ok(config) => {
                     for p in &config.ingested.problems {
                         assert!(
-                            p.location.line.is_some() || p.location.pointer.is_some(),
+                            p.place.line.is_some() || p.place.pointer.is_some(),
                             "{}@{cut}: a problem without a place: {p}",
                             file.display()
                         );
@@ -55,7 +55,7 @@ fn every_prefix_of_every_fixture_reads_or_fails_with_a_place() {
                     assert!(!errors.is_empty());
                     for e in &errors {
                         assert!(
-                            e.location.line.is_some() || e.location.pointer.is_some(),
+                            e.place.line.is_some() || e.place.pointer.is_some(),
                             "{}@{cut}: an error without a place: {e}",
                             file.display()
                         );

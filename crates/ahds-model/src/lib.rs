@@ -44,6 +44,7 @@ mod known;
 mod links;
 mod location;
 mod network;
+mod place;
 mod private_link;
 mod rbac;
 mod resource;
@@ -77,6 +78,7 @@ pub use network::{
     AclDefaults, DefaultAction, IpRule, IpRuleError, NetworkAcl, NetworkAclSpec,
     PublicNetworkAccess, ResourceAccessRule, defaults,
 };
+pub use place::Place;
 pub use private_link::{
     ConnectionStatus, DnsZoneConfig, DnsZoneGroup, EndpointConnection, PrivateEndpoint,
     WorkspaceConnection,

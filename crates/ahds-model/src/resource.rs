@@ -3,26 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::known::Known;
 use crate::resource_id::ResourceId;
 
-/// Where a resource was read from, for reports and editors.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Source {
-    /// The input file (`-` for standard input).
-    pub file: String,
-    /// JSON pointer to the resource in the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
-    /// Terraform address or template symbolic name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// 1-based line where the resource starts, where the input is a file people edit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<u32>,
-}
+/// Where a resource was read from, for reports and editors: its file, pointer or address,
+/// and line.
+pub type Source = crate::place::Place;
 
 /// The common fields of a resource, borrowed from any resource type.
 #[derive(Debug, Clone, Copy)]

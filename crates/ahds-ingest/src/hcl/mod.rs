@@ -126,6 +126,7 @@ pub fn read_terraform_config(
             (
                 address.clone(),
                 Source {
+                    column: None,
                     file: file.clone(),
                     pointer: None,
                     address: Some(address.clone()),
@@ -283,6 +284,7 @@ impl Modules for DirModules {
                             "module source `{source}` is not on disk: run `terraform init` so `.terraform/modules` holds it"
                         ),
                         source: Some(Source {
+                            column: None,
                             file: file.clone(),
                             pointer: None,
                             address: Some(address),

@@ -150,6 +150,7 @@ impl<'p, 'a> Builder<'p, 'a> {
             return src.clone();
         }
         Source {
+            column: None,
             file: self.file.to_string(),
             pointer: Some(r.pointer.clone()),
             address: Some(r.address.clone()),

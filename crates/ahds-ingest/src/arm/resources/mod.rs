@@ -296,6 +296,7 @@ pub(super) struct Mapper<'f> {
 impl Mapper<'_> {
     fn source(&self, r: &ArmResource<'_>) -> Source {
         Source {
+            column: None,
             file: r.file.to_string(),
             pointer: Some(r.pointer.clone()),
             address: r.address.clone(),

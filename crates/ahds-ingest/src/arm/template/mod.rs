@@ -119,6 +119,7 @@ pub(crate) fn read_template(
                 resource: address,
                 reason,
                 source: Some(Source {
+                    column: None,
                     file: file.to_string(),
                     line: positions
                         .line_of(&pointer)
