@@ -389,8 +389,8 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
 /// A notification for a part of the input that was not read, placed in its file.
 fn input_notification(e: &ahds_guard::InputError, root: &Path) -> Notification {
     let mut region = Region::builder().build();
-    region.start_line = e.place.line.and_then(|l| i64::try_from(l).ok());
-    region.start_column = e.place.column.and_then(|c| i64::try_from(c).ok());
+    region.start_line = e.place.line.map(i64::from);
+    region.start_column = e.place.column.map(i64::from);
     let physical = PhysicalLocation::builder()
         .artifact_location(artifact(&e.place.file, root))
         .region(region)
