@@ -81,18 +81,13 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Known<T> {
     }
 }
 
-/// `serde` default for list fields whose absence means "none": a known empty list.
-pub fn known_empty<T>() -> Known<Vec<T>> {
-    Known::Value(Vec::new())
-}
-
 /// `serde` default for string lists whose absence means "none".
-pub fn known_no_strings() -> Known<Vec<String>> {
+pub(crate) fn known_no_strings() -> Known<Vec<String>> {
     Known::Value(Vec::new())
 }
 
 /// `serde` default for flags whose absence means off.
-pub fn known_false() -> Known<bool> {
+pub(crate) fn known_false() -> Known<bool> {
     Known::Value(false)
 }
 
@@ -121,12 +116,12 @@ pub fn tri_or(a: Tri, b: Tri) -> Tri {
 
 /// `serde` helpers for optional fields whose presence matters and whose value may be unknown:
 /// a missing field is `None`, an explicit `null` is `Some(Known::Unknown)`.
-pub mod optional {
+pub(crate) mod optional {
     use super::Known;
     use serde::{Deserialize, Deserializer};
 
     /// Deserializes a present field (even `null`) as `Some`.
-    pub fn deserialize<'de, D, T>(d: D) -> Result<Option<Known<T>>, D::Error>
+    pub(crate) fn deserialize<'de, D, T>(d: D) -> Result<Option<Known<T>>, D::Error>
     where
         D: Deserializer<'de>,
         T: Deserialize<'de>,

@@ -66,9 +66,7 @@ pub use events::{
 };
 pub use identity::{IdentityType, ManagedIdentity, UserAssignedIdentity, UserAssignedIdentityRef};
 pub use input::{INPUT_VERSION, InputPart, LINK_TARGET_FIELD, PolicyInput, WithoutLinkTargets};
-pub use known::{
-    Known, Tri, known_empty, known_false, known_no_strings, optional, tri_and, tri_or,
-};
+pub use known::{Known, Tri, tri_and, tri_or};
 pub use links::{
     Feature, LinkFacts, LinkIdentity, OutboundLink, PrivilegedGrant, ReferenceKind, Resolution,
     RoleFacts, TargetReference, TargetType,
