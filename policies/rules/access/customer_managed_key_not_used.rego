@@ -40,6 +40,6 @@ undetermined contains u if {
 	u := {
 		"msg": sprintf("%s: its encryption settings are not in the input (listed without properties)", [lib.label(kind, s)]),
 		"resource_id": s.resource_id,
-		"missing": ["encryption settings (properties) of the service"],
+		"missing": ["customer_managed_key"],
 	}
 }

@@ -66,7 +66,7 @@ undetermined contains u if {
 	link.facts.role.held == null
 	u := object.union(
 		finding(link, sprintf("cannot tell whether the managed identity of %s holds %s", [lib.service_label(link), grant_text(link)])),
-		{"missing": ["principal, scope or role of a role assignment"]},
+		{"missing": ["role_assignments[].principal_id", "role_assignments[].scope", "role_assignments[].role_definition_id"]},
 	)
 }
 

@@ -50,6 +50,6 @@ undetermined contains u if {
 	u := {
 		"msg": sprintf("the state of the connection of %s to %s is not known yet", [endpoint_label(c), lib.label("workspaces", ws)]),
 		"resource_id": subject(ws, c),
-		"missing": ["private endpoint connection status"],
+		"missing": ["workspaces[].private_endpoint_connections[].status"],
 	}
 }

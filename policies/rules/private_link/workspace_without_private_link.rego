@@ -45,10 +45,10 @@ undetermined contains u if {
 
 unknown_connections(ws) := {
 	"msg": sprintf("%s: its private endpoint connections are not in the input (listed without properties)", [lib.label("workspaces", ws)]),
-	"missing": ["private endpoint connections (properties) of the workspace"],
+	"missing": ["private_endpoint_connections"],
 } if {
 	object.get(ws, "settings_listed", true) == false
 } else := {
 	"msg": sprintf("%s has private endpoint connections whose state is not known yet", [lib.label("workspaces", ws)]),
-	"missing": ["private endpoint connection status"],
+	"missing": ["private_endpoint_connections[].status"],
 }

@@ -30,7 +30,7 @@ test_passes_with_an_approved_connection if {
 test_unknown_state_is_undetermined if {
 	count(rule.deny) == 0 with input as ws([{"status": null}])
 	some u in rule.undetermined with input as ws([{"status": null}])
-	u.missing == ["private endpoint connection status"]
+	u.missing == ["private_endpoint_connections[].status"]
 }
 
 unlisted(connections) := {"workspaces": {"ws": object.union(ws(connections).workspaces.ws, {"settings_listed": false})}}
@@ -38,7 +38,7 @@ unlisted(connections) := {"workspaces": {"ws": object.union(ws(connections).work
 test_a_workspace_listed_without_settings_is_undetermined_unless_an_endpoint_approves_it if {
 	count(rule.deny) == 0 with input as unlisted([])
 	some u in rule.undetermined with input as unlisted([])
-	u.missing == ["private endpoint connections (properties) of the workspace"]
+	u.missing == ["private_endpoint_connections"]
 	# An endpoint in the input that approves it decides it all the same.
 	count(rule.deny) == 0 with input as unlisted([{"status": "Approved"}])
 	count(rule.undetermined) == 0 with input as unlisted([{"status": "Approved"}])

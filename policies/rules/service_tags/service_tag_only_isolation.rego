@@ -38,6 +38,6 @@ undetermined contains u if {
 	u := {
 		"msg": sprintf("%s allows traffic with %s; whether a workspace has an approved private endpoint is not known yet", [m.rule, m.tag]),
 		"resource_id": m.resource_id,
-		"missing": ["private endpoint connection status"],
+		"missing": ["workspaces[].private_endpoint_connections[].status"],
 	}
 }

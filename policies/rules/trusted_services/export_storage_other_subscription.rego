@@ -40,7 +40,7 @@ undetermined contains u if {
 	link.facts.same_subscription == null
 	u := object.union(
 		lib.service_finding(link, sprintf("%s: the subscriptions are not known yet", [lib.describe(link)]), null),
-		{"missing": ["subscription of the FHIR service or the storage account"]},
+		{"missing": ["subscription", "storage_accounts[].subscription"]},
 	)
 }
 
