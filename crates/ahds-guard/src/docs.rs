@@ -13,12 +13,12 @@ use crate::catalog::{RuleInfo, RuleOrigin};
 /// A rule's failing fixture and the passing one that fixes it.
 #[derive(Debug, Clone)]
 pub struct RuleExample {
-    /// Where the failing fixture is, as the reference names it.
-    pub fail_path: String,
+    /// Where the failing fixture comes from, as Markdown.
+    pub fail_source: String,
     /// The failing fixture.
     pub fail: Value,
-    /// Where the passing fixture is.
-    pub pass_path: String,
+    /// Where the passing fixture comes from, as Markdown.
+    pub pass_source: String,
     /// The passing fixture: the failing one with the fix applied.
     pub pass: Value,
 }
@@ -63,9 +63,9 @@ pub fn rules_markdown_with_examples(
         if let Some(example) = examples.get(&r.id) {
             let _ = write!(
                 s,
-                "\n**Example.** `{}` raises it; this change to it, `{}`, passes:\n\n```diff\n{}```\n",
-                example.fail_path,
-                example.pass_path,
+                "\n**Example.** {} raises it; this change to it, which gives {}, passes:\n\n```diff\n{}```\n",
+                example.fail_source,
+                example.pass_source,
                 fix_diff(&example.fail, &example.pass)
             );
         }
@@ -81,7 +81,7 @@ pub fn rules_markdown_with_examples(
             let test = r.file.strip_suffix(".rego").unwrap_or(&r.file);
             let _ = writeln!(
                 s,
-                "\n**Tests.** `policies/{test}_test.rego`; `testdata/rules/{id}/fail.json` raises it and `pass.json` does not (`cargo test -p ahds-guard --test rule_fixtures {test_name}`), snapshot `testdata/rules/{id}/fail.snap`",
+                "\n**Tests.** `policies/{test}_test.rego`; `testdata/rules/{id}/fail.patch.json` makes the hardened example raise it (`cargo test -p ahds-guard --test rule_fixtures {test_name}`), snapshot `testdata/rules/{id}/fail.snap`",
                 id = r.id,
                 test_name = r.id.replace('-', "_"),
             );

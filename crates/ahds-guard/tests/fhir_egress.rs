@@ -9,24 +9,23 @@
 mod common;
 
 use ahds_ingest::{InputFormat, read};
-use serde_json::{Value, json};
+use serde_json::json;
 
-/// The AHDS-TS-004 fixture with its export storage moved to `northeurope` (the FHIR
-/// service stays in `westeurope`) and admitting only `address`.
+/// The AHDS-TS-004 fixture (an export storage account that turns trusted services away)
+/// with the account moved to `westus2` (the FHIR service stays in `eastus`) and admitting
+/// only `address`.
 fn cross_region_storage(address: &str) -> Vec<(String, String, String)> {
-    let rel = "testdata/rules/AHDS-TS-004/fail.json";
-    let text = std::fs::read_to_string(common::root().join(rel)).unwrap();
-    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    let (name, mut doc) = common::rule_fixture("AHDS-TS-004", "fail");
     let storage = doc["storage_accounts"]
         .as_array_mut()
         .unwrap()
         .iter_mut()
-        .find(|s| s["name"] == "stexport")
+        .find(|s| s["name"] == "stcontosoexport")
         .expect("the fixture's export storage");
-    storage["location"] = json!("northeurope");
+    storage["location"] = json!("westus2");
     storage["network"]["ip_rules"] = json!([address]);
     let bytes = serde_json::to_vec(&doc).unwrap();
-    let estate = read(&bytes, rel, InputFormat::Native).unwrap().estate;
+    let estate = read(&bytes, &name, InputFormat::Native).unwrap().estate;
     let report = common::evaluator().evaluate(&estate).unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     report
@@ -42,19 +41,19 @@ fn cross_region_storage(address: &str) -> Vec<(String, String, String)> {
 
 #[test]
 fn the_fhir_regions_egress_address_is_the_documented_allowance_from_another_region() {
-    // 20.61.98.66 is the FHIR service's published egress address in westeurope.
-    let found = cross_region_storage("20.61.98.66");
+    // 20.62.128.148 is the FHIR service's published egress address in eastus.
+    let found = cross_region_storage("20.62.128.148");
     let rules: Vec<&str> = found.iter().map(|(r, _, _)| r.as_str()).collect();
     assert_eq!(rules, ["AHDS-TS-004"], "{found:#?}");
     let (_, resource, message) = &found[0];
-    assert_eq!(resource, "stexport");
-    assert!(message.contains("20.61.98.66"), "{message}");
+    assert_eq!(resource, "stcontosoexport");
+    assert!(message.contains("20.62.128.148"), "{message}");
 }
 
 #[test]
 fn another_regions_egress_address_lets_nothing_through() {
-    // 20.62.128.148 is eastus's address: the westeurope FHIR service never comes from it.
-    let found = cross_region_storage("20.62.128.148");
+    // 20.61.98.66 is westeurope's address: the eastus FHIR service never comes from it.
+    let found = cross_region_storage("20.61.98.66");
     let rules: Vec<&str> = found.iter().map(|(r, _, _)| r.as_str()).collect();
     assert_eq!(rules, ["AHDS-TS-002"], "{found:#?}");
 }

@@ -25,24 +25,21 @@ fn check(rel: &str, generated: &str) {
     );
 }
 
-/// Each bundled rule's failing and passing fixture.
+/// Each bundled rule's failing fixture and the base it breaks.
 fn examples() -> BTreeMap<String, RuleExample> {
-    let read = |rel: &str| -> serde_json::Value {
-        serde_json::from_str(&std::fs::read_to_string(common::root().join(rel)).unwrap()).unwrap()
-    };
     common::evaluator()
         .rules()
         .iter()
         .map(|r| {
-            let (fail_path, pass_path) = (
-                format!("testdata/rules/{}/fail.json", r.id),
-                format!("testdata/rules/{}/pass.json", r.id),
-            );
             let example = RuleExample {
-                fail: read(&fail_path),
-                pass: read(&pass_path),
-                fail_path,
-                pass_path,
+                fail_source: format!(
+                    "`{}` with `testdata/rules/{}/fail.patch.json` applied",
+                    common::RULE_BASE,
+                    r.id
+                ),
+                fail: common::rule_fixture(&r.id, "fail").1,
+                pass_source: format!("`{}`", common::RULE_BASE),
+                pass: common::rule_fixture(&r.id, "pass").1,
             };
             (r.id.clone(), example)
         })

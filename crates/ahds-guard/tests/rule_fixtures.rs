@@ -1,6 +1,7 @@
-//! One test per rule, ruff-style: `testdata/rules/<rule id>/fail.json` must raise the rule
-//! and `pass.json` must not, evaluated with only that rule enabled; the snapshot
-//! (`fail.snap`, in the same folder) holds only that rule's entries, so rewording one rule changes no other rule's snapshot. Run one rule
+//! One test per rule, ruff-style: the hardened example with
+//! `testdata/rules/<rule id>/fail.patch.json` applied must raise the rule and the example
+//! itself must not, evaluated with only that rule enabled; the snapshot (`fail.snap`, in the
+//! same folder) holds only that rule's entries, so rewording one rule changes no other rule's snapshot. Run one rule
 //! with `cargo test -p ahds-guard --test rule_fixtures AHDS_TS_002`.
 
 // Test helpers outside #[test] functions may panic on setup failures.
@@ -20,11 +21,10 @@ fn only(id: &str) -> Evaluator {
 }
 
 fn evaluate(evaluator: &Evaluator, id: &str, case: &str) -> Report {
-    let rel = format!("testdata/rules/{id}/{case}.json");
     let report = evaluator
-        .evaluate(&common::estate(&rel))
-        .unwrap_or_else(|e| panic!("{rel}: {e}"));
-    assert!(report.errors.is_empty(), "{rel}: {:?}", report.errors);
+        .evaluate(&common::rule_estate(id, case))
+        .unwrap_or_else(|e| panic!("{id} {case}: {e}"));
+    assert!(report.errors.is_empty(), "{id} {case}: {:?}", report.errors);
     report
 }
 
@@ -35,7 +35,7 @@ fn check_rule(id: &str) {
     let fail = evaluate(&evaluator, id, "fail");
     assert!(
         fail.violations.iter().any(|v| v.rule_id == id),
-        "{id}/fail.json raises no {id}: {:#?}",
+        "{id}/fail.patch.json raises no {id}: {:#?}",
         fail.violations
     );
     let others = fail
@@ -60,12 +60,12 @@ fn check_rule(id: &str) {
     let pass = evaluate(&evaluator, id, "pass");
     assert!(
         pass.violations.is_empty(),
-        "{id}/pass.json raises {id}: {:#?}",
+        "the base raises {id}: {:#?}",
         pass.violations
     );
     assert!(
         pass.undetermined.is_empty(),
-        "{id}/pass.json leaves {id} undetermined: {:#?}",
+        "the base leaves {id} undetermined: {:#?}",
         pass.undetermined
     );
 }
@@ -80,15 +80,17 @@ macro_rules! rule_tests {
             }
         )*
 
-        /// Every rule of the catalog has a test here and a fixture pair, and nothing else does.
+        /// Every rule of the catalog has a test here and a fixture, and nothing else does.
         #[test]
-        fn every_rule_has_a_test_and_a_fixture_pair() {
+        fn every_rule_has_a_test_and_a_fixture() {
             let tested: BTreeSet<&str> = [$($id),*].into_iter().collect();
             let catalog: BTreeSet<String> =
                 common::evaluator().rules().iter().map(|r| r.id.clone()).collect();
             let dirs: BTreeSet<String> = std::fs::read_dir(common::root().join("testdata/rules"))
                 .expect("testdata/rules")
-                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .map(|e| e.expect("entry").path())
+                .filter(|dir| dir.join("fail.patch.json").is_file())
+                .map(|dir| dir.file_name().expect("a name").to_string_lossy().into_owned())
                 .collect();
             let tested: BTreeSet<String> = tested.into_iter().map(str::to_string).collect();
             assert_eq!(catalog, tested, "catalog rules and rule tests differ");

@@ -11,6 +11,7 @@ use std::time::Duration;
 use ahds_guard::{
     DENIED_BUILTINS, Evaluator, LoadError, MAX_LITERAL_NESTING, PolicySet, Report, RuleOrigin,
 };
+use ahds_ingest::Estate;
 
 fn header(id: &str, package: &str) -> String {
     format!(
@@ -320,18 +321,22 @@ fn a_chain_of_rules_longer_than_the_stack_allows_is_refused_at_load() {
     assert!(line >= 8, "{line}");
 }
 
-/// Every fixture that has findings, for the concurrency tests.
-fn fixtures() -> Vec<String> {
+/// Every fixture that has findings, for the concurrency tests: each rule's failing
+/// fixture and the examples (the hardened one is every rule's passing fixture).
+fn fixtures() -> Vec<(String, Estate)> {
     let mut out = Vec::new();
     let dir = common::root().join("testdata/rules");
     for e in std::fs::read_dir(dir).unwrap() {
         let id = e.unwrap().file_name().to_str().unwrap().to_string();
-        out.push(format!("testdata/rules/{id}/fail.json"));
-        out.push(format!("testdata/rules/{id}/pass.json"));
+        out.push((format!("{id} fail"), common::rule_estate(&id, "fail")));
     }
-    out.push("testdata/examples/contoso-clinical.json".into());
-    out.push("testdata/examples/contoso-clinical-hardened.json".into());
-    out.sort();
+    for rel in [
+        "testdata/examples/contoso-clinical.json",
+        "testdata/examples/contoso-clinical-hardened.json",
+    ] {
+        out.push((rel.to_string(), common::estate(rel)));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
 
@@ -342,8 +347,7 @@ fn json(report: &Report) -> String {
 #[test]
 fn eight_threads_at_once_report_exactly_what_serial_runs_report() {
     let evaluator = common::evaluator();
-    let files = fixtures();
-    let estates: Vec<_> = files.iter().map(|f| common::estate(f)).collect();
+    let (files, estates): (Vec<String>, Vec<Estate>) = fixtures().into_iter().unzip();
     let serial: Vec<String> = estates
         .iter()
         .map(|e| json(&evaluator.evaluate(e).unwrap()))

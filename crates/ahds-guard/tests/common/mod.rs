@@ -36,6 +36,50 @@ pub(crate) fn estate(rel: &str) -> Estate {
     }
 }
 
+/// The deployment every rule fixture starts from: the hardened example, which raises
+/// nothing and leaves nothing undetermined.
+pub(crate) const RULE_BASE: &str = "testdata/examples/contoso-clinical-hardened.json";
+
+/// A rule's fixture as a document: `pass` is the base itself, `fail` the base with
+/// `testdata/rules/<id>/fail.patch.json` (RFC 6902) applied. Returns the name reports give
+/// it and the document.
+pub(crate) fn rule_fixture(id: &str, case: &str) -> (String, serde_json::Value) {
+    let read = |rel: &str| -> serde_json::Value {
+        let text =
+            std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+    let mut doc = read(RULE_BASE);
+    match case {
+        "pass" => (RULE_BASE.to_string(), doc),
+        "fail" => {
+            let rel = format!("testdata/rules/{id}/fail.patch.json");
+            let patch: json_patch::Patch = serde_json::from_value(read(&rel))
+                .unwrap_or_else(|e| panic!("{rel}: not a JSON Patch: {e}"));
+            json_patch::patch(&mut doc, &patch).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            (format!("{RULE_BASE} + {rel}"), doc)
+        }
+        other => panic!("no rule fixture case `{other}`"),
+    }
+}
+
+/// A rule's fixture read as an estate (see [`rule_fixture`]).
+pub(crate) fn rule_estate(id: &str, case: &str) -> Estate {
+    let (name, doc) = rule_fixture(id, case);
+    let bytes = serde_json::to_vec(&doc).unwrap();
+    match read(&bytes, &name, InputFormat::Native) {
+        Ok(ingested) => {
+            assert!(
+                ingested.problems.is_empty(),
+                "{name}: {:?}",
+                ingested.problems
+            );
+            ingested.estate
+        }
+        Err(errors) => panic!("{name}: {errors:?}"),
+    }
+}
+
 /// Evaluates a fixture.
 pub(crate) fn report(rel: &str) -> Report {
     evaluator()
