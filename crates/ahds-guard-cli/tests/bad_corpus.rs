@@ -335,6 +335,12 @@ deny contains {"msg": "never", "resource_id": "r"} if {
             .contains("rule time limit of 200ms"),
         "{errors:?}"
     );
+    // The error names the rule's file and the line of its METADATA block.
+    assert!(
+        errors[0]["file"].as_str().unwrap().ends_with("slow.rego"),
+        "{errors:?}"
+    );
+    assert_eq!(errors[0]["line"], 1, "{errors:?}");
     // The other rules' findings are still there.
     assert!(report["summary"]["violations"].as_u64().unwrap() > 0);
 }

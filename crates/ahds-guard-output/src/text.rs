@@ -237,9 +237,13 @@ pub(crate) fn render(cx: &Context<'_>, quiet: bool) -> String {
     for e in &report.errors {
         let _ = writeln!(
             s,
-            "{} rule {} failed: {}",
+            "{} rule {}{} failed: {}",
             paint(severity_style(Severity::Critical), "error:"),
             e.rule_id,
+            e.place
+                .as_ref()
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default(),
             e.message
         );
     }

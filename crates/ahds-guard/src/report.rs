@@ -111,6 +111,9 @@ pub enum WaiverKind {
 pub struct RuleError {
     /// Catalog id, or the package path for a rule without one.
     pub rule_id: String,
+    /// Where the rule is: its policy file and the line of its `# METADATA` block.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<Place>,
     /// What went wrong.
     pub message: String,
 }

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ahds_model::{Estate, PolicyInput, Source, analyze, analyze_on_threads, validate};
+use ahds_model::{Estate, Place, PolicyInput, Source, analyze, analyze_on_threads, validate};
 use regorus::{Engine, Value};
 
 use crate::backend::{EngineChoice, Session, VmProgram, build_engine};
@@ -78,6 +78,15 @@ pub const DEFAULT_RULE_TIMEOUT: Duration = Duration::from_secs(60);
 /// rules; recursion and chains over `MAX_RULE_CHAIN` (4,000) are refused at load, and this
 /// holds about 10,000 links. Only touched pages are committed.
 const RULE_STACK_BYTES: usize = 64 << 20;
+
+/// Where a rule is written: bundled rules by their path in the repository's `policies/`.
+fn rule_place(rule: &RuleInfo) -> Place {
+    let file = match rule.origin {
+        crate::catalog::RuleOrigin::Bundled => format!("policies/{}", rule.file),
+        _ => rule.file.clone(),
+    };
+    Place::in_file(file).at_line(rule.line, None)
+}
 
 impl Evaluator {
     /// An evaluator with the bundled catalog only.
@@ -269,6 +278,7 @@ impl Evaluator {
                 }
                 Err(message) => report.errors.push(RuleError {
                     rule_id: rule.id.clone(),
+                    place: Some(rule_place(rule)),
                     message,
                 }),
             }
