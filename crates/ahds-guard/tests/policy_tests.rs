@@ -5,22 +5,11 @@
 // Test helpers outside #[test] functions may panic on setup failures.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use ahds_guard::{PolicySet, TestOutcome, run_tests};
-
-/// Every `.rego` file under `dir`: the files the crate embeds.
-fn rego_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rego_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rego") {
-            out.push(path);
-        }
-    }
-}
 
 #[test]
 fn bundled_policy_tests_pass() {
@@ -40,10 +29,8 @@ fn bundled_policy_tests_pass() {
 
     // The count OPA finds: distinct `test_` rule names at the start of a line, per file.
     let mut files = Vec::new();
-    rego_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies"),
-        &mut files,
-    );
+    // Every `.rego` file under policies/: the files the crate embeds.
+    common::files_with_extension(&common::root().join("policies"), "rego", &mut files);
     assert!(!files.is_empty());
     let expected: usize = files
         .iter()

@@ -13,7 +13,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use quote::ToTokens;
 use syn::{Attribute, ImplItem, Item, TraitItem, Visibility};
@@ -51,7 +51,7 @@ fn public_items_are_listed() {
 /// Every public item under `src`, one per line, files in path order.
 fn listing(src: &Path) -> String {
     let mut files = Vec::new();
-    rust_files(src, &mut files);
+    common::files_with_extension(src, "rs", &mut files);
     files.sort();
     let parsed: Vec<(String, syn::File)> = files
         .iter()
@@ -72,17 +72,6 @@ fn listing(src: &Path) -> String {
         items(&file.items, module, &public, &mut out);
     }
     out
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// `lib.rs` → `crate`, `a/mod.rs` → `crate::a`, `a/b.rs` → `crate::a::b`.

@@ -23,16 +23,33 @@ pub(crate) fn evaluator() -> &'static Evaluator {
 /// Reads a fixture given relative to the workspace root; reports name it the same way.
 pub(crate) fn estate(rel: &str) -> Estate {
     let bytes = std::fs::read(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    match read(&bytes, rel, InputFormat::Auto) {
+    read_whole(&bytes, rel, InputFormat::Auto)
+}
+
+/// Reads a document that must be read without a problem.
+fn read_whole(bytes: &[u8], name: &str, format: InputFormat) -> Estate {
+    match read(bytes, name, format) {
         Ok(ingested) => {
             assert!(
                 ingested.problems.is_empty(),
-                "{rel}: {:?}",
+                "{name}: {:?}",
                 ingested.problems
             );
             ingested.estate
         }
-        Err(errors) => panic!("{rel}: {errors:?}"),
+        Err(errors) => panic!("{name}: {errors:?}"),
+    }
+}
+
+/// Every file under `dir` whose name ends in `.{extension}`, in no particular order.
+pub(crate) fn files_with_extension(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_with_extension(&path, extension, out);
+        } else if path.extension().is_some_and(|e| e == extension) {
+            out.push(path);
+        }
     }
 }
 
