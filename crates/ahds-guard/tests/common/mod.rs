@@ -83,18 +83,11 @@ pub(crate) fn rule_fixture(id: &str, case: &str) -> (String, serde_json::Value) 
 /// A rule's fixture read as an estate (see [`rule_fixture`]).
 pub(crate) fn rule_estate(id: &str, case: &str) -> Estate {
     let (name, doc) = rule_fixture(id, case);
-    let bytes = serde_json::to_vec(&doc).unwrap();
-    match read(&bytes, &name, InputFormat::Native) {
-        Ok(ingested) => {
-            assert!(
-                ingested.problems.is_empty(),
-                "{name}: {:?}",
-                ingested.problems
-            );
-            ingested.estate
-        }
-        Err(errors) => panic!("{name}: {errors:?}"),
-    }
+    read_whole(
+        &serde_json::to_vec(&doc).unwrap(),
+        &name,
+        InputFormat::Native,
+    )
 }
 
 /// Evaluates a fixture.
