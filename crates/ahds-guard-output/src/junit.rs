@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use ahds_guard::Violation;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::Context;
@@ -30,24 +31,32 @@ fn add_finding(
     failing.insert(resource.to_ascii_lowercase());
 }
 
+/// The resource, feature and target a violation's test case is named by.
+fn case_of(v: &Violation) -> (&str, Option<&str>, Option<&str>) {
+    (&v.resource_id, v.feature.as_deref(), v.target_id.as_deref())
+}
+
 pub(crate) fn render(cx: &Context<'_>) -> Result<String, quick_junit::SerializeError> {
     let mut report = Report::new("ahds-guard");
     let resources = cx.estate.resources();
     for rule in cx.rules {
         let mut suite = TestSuite::new(format!("{} {}", rule.id, rule.title));
         let mut failing: BTreeSet<String> = BTreeSet::new();
+        let mut add = |(resource, feature, target): (&str, Option<&str>, Option<&str>), status| {
+            add_finding(
+                &mut suite,
+                &mut failing,
+                &rule.id,
+                (resource, feature, target),
+                status,
+            );
+        };
         for v in cx.report.violations.iter().filter(|v| v.rule_id == rule.id) {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status.set_message(v.message.clone());
             status.set_type(v.severity.as_str());
             status.set_description(format!("{}\n\nFix: {}", v.message, v.remediation));
-            add_finding(
-                &mut suite,
-                &mut failing,
-                &rule.id,
-                (&v.resource_id, v.feature.as_deref(), v.target_id.as_deref()),
-                status,
-            );
+            add(case_of(v), status);
         }
         for s in cx
             .report
@@ -55,16 +64,9 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, quick_junit::SerializeE
             .iter()
             .filter(|s| s.violation.rule_id == rule.id)
         {
-            let v = &s.violation;
             let mut status = TestCaseStatus::skipped();
             status.set_message(format!("waived: {}", s.justification));
-            add_finding(
-                &mut suite,
-                &mut failing,
-                &rule.id,
-                (&v.resource_id, v.feature.as_deref(), v.target_id.as_deref()),
-                status,
-            );
+            add(case_of(&s.violation), status);
         }
         for u in cx
             .report
@@ -78,10 +80,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, quick_junit::SerializeE
                 u.message,
                 u.missing.join(", ")
             ));
-            add_finding(
-                &mut suite,
-                &mut failing,
-                &rule.id,
+            add(
                 (&u.resource_id, u.feature.as_deref(), u.target_id.as_deref()),
                 status,
             );

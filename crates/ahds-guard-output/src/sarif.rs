@@ -237,16 +237,25 @@ fn locations(resource_id: &str, source: Option<&ahds_model::Source>, root: &Path
     vec![loc]
 }
 
-fn result_for(v: &Violation, index: Option<i64>, root: &Path) -> SarifResult {
-    let mut fp = BTreeMap::new();
-    fp.insert(
+/// The `partialFingerprints` of a finding: ours, under [`FINGERPRINT`].
+fn fingerprints(
+    rule_id: &str,
+    resource_id: &str,
+    feature: Option<&str>,
+    target_id: Option<&str>,
+) -> BTreeMap<String, String> {
+    BTreeMap::from([(
         FINGERPRINT.to_string(),
-        fingerprint(
-            &v.rule_id,
-            &v.resource_id,
-            v.feature.as_deref(),
-            v.target_id.as_deref(),
-        ),
+        fingerprint(rule_id, resource_id, feature, target_id),
+    )])
+}
+
+fn result_for(v: &Violation, index: Option<i64>, root: &Path) -> SarifResult {
+    let fp = fingerprints(
+        &v.rule_id,
+        &v.resource_id,
+        v.feature.as_deref(),
+        v.target_id.as_deref(),
     );
     let mut props = BTreeMap::new();
     props.insert("severity".to_string(), json!(v.severity));
@@ -307,15 +316,11 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
         results.push(r);
     }
     for u in &cx.report.undetermined {
-        let mut fp = BTreeMap::new();
-        fp.insert(
-            FINGERPRINT.to_string(),
-            fingerprint(
-                &u.rule_id,
-                &u.resource_id,
-                u.feature.as_deref(),
-                u.target_id.as_deref(),
-            ),
+        let fp = fingerprints(
+            &u.rule_id,
+            &u.resource_id,
+            u.feature.as_deref(),
+            u.target_id.as_deref(),
         );
         let mut r = SarifResult::builder()
             .rule_id(u.rule_id.clone())
