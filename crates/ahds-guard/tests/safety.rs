@@ -46,6 +46,24 @@ fn policy_error(source: &str) -> (String, u32, String) {
     }
 }
 
+/// regorus reports a syntax error as text only; the line is read from it. This fails if
+/// regorus changes how it writes the place.
+#[test]
+fn a_syntax_error_names_its_file_and_line() {
+    let source = format!(
+        "{}deny contains {{\"msg\": \"m\", \"resource_id\": \"r\"}} if {{\n\tx := [1, 2\n}}\n",
+        header("T-SYN-1", "t.syntax")
+    );
+    let (file, line, message) = policy_error(&source);
+    assert_eq!(file, "custom/rule.rego");
+    // The unclosed bracket is on line 9; the parser may stop there or on the next line.
+    assert!((9..=10).contains(&line), "line {line}: {message}");
+    assert!(
+        !message.starts_with("-->"),
+        "the place is stripped: {message}"
+    );
+}
+
 #[test]
 fn every_denied_builtin_is_refused_at_load_with_file_and_line() {
     for (name, why) in DENIED_BUILTINS {
