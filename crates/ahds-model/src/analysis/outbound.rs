@@ -24,28 +24,28 @@ impl<'a> Context<'a> {
             let end = self.service_end("fhir_services", s.meta(), &s.workspace, &s.identity);
             if let Some(export) = &s.export {
                 let (status, target) = self.resolve_storage_by_name(&export.storage_account_name);
-                self.push_link(
+                self.analysis.links.push(self.link(
                     &end,
                     Feature::FhirExport,
                     reference(ReferenceKind::AccountName, &export.storage_account_name),
                     status,
                     target,
                     None,
-                );
+                ));
             }
             if let Some(import) = &s.import {
                 // A disabled import configuration makes no connections.
                 if import.enabled != Known::Value(false) {
                     let (status, target) =
                         self.resolve_storage_by_name(&import.storage_account_name);
-                    self.push_link(
+                    self.analysis.links.push(self.link(
                         &end,
                         Feature::FhirImport,
                         reference(ReferenceKind::AccountName, &import.storage_account_name),
                         status,
                         target,
                         None,
-                    );
+                    ));
                 }
             }
             let mut seen = BTreeSet::new();
@@ -66,14 +66,14 @@ impl<'a> Context<'a> {
                         .map(Target::Registry),
                     ),
                 };
-                self.push_link(
+                self.analysis.links.push(self.link(
                     &end,
                     Feature::FhirConvert,
                     reference(ReferenceKind::LoginServer, server),
                     status,
                     target,
                     None,
-                );
+                ));
             }
             if let Some(cmk) = &s.customer_managed_key {
                 self.push_cmk(&end, Feature::FhirCmk, cmk);
@@ -97,7 +97,7 @@ impl<'a> Context<'a> {
                             .map(Target::Storage),
                     ),
                 };
-                self.push_link(
+                self.analysis.links.push(self.link(
                     &end,
                     Feature::DicomStorage,
                     reference(
@@ -107,7 +107,7 @@ impl<'a> Context<'a> {
                     status,
                     target,
                     None,
-                );
+                ));
             }
             if let Some(cmk) = &s.customer_managed_key {
                 self.push_cmk(&end, Feature::DicomCmk, cmk);
@@ -134,14 +134,14 @@ impl<'a> Context<'a> {
                 ),
             };
             let hub = ingestion.eventhub_name.value().map(String::as_str);
-            self.push_link(
+            self.analysis.links.push(self.link(
                 &end,
                 Feature::MedTechIngestion,
                 reference(ReferenceKind::Hostname, &ingestion.eventhub_namespace),
                 status,
                 target,
                 hub.map(|h| ChildScope::EventHub(h.to_string())),
-            );
+            ));
         }
     }
 
@@ -264,14 +264,14 @@ impl<'a> Context<'a> {
                     .map(Target::Vault),
             ),
         };
-        self.push_link(
+        self.analysis.links.push(self.link(
             end,
             feature,
             reference(ReferenceKind::KeyUrl, &cmk.key_url),
             status,
             target,
             None,
-        );
+        ));
     }
 
     pub(super) fn resolve_storage_by_name(

@@ -3,19 +3,6 @@
 use super::*;
 
 impl<'a> Context<'a> {
-    pub(super) fn push_link(
-        &mut self,
-        end: &ServiceEnd<'a>,
-        feature: Feature,
-        reference: TargetReference,
-        status: Resolution,
-        target: Option<Target>,
-        child: Option<ChildScope>,
-    ) {
-        let link = self.link(end, feature, reference, status, target, child);
-        self.analysis.links.push(link);
-    }
-
     pub(super) fn target_meta(&self, t: Target) -> Meta<'a> {
         let e = self.estate;
         match t {
