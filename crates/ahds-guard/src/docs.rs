@@ -96,33 +96,23 @@ fn fix_diff(fail: &Value, pass: &Value) -> String {
     let compact = |v: &Value| serde_json::to_string(v).unwrap_or_default();
     let mut s = String::new();
     for op in json_patch::diff(fail, pass).iter() {
-        match op {
-            PatchOperation::Add(a) => {
-                let _ = writeln!(s, "+ {}: {}", a.path, compact(&a.value));
-            }
-            PatchOperation::Remove(r) => {
-                let old = fail
-                    .pointer(r.path.as_str())
-                    .map(compact)
-                    .unwrap_or_default();
-                let _ = writeln!(s, "- {}: {old}", r.path);
-            }
-            PatchOperation::Replace(r) => {
-                let old = fail
-                    .pointer(r.path.as_str())
-                    .map(compact)
-                    .unwrap_or_default();
-                let _ = writeln!(s, "- {}: {old}", r.path);
-                let _ = writeln!(s, "+ {}: {}", r.path, compact(&r.value));
-            }
+        let (removed, added) = match op {
+            PatchOperation::Add(a) => (None, Some((&a.path, &a.value))),
+            PatchOperation::Remove(r) => (Some(&r.path), None),
+            PatchOperation::Replace(r) => (Some(&r.path), Some((&r.path, &r.value))),
             // `diff` writes only the three above.
             other => {
-                let _ = writeln!(
-                    s,
-                    "  {}",
-                    compact(&serde_json::to_value(other).unwrap_or_default())
-                );
+                let op = serde_json::to_value(other).unwrap_or_default();
+                let _ = writeln!(s, "  {}", compact(&op));
+                continue;
             }
+        };
+        if let Some(path) = removed {
+            let old = fail.pointer(path.as_str()).map(compact).unwrap_or_default();
+            let _ = writeln!(s, "- {path}: {old}");
+        }
+        if let Some((path, value)) = added {
+            let _ = writeln!(s, "+ {path}: {}", compact(value));
         }
     }
     s
