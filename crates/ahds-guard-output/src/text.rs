@@ -69,7 +69,7 @@ fn summary(cx: &Context<'_>) -> String {
         })
         .collect();
     format!(
-        "{} ({}), {} undetermined, {} suppressed, {} errors{}{}; {} resources checked by {} rules{}\n",
+        "{} ({}), {} undetermined, {} suppressed, {} errors{}{}{}; {} resources checked by {} rules{}\n",
         paint(BOLD, &format!("{} violations", sum.violations)),
         counts.join(", "),
         sum.undetermined,
@@ -90,6 +90,14 @@ fn summary(cx: &Context<'_>) -> String {
             )
         } else {
             String::new()
+        },
+        match sum.unset_variables {
+            0 => String::new(),
+            n => format!(
+                ", {n} root variable{} without a value (read as symbols: {})",
+                if n == 1 { "" } else { "s" },
+                cx.report.unset_variables.join(", ")
+            ),
         },
         sum.resources,
         sum.rules,

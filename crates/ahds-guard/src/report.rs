@@ -173,6 +173,9 @@ pub struct Summary {
     /// Baseline entries that match nothing any more.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub resolved: usize,
+    /// Root Terraform variables that had no value.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unset_variables: usize,
 }
 
 /// The tool that wrote the report.
@@ -219,6 +222,10 @@ pub struct Report {
     /// Remarks about the evaluation as a whole (checks skipped, waivers unused).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Root variables of a Terraform configuration that had no value and were read as
+    /// symbols (`var.env`): how much of the run was symbolic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unset_variables: Vec<String>,
     /// Violations a baseline accepts (`check --baseline`): reported, not failing the gate.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub baselined: Vec<Violation>,
@@ -259,6 +266,8 @@ impl Report {
             .sort_by(|a, b| (&a.rule_id, &a.message).cmp(&(&b.rule_id, &b.message)));
         self.notes.sort();
         self.notes.dedup();
+        self.unset_variables.sort();
+        self.unset_variables.dedup();
         self.summary.resources = resources;
         self.summary.rules = rules;
         self.recount();
@@ -285,6 +294,7 @@ impl Report {
             max_severity: self.violations.iter().map(|v| v.severity).max(),
             baselined: self.baselined.len(),
             resolved: self.resolved.len(),
+            unset_variables: self.unset_variables.len(),
         };
     }
 

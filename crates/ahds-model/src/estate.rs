@@ -99,6 +99,11 @@ pub struct Estate {
     /// a `.tf` file); not part of the native format.
     #[serde(skip)]
     pub inline_waivers: Vec<InlineWaiver>,
+    /// Root module variables of a Terraform configuration that had no value (no default,
+    /// no `.tfvars`, `--var` or `TF_VAR_`): they were read as symbols, so what depends on
+    /// them may be undetermined. Not part of the native format.
+    #[serde(skip)]
+    pub unset_variables: Vec<String>,
 }
 
 /// A suppression comment in a source file: the rule it names, the resources it sits on,
@@ -214,6 +219,7 @@ impl Estate {
         self.skipped.extend(other.skipped);
         self.notes.extend(other.notes);
         self.inline_waivers.extend(other.inline_waivers);
+        self.unset_variables.extend(other.unset_variables);
     }
 }
 

@@ -259,6 +259,7 @@ impl Evaluator {
         let mut report = Report {
             skipped: estate.skipped.clone(),
             notes: estate.notes.clone(),
+            unset_variables: estate.unset_variables.clone(),
             ..Report::default()
         };
         let outcomes = self.run_rules(&rules, &input, &sources, threads);

@@ -87,17 +87,21 @@ pub(crate) struct ModuleDef {
     pub(crate) calls: Vec<CallDef>,
     /// `provider "azurerm"` blocks by configuration key (`azurerm`, `azurerm.hub`).
     pub(crate) providers: BTreeMap<String, Block>,
+    /// Resource blocks by mode, type and name: looked up per reference, so a scan would
+    /// make large modules quadratic.
+    pub(crate) resource_index: HashMap<(bool, String, String), usize>,
+    pub(crate) call_index: HashMap<String, usize>,
 }
 
 impl ModuleDef {
     pub(crate) fn resource(&self, data: bool, rtype: &str, name: &str) -> Option<usize> {
-        self.resources
-            .iter()
-            .position(|r| r.data == data && r.rtype == rtype && r.name == name)
+        self.resource_index
+            .get(&(data, rtype.to_string(), name.to_string()))
+            .copied()
     }
 
     pub(crate) fn call(&self, name: &str) -> Option<usize> {
-        self.calls.iter().position(|c| c.name == name)
+        self.call_index.get(name).copied()
     }
 
     pub(crate) fn file_name(&self, place: Place) -> &str {
@@ -140,14 +144,13 @@ pub(crate) fn load_module(dir: &Path, shown_dir: &str, errors: &mut Vec<IngestEr
     };
     for path in files {
         let name = shown_path(shown_dir, &path);
-        let text = match std::fs::read_to_string(&path) {
+        let text = match std::fs::read(&path)
+            .map_err(|e| IngestError::new(&name, Location::default(), format!("cannot read: {e}")))
+            .and_then(|bytes| source_text(bytes, &name))
+        {
             Ok(t) => t,
             Err(e) => {
-                errors.push(IngestError::new(
-                    &name,
-                    Location::default(),
-                    format!("cannot read: {e}"),
-                ));
+                errors.push(e);
                 continue;
             }
         };
@@ -168,6 +171,31 @@ pub(crate) fn load_module(dir: &Path, shown_dir: &str, errors: &mut Vec<IngestEr
         }
     }
     def
+}
+
+/// A source file's text as Terraform reads it: UTF-8 without a leading byte-order mark.
+/// Invalid UTF-8 is an error at its line and column.
+pub(crate) fn source_text(bytes: Vec<u8>, name: &str) -> Result<String, IngestError> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let valid = &bytes[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[start..]).chars().count() + 1;
+            Err(IngestError::new(
+                name,
+                Location::at(line, column),
+                "not UTF-8 text: Terraform reads only UTF-8",
+            ))
+        }
+    }
 }
 
 /// `dir/file.tf` as the user would write it.
@@ -213,6 +241,8 @@ fn add_body(def: &mut ModuleDef, file: usize, body: Body, errors: &mut Vec<Inges
                     duplicate(format!("`{prefix}{rtype}.{name}`"), errors);
                     continue;
                 }
+                def.resource_index
+                    .insert((data, rtype.clone(), name.clone()), def.resources.len());
                 def.resources.push(ResourceDef {
                     data,
                     rtype: rtype.clone(),
@@ -231,6 +261,7 @@ fn add_body(def: &mut ModuleDef, file: usize, body: Body, errors: &mut Vec<Inges
                     .body
                     .get_attribute("source")
                     .and_then(|a| literal_string(&a.value));
+                def.call_index.insert(name.clone(), def.calls.len());
                 def.calls.push(CallDef {
                     name: name.clone(),
                     source,
@@ -287,5 +318,26 @@ pub(crate) fn literal_string(e: &Expression) -> Option<String> {
             Some(out)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+impl ModuleDef {
+    /// A module of one file's text, for tests.
+    pub(crate) fn from_text(name: &str, text: &str) -> (ModuleDef, Vec<IngestError>) {
+        let mut def = ModuleDef::default();
+        let mut errors = Vec::new();
+        match hcl_edit::parser::parse_body(text) {
+            Ok(body) => {
+                def.files.push(SourceFile::new(name.into(), text.into()));
+                add_body(&mut def, 0, body, &mut errors);
+            }
+            Err(e) => errors.push(IngestError::new(
+                name,
+                Location::default(),
+                e.message().to_string(),
+            )),
+        }
+        (def, errors)
     }
 }

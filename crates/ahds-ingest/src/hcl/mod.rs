@@ -112,7 +112,22 @@ pub fn read_terraform_config(
         return Err(errors);
     }
     let root = Rc::new(root);
-    let values = tfvars::root_values(dir, shown, options, &mut errors);
+    let tfvars::RootValues { values, origins } =
+        tfvars::root_values(dir, shown, options, &mut errors);
+    let mut notes: Vec<String> = origins
+        .iter()
+        .filter(|(k, _)| !root.variables.contains_key(*k))
+        .map(|(k, origin)| {
+            format!("{origin}: a value for `{k}`, which the configuration does not declare (Terraform warns and ignores it)")
+        })
+        .collect();
+    notes.sort();
+    let unset_variables: Vec<String> = root
+        .variables
+        .iter()
+        .filter(|(k, v)| v.default.is_none() && !values.contains_key(*k))
+        .map(|(k, _)| format!("var.{k}"))
+        .collect();
     let loader = DirModules::new(dir, shown);
     loader
         .cache
@@ -138,7 +153,9 @@ pub fn read_terraform_config(
     let (mut estate, mut problems) =
         crate::terraform::read_plan_with_sources(&doc, shown, &sources)?;
     estate.skipped.extend(loader.skipped.take());
+    estate.notes.extend(notes);
     estate.notes.extend(session.notes.take());
+    estate.unset_variables = unset_variables;
     estate.inline_waivers = suppress::collect(&session, &places);
     errors.extend(session.errors.take());
     errors.extend(loader.errors.take());

@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::rc::Rc;
 
+use hcl_edit::Span;
+
 use super::TerraformOptions;
 use super::eval::{Modules, Scope, Session};
-use super::load::ModuleDef;
+use super::load::{ModuleDef, SourceFile};
 use super::value::Val;
 use crate::error::{IngestError, Location};
 
@@ -21,15 +23,23 @@ impl Modules for NoModules {
     }
 }
 
+/// The values of the root variables, and where each was last set (a file, `--var NAME`;
+/// none for `TF_VAR_*`, which Terraform does not check against the declarations).
+pub(crate) struct RootValues {
+    pub(crate) values: HashMap<String, Val>,
+    pub(crate) origins: HashMap<String, String>,
+}
+
 pub(crate) fn root_values(
     dir: &Path,
     shown: &str,
     options: &TerraformOptions,
     errors: &mut Vec<IngestError>,
-) -> HashMap<String, Val> {
+) -> RootValues {
     let mut values = HashMap::new();
+    let mut origins = HashMap::new();
     for (k, v) in &options.env {
-        values.insert(k.clone(), raw_value(v));
+        values.insert(k.clone(), raw_value(v, &format!("TF_VAR_{k}"), errors));
     }
     let mut files = Vec::new();
     for name in ["terraform.tfvars", "terraform.tfvars.json"] {
@@ -57,8 +67,18 @@ pub(crate) fn root_values(
         files.push((p.clone(), p.display().to_string()));
     }
     for (path, name) in files {
-        match std::fs::read_to_string(&path) {
-            Ok(text) => read_file(&text, &name, &mut values, errors),
+        match std::fs::read(&path) {
+            Ok(bytes) => match super::load::source_text(bytes, &name) {
+                Ok(text) => {
+                    let mut read = HashMap::new();
+                    read_file(&text, &name, &mut read, errors);
+                    for k in read.keys() {
+                        origins.insert(k.clone(), name.clone());
+                    }
+                    values.extend(read);
+                }
+                Err(e) => errors.push(e),
+            },
             Err(e) => errors.push(IngestError::new(
                 &name,
                 Location::default(),
@@ -67,26 +87,52 @@ pub(crate) fn root_values(
         }
     }
     for (k, v) in &options.vars {
-        values.insert(k.clone(), raw_value(v));
+        values.insert(k.clone(), raw_value(v, &format!("--var {k}"), errors));
+        origins.insert(k.clone(), format!("--var {k}"));
     }
-    values
+    RootValues { values, origins }
 }
 
 /// A value given on the command line or in the environment: HCL when it is a list or an
-/// object, else the text itself (Terraform converts it to the variable's type).
-fn raw_value(text: &str) -> Val {
+/// object, else the text itself (Terraform converts it to the variable's type). `shown`
+/// names where it came from in messages.
+fn raw_value(text: &str, shown: &str, errors: &mut Vec<IngestError>) -> Val {
     let t = text.trim_start();
     if t.starts_with('[') || t.starts_with('{') {
-        if let Ok(e) = hcl_edit::parser::parse_expr(text) {
-            return constant(&e);
+        match hcl_edit::parser::parse_expr(text) {
+            Ok(e) => return constant(&e, shown, text, errors),
+            Err(e) => {
+                let loc = e.location();
+                errors.push(IngestError::new(
+                    shown,
+                    Location::at(loc.line(), loc.column()),
+                    format!("the value is not valid HCL: {}", e.message()),
+                ));
+                return Val::unknown();
+            }
         }
     }
     Val::String(text.to_string())
 }
 
-fn constant(e: &hcl_edit::expr::Expression) -> Val {
-    let session = Session::new(Rc::new(ModuleDef::default()), HashMap::new(), &NoModules);
-    session.eval(0, &Scope::default(), e)
+/// Evaluates a variable value as Terraform does: literal values, operators and `for`
+/// expressions over them, no references and no function calls. `text` is the file (or
+/// command-line value) it is written in, for the places of errors.
+fn constant(
+    e: &hcl_edit::expr::Expression,
+    shown: &str,
+    text: &str,
+    errors: &mut Vec<IngestError>,
+) -> Val {
+    let def = ModuleDef {
+        files: vec![SourceFile::new(shown.to_string(), text.to_string())],
+        ..ModuleDef::default()
+    };
+    let mut session = Session::new(Rc::new(def), HashMap::new(), &NoModules);
+    session.constant = true;
+    let v = session.eval(0, &Scope::default(), e);
+    errors.extend(session.errors.take());
+    v
 }
 
 fn read_file(
@@ -118,7 +164,23 @@ fn read_file(
     match hcl_edit::parser::parse_body(text) {
         Ok(body) => {
             for a in body.attributes() {
-                values.insert(a.key.as_str().to_string(), constant(&a.value));
+                values.insert(
+                    a.key.as_str().to_string(),
+                    constant(&a.value, name, text, errors),
+                );
+            }
+            if let Some(b) = body.blocks().next() {
+                let line = b
+                    .span()
+                    .map_or(1, |s| text[..s.start].matches('\n').count() + 1);
+                errors.push(IngestError::new(
+                    name,
+                    Location::at(line, 1),
+                    format!(
+                        "a variable file holds `name = value` lines, not blocks (`{}`)",
+                        b.ident.as_str()
+                    ),
+                ));
             }
         }
         Err(e) => {

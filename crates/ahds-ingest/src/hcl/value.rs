@@ -23,6 +23,32 @@ impl Val {
         Val::Unknown(Some(name.replace('/', "%2F")))
     }
 
+    /// The symbol standing for what an expression or call gives, named by its text: braces
+    /// and `/` cannot stand in a symbol, and a long text is named by a digest of it.
+    pub(crate) fn symbol_of(text: &str) -> Val {
+        const LONGEST: usize = 120;
+        let name = ahds_model::symbolic::escape(text);
+        if name.len() <= LONGEST {
+            return Val::Unknown(Some(name));
+        }
+        let head: String = name
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+            .take(40)
+            .collect();
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        let head = if head.is_empty() {
+            "expr".to_string()
+        } else {
+            head
+        };
+        Val::Unknown(Some(format!("{head}:{hash:016x}")))
+    }
+
     pub(crate) fn unknown() -> Val {
         Val::Unknown(None)
     }
@@ -77,13 +103,28 @@ impl Val {
         }
     }
 
-    /// A list, set or tuple; an object's values in key order.
-    pub(crate) fn items(&self) -> Option<Vec<Val>> {
-        match self {
-            Val::List(l) => Some(l.clone()),
-            Val::Object(m) => Some(m.values().cloned().collect()),
-            _ => None,
+    /// What building the value costs against an evaluation budget: one per element, one
+    /// per 32 bytes of text. Counting stops past `limit`.
+    pub(crate) fn weight(&self, limit: u64) -> u64 {
+        fn walk(v: &Val, total: &mut u64, limit: u64) {
+            if *total > limit {
+                return;
+            }
+            *total += 1;
+            match v {
+                Val::String(s) => *total += (s.len() / 32) as u64,
+                Val::Unknown(Some(s)) => *total += (s.len() / 32) as u64,
+                Val::List(l) => l.iter().for_each(|x| walk(x, total, limit)),
+                Val::Object(m) => m.iter().for_each(|(k, x)| {
+                    *total += (k.len() / 32) as u64;
+                    walk(x, total, limit);
+                }),
+                _ => {}
+            }
         }
+        let mut total = 0;
+        walk(self, &mut total, limit);
+        total
     }
 
     /// The value as JSON; unknowns become `null`.

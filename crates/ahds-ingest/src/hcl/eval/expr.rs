@@ -11,22 +11,53 @@ use super::super::funcs;
 use super::super::value::Val;
 use super::{ADDRESS, MAX_STEPS, MAX_TEXT, Scope, Session};
 
+/// An expression's text without the spaces, comments and line breaks around its tokens,
+/// so the same expression written with other layout reads the same.
+pub(super) fn canonical_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        if quoted {
+            out.push(c);
+            match (escaped, c) {
+                (false, '\\') => escaped = true,
+                (false, '"') => quoted = false,
+                _ => escaped = false,
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                quoted = true;
+                out.push(c);
+            }
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl Session<'_> {
     pub(crate) fn eval(&self, inst: usize, scope: &Scope, e: &Expression) -> Val {
+        if self.exhausted.get() {
+            return Val::unknown();
+        }
         let steps = self.steps.get() + 1;
         self.steps.set(steps);
         if steps > MAX_STEPS {
-            if steps == MAX_STEPS + 1 {
-                let place = self.place_of(inst, scope.file, e.span());
-                self.error(
-                    inst,
-                    place,
-                    format!("evaluation stopped after {MAX_STEPS} expressions (a loop this large is not a real configuration); the values left are unknown"),
-                );
-            }
+            self.exhaust(
+                inst,
+                scope.file,
+                e.span(),
+                format!("evaluation stopped after {MAX_STEPS} expressions (a loop this large is not a real configuration)"),
+            );
             return Val::unknown();
         }
-        self.deeper(|| self.eval_inner(inst, scope, e))
+        self.deeper(inst, scope.file, e.span(), || {
+            self.eval_inner(inst, scope, e)
+        })
     }
 
     fn eval_inner(&self, inst: usize, scope: &Scope, e: &Expression) -> Val {
@@ -36,7 +67,9 @@ impl Session<'_> {
             Expression::Number(n) => Val::Number(n.value().as_f64().unwrap_or(0.0)),
             Expression::String(s) => Val::String(s.value().clone()),
             Expression::Array(a) => {
-                Val::List(a.iter().map(|x| self.eval(inst, scope, x)).collect())
+                let v = Val::List(a.iter().map(|x| self.eval(inst, scope, x)).collect());
+                self.charge(inst, scope.file, e.span(), &v);
+                v
             }
             Expression::Object(o) => {
                 let mut m = BTreeMap::new();
@@ -55,20 +88,24 @@ impl Session<'_> {
                     };
                     m.insert(key, self.eval(inst, scope, v.expr()));
                 }
-                Val::Object(m)
+                let v = Val::Object(m);
+                self.charge(inst, scope.file, e.span(), &v);
+                v
             }
-            Expression::StringTemplate(t) => self.template(inst, scope, t),
+            Expression::StringTemplate(t) => self.template_value(inst, scope, t, e.span()),
             Expression::HeredocTemplate(h) => {
                 let mut h = (**h).clone();
                 if h.indent().is_some() {
                     h.dedent();
                 }
-                self.template(inst, scope, &h.template)
+                self.template_value(inst, scope, &h.template, e.span())
             }
             Expression::Parenthesis(p) => self.eval(inst, scope, p.inner()),
-            Expression::Variable(v) => self.variable(inst, scope, v.as_str(), &[]),
+            Expression::Variable(v) => self.variable(inst, scope, v.as_str(), &[], e.span()),
             Expression::Traversal(t) => match &t.expr {
-                Expression::Variable(v) => self.variable(inst, scope, v.as_str(), &t.operators),
+                Expression::Variable(v) => {
+                    self.variable(inst, scope, v.as_str(), &t.operators, e.span())
+                }
                 other => {
                     let base = self.eval(inst, scope, other);
                     self.apply(inst, scope, base, &t.operators)
@@ -80,7 +117,13 @@ impl Session<'_> {
                 None => {
                     let a = self.eval(inst, scope, &c.true_expr);
                     let b = self.eval(inst, scope, &c.false_expr);
-                    if a == b { a } else { Val::unknown() }
+                    if a == b {
+                        a
+                    } else {
+                        // Either branch: whatever it gives, the same expression gives it
+                        // wherever it is written in this module.
+                        self.symbol_of_expr(inst, e)
+                    }
                 }
             },
             Expression::FuncCall(f) => self.func(inst, scope, f),
@@ -104,8 +147,30 @@ impl Session<'_> {
                 let r = self.eval(inst, scope, &b.rhs_expr);
                 binary(op, &l, &r)
             }
-            Expression::ForExpr(f) => self.for_expr(inst, scope, f),
+            Expression::ForExpr(f) => self.for_expr(inst, scope, f, e),
         }
+    }
+
+    fn template_value(
+        &self,
+        inst: usize,
+        scope: &Scope,
+        t: &Template,
+        span: Option<std::ops::Range<usize>>,
+    ) -> Val {
+        let v = self.template(inst, scope, t);
+        if let Val::String(_) = &v {
+            self.charge(inst, scope.file, span, &v);
+        }
+        v
+    }
+
+    /// The symbol standing for what an undecidable expression gives: its text in this
+    /// module.
+    pub(super) fn symbol_of_expr(&self, inst: usize, e: &Expression) -> Val {
+        let text = canonical_text(&e.to_string());
+        let prefix = super::super::synth::module_prefix(&self.path(inst));
+        Val::symbol_of(&format!("{prefix}{text}"))
     }
 
     fn template(&self, inst: usize, scope: &Scope, t: &Template) -> Val {
@@ -115,7 +180,15 @@ impl Session<'_> {
                 Element::Literal(l) => out.push_str(l.value()),
                 Element::Interpolation(i) => match self.eval(inst, scope, &i.expr).to_text() {
                     Ok(s) if out.len() + s.len() <= MAX_TEXT => out.push_str(&s),
-                    Ok(_) => return Val::unknown(),
+                    Ok(_) => {
+                        self.exhaust(
+                            inst,
+                            scope.file,
+                            i.expr.span(),
+                            format!("a string template builds more than {MAX_TEXT} bytes here; evaluation stopped"),
+                        );
+                        return Val::unknown();
+                    }
                     Err(u) => return u,
                 },
                 Element::Directive(d) => match &**d {
@@ -155,7 +228,7 @@ impl Session<'_> {
         Val::String(out)
     }
 
-    fn for_expr(&self, inst: usize, scope: &Scope, f: &ForExpr) -> Val {
+    fn for_expr(&self, inst: usize, scope: &Scope, f: &ForExpr, e: &Expression) -> Val {
         let coll = self.eval(inst, scope, &f.intro.collection_expr);
         let Some(pairs) = pairs(&coll) else {
             return Val::unknown();
@@ -163,6 +236,9 @@ impl Session<'_> {
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Val> = BTreeMap::new();
         for (k, v) in pairs {
+            if self.exhausted.get() {
+                return Val::unknown();
+            }
             let mut bind = Vec::new();
             match &f.intro.key_var {
                 Some(kv) => {
@@ -180,6 +256,7 @@ impl Session<'_> {
                 }
             }
             let value = self.eval(inst, &s, &f.value_expr);
+            self.charge(inst, scope.file, e.span(), &value);
             match &f.key_expr {
                 None => list.push(value),
                 Some(ke) => {
@@ -191,8 +268,14 @@ impl Session<'_> {
                             Val::List(l) => l.push(value),
                             _ => return Val::unknown(),
                         }
-                    } else {
-                        map.insert(key, value);
+                    } else if map.insert(key.clone(), value).is_some() {
+                        self.refuse(
+                            inst,
+                            scope.file,
+                            ke.span(),
+                            format!("duplicate key `{key}` in a `for` expression (add `...` to group values by key)"),
+                        );
+                        return Val::unknown();
                     }
                 }
             }
@@ -204,51 +287,163 @@ impl Session<'_> {
         }
     }
 
+    /// Terraform refuses this expression: an input error, unless a `try()` or `can()`
+    /// around it catches it.
+    pub(crate) fn refuse(
+        &self,
+        inst: usize,
+        file: usize,
+        span: Option<std::ops::Range<usize>>,
+        message: String,
+    ) {
+        if self.catching.get() > 0 {
+            self.caught.set(true);
+        } else {
+            self.error_at(inst, file, span, message);
+        }
+    }
+
+    /// Evaluates `e` as an argument of `try()` or `can()`: `None` when Terraform would
+    /// refuse it.
+    fn attempt(&self, inst: usize, scope: &Scope, e: &Expression) -> Option<Val> {
+        self.catching.set(self.catching.get() + 1);
+        let before = self.caught.replace(false);
+        let v = self.eval(inst, scope, e);
+        let refused = self.caught.replace(before);
+        self.catching.set(self.catching.get() - 1);
+        (!refused).then_some(v)
+    }
+
     fn func(&self, inst: usize, scope: &Scope, f: &hcl_edit::expr::FuncCall) -> Val {
         let name = {
             let mut n: Vec<&str> = f.name.namespace.iter().map(|i| i.as_str()).collect();
             n.push(f.name.name.as_str());
             n.join("::")
         };
+        if self.constant {
+            self.refuse(
+                inst,
+                scope.file,
+                f.span(),
+                format!("`{name}(...)` in a variable value: Terraform takes only literal values here, no function calls"),
+            );
+            return Val::unknown();
+        }
         let args: Vec<&Expression> = f.args.iter().collect();
         // `try` and `can` look at whether their arguments evaluate, not only at values.
         match name.as_str() {
             "try" => {
                 let mut last = Val::unknown();
                 for a in &args {
-                    last = self.eval(inst, scope, a);
-                    if !last.is_unknown() {
-                        return last;
+                    match self.attempt(inst, scope, a) {
+                        Some(v) if !v.is_unknown() => return v,
+                        Some(v) => last = v,
+                        None => {}
                     }
                 }
                 return last;
             }
             "can" => {
-                return match args.first().map(|a| self.eval(inst, scope, a)) {
-                    Some(v) if !v.is_unknown() => Val::Bool(true),
+                return match args.first().map(|a| self.attempt(inst, scope, a)) {
+                    Some(None) => Val::Bool(false),
+                    Some(Some(v)) if !v.has_unknown() => Val::Bool(true),
                     _ => Val::unknown(),
                 };
             }
+            "templatestring" => return self.templatestring(inst, scope, f, &args),
             _ => {}
         }
         let mut vals: Vec<Val> = args.iter().map(|a| self.eval(inst, scope, a)).collect();
         if f.args.expand_final() {
-            match vals.pop().and_then(|v| v.items()) {
-                Some(items) => vals.extend(items),
-                None => return Val::unknown(),
+            match vals.pop() {
+                Some(Val::List(items)) => vals.extend(items),
+                Some(Val::Unknown(_)) => return Val::unknown(),
+                _ => {
+                    self.refuse(
+                        inst,
+                        scope.file,
+                        f.span(),
+                        format!("`{name}(...)`: the argument expanded with `...` is not a list"),
+                    );
+                    return Val::unknown();
+                }
             }
         }
         match funcs::call(&name, &vals) {
-            Some(v) => v,
-            None => {
-                let place = self.place_of(inst, scope.file, f.span());
-                self.note(format!(
-                    "{}: function `{name}` is not evaluated by ahds-guard; its result is unknown",
-                    self.place_text(inst, place)
-                ));
+            Some(Ok(v)) => {
+                self.charge(inst, scope.file, f.span(), &v);
+                v
+            }
+            Some(Err(message)) => {
+                self.refuse(inst, scope.file, f.span(), message);
                 Val::unknown()
             }
+            None => {
+                // Not a function Terraform has (a provider function, a newer one):
+                // whatever it gives, the same call gives it wherever it is written.
+                let place = self.place_of(inst, scope.file, f.span());
+                self.note(format!(
+                    "{}: function `{name}` is not evaluated by ahds-guard; its result stands as a symbol",
+                    self.place_text(inst, place)
+                ));
+                funcs::symbol_of_call(&name, &vals)
+            }
         }
+    }
+
+    /// `templatestring(ref, vars)`: the template a string holds, rendered with only `vars`
+    /// in reach.
+    fn templatestring(
+        &self,
+        inst: usize,
+        scope: &Scope,
+        f: &hcl_edit::expr::FuncCall,
+        args: &[&Expression],
+    ) -> Val {
+        let [text, vars] = args else {
+            self.refuse(
+                inst,
+                scope.file,
+                f.span(),
+                "`templatestring` takes a template and an object of variables".into(),
+            );
+            return Val::unknown();
+        };
+        let text = self.eval(inst, scope, text);
+        let vars = self.eval(inst, scope, vars);
+        let (Val::String(text), Val::Object(vars)) = (&text, &vars) else {
+            if text.is_unknown() || vars.is_unknown() {
+                return funcs::symbol_of_call("templatestring", &[text, vars]);
+            }
+            self.refuse(
+                inst,
+                scope.file,
+                f.span(),
+                "`templatestring` takes a string and an object".into(),
+            );
+            return Val::unknown();
+        };
+        let template = match hcl_edit::parser::parse_template(text) {
+            Ok(t) => t,
+            Err(e) => {
+                self.refuse(
+                    inst,
+                    scope.file,
+                    f.span(),
+                    format!(
+                        "`templatestring`: the template does not parse: {}",
+                        e.message()
+                    ),
+                );
+                return Val::unknown();
+            }
+        };
+        // The template's own spans are of its text, not of this file: no span for errors.
+        let inner = Scope::new(
+            scope.file,
+            vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        );
+        self.template_value(inst, &inner, &template, None)
     }
 
     /// A name at the root of an expression, with the traversal after it.
@@ -258,9 +453,19 @@ impl Session<'_> {
         scope: &Scope,
         root: &str,
         ops: &[hcl_edit::Decorated<TraversalOperator>],
+        span: Option<std::ops::Range<usize>>,
     ) -> Val {
         if let Some(v) = scope.lookup(root) {
             return self.apply(inst, scope, v.clone(), ops);
+        }
+        if self.constant {
+            self.refuse(
+                inst,
+                scope.file,
+                span,
+                format!("`{root}` in a variable value: Terraform takes only literal values here (quote a string: `\"{root}\"`)"),
+            );
+            return Val::unknown();
         }
         let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
             Some(TraversalOperator::GetAttr(a)) => Some(a.as_str().to_string()),

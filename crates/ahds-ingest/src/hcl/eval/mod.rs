@@ -35,17 +35,24 @@ pub(crate) const META: &[&str] = &[
 /// the configuration does not set reads as a symbol named after it.
 const ADDRESS: &str = "\u{0}address";
 
-/// The deepest chain of references followed; real configurations stay far below it.
+/// The deepest nesting of expressions and references followed; real configurations stay
+/// far below it.
 const MAX_DEPTH: usize = 200;
 
-/// Expressions evaluated in one configuration before the rest is left unknown: nested
-/// `for` expressions over `range()` could otherwise run for hours. Real configurations
-/// use a few thousand.
-const MAX_STEPS: u64 = 2_000_000;
+/// Expressions evaluated in one configuration: nested `for` expressions could otherwise
+/// run for hours. Real configurations use a few thousand per resource.
+const MAX_STEPS: u64 = 20_000_000;
 
-/// The longest string a template builds; longer ones are unknown (names and settings are
-/// short, and a template in a loop could otherwise fill memory).
+/// What the values built in one configuration may weigh (see [`Val::weight`]): one per
+/// element, one per 32 bytes of text. Doubling `concat`s or templates in a loop would
+/// otherwise fill memory; a real configuration builds a few thousand.
+const MAX_WEIGHT: u64 = 16_000_000;
+
+/// The longest string a template builds (names and settings are short).
 const MAX_TEXT: usize = 1 << 20;
+
+/// The most instances one `count` or `for_each` makes.
+pub(crate) const MAX_INSTANCES: usize = 100_000;
 
 /// One instance of a module: the root, or a module call (with its key).
 #[derive(Debug)]
@@ -162,6 +169,16 @@ pub(crate) struct Session<'m> {
     pub(crate) errors: RefCell<Vec<IngestError>>,
     depth: Cell<usize>,
     steps: Cell<u64>,
+    /// What the values built so far weigh.
+    weight: Cell<u64>,
+    /// Set when a budget ran out (reported once): everything left is unknown.
+    exhausted: Cell<bool>,
+    /// `try()`/`can()` calls being evaluated: a refused call inside them is caught.
+    catching: Cell<u32>,
+    /// Set when a refused call was caught.
+    caught: Cell<bool>,
+    /// A variable file or command-line value: literal values only, as Terraform reads them.
+    pub(crate) constant: bool,
 }
 
 impl<'m> Session<'m> {
@@ -188,6 +205,11 @@ impl<'m> Session<'m> {
             errors: RefCell::default(),
             depth: Cell::new(0),
             steps: Cell::new(0),
+            weight: Cell::new(0),
+            exhausted: Cell::new(false),
+            catching: Cell::new(0),
+            caught: Cell::new(false),
+            constant: false,
         }
     }
 
@@ -207,7 +229,10 @@ impl<'m> Session<'m> {
 
     fn place_of(&self, inst: usize, file: usize, span: Option<std::ops::Range<usize>>) -> Place {
         let def = self.def(inst);
-        let line = span.map_or(1, |s| def.files[file].line_col(s.start).0);
+        let line = match (span, def.files.get(file)) {
+            (Some(s), Some(f)) => f.line_col(s.start).0,
+            _ => 1,
+        };
         Place { file, line }
     }
 
@@ -219,17 +244,73 @@ impl<'m> Session<'m> {
     }
 
     pub(crate) fn error(&self, inst: usize, place: Place, message: String) {
+        self.push_error(inst, place.file, place.line, 1, message);
+    }
+
+    /// An error at an expression: its file, line and column.
+    pub(crate) fn error_at(
+        &self,
+        inst: usize,
+        file: usize,
+        span: Option<std::ops::Range<usize>>,
+        message: String,
+    ) {
         let def = self.def(inst);
-        let e = IngestError::new(def.file_name(place), Location::at(place.line, 1), message);
+        let (line, column) = match (span, def.files.get(file)) {
+            (Some(s), Some(f)) => f.line_col(s.start),
+            _ => (1, 1),
+        };
+        self.push_error(inst, file, line, column, message);
+    }
+
+    fn push_error(&self, inst: usize, file: usize, line: usize, column: usize, message: String) {
+        let def = self.def(inst);
+        let name = def.files.get(file).map_or("", |f| f.name.as_str());
+        let e = IngestError::new(name, Location::at(line, column), message);
         let mut errors = self.errors.borrow_mut();
         if !errors.contains(&e) {
             errors.push(e);
         }
     }
 
-    /// Runs `f` one level deeper; past the limit the value is unknown.
-    fn deeper(&self, f: impl FnOnce() -> Val) -> Val {
+    /// Ends the evaluation with an error at an expression: a budget ran out, so the values
+    /// left would be unknown for no reason the configuration gives.
+    fn exhaust(&self, inst: usize, file: usize, span: Option<std::ops::Range<usize>>, why: String) {
+        if !self.exhausted.replace(true) {
+            self.error_at(inst, file, span, why);
+        }
+    }
+
+    /// Counts a value built against the budget; past it the evaluation ends with an error.
+    fn charge(&self, inst: usize, file: usize, span: Option<std::ops::Range<usize>>, v: &Val) {
+        let left = MAX_WEIGHT.saturating_sub(self.weight.get());
+        let w = v.weight(left);
+        self.weight.set(self.weight.get().saturating_add(w));
+        if w > left {
+            self.exhaust(
+                inst,
+                file,
+                span,
+                format!("the values this configuration builds exceed {MAX_WEIGHT} elements (a doubling `concat`, a template in a loop?); evaluation stopped here"),
+            );
+        }
+    }
+
+    /// Runs `f` one level deeper; past the limit the evaluation ends with an error.
+    fn deeper(
+        &self,
+        inst: usize,
+        file: usize,
+        span: Option<std::ops::Range<usize>>,
+        f: impl FnOnce() -> Val,
+    ) -> Val {
         if self.depth.get() >= MAX_DEPTH {
+            self.exhaust(
+                inst,
+                file,
+                span,
+                format!("expressions and references nest more than {MAX_DEPTH} deep here; evaluation stopped"),
+            );
             return Val::unknown();
         }
         self.depth.set(self.depth.get() + 1);

@@ -3,13 +3,54 @@
 
 use std::collections::BTreeMap;
 
+use hcl_edit::Span;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 
 use super::super::load::Place;
 use super::super::value::Val;
 use super::expr::pairs;
-use super::{ADDRESS, Expansion, InstKey, Instances, META, Scope, Session, Slot, obj};
+use super::{
+    ADDRESS, Expansion, InstKey, Instances, MAX_INSTANCES, META, Scope, Session, Slot, obj,
+};
+
+/// A `count` as Terraform takes it: a whole number, not negative (a numeric string too).
+fn count_of(v: &Val) -> Result<usize, String> {
+    let n = match v {
+        Val::Number(n) => *n,
+        Val::String(s) => s
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| format!("is the string `{s}`, not a number"))?,
+        Val::Null => return Err("is null".into()),
+        other => return Err(format!("is {}, not a number", kind_of(other))),
+    };
+    if n.fract() != 0.0 || !n.is_finite() {
+        return Err(format!(
+            "is {}, not a whole number",
+            super::super::value::number_text(n)
+        ));
+    }
+    if n < 0.0 {
+        return Err(format!(
+            "is {}, a negative number",
+            super::super::value::number_text(n)
+        ));
+    }
+    Ok(if n > 1e12 { usize::MAX } else { n as usize })
+}
+
+fn kind_of(v: &Val) -> &'static str {
+    match v {
+        Val::Null => "null",
+        Val::Bool(_) => "a bool",
+        Val::Number(_) => "a number",
+        Val::String(_) => "a string",
+        Val::List(_) => "a list",
+        Val::Object(_) => "an object",
+        Val::Unknown(_) => "unknown",
+    }
+}
 
 impl Session<'_> {
     /// A module variable: the value given (tfvars for the root, the call's argument for a
@@ -106,28 +147,58 @@ impl Session<'_> {
     ) -> Expansion {
         if let Some(c) = body.get_attribute("count") {
             let n = self.eval(inst, scope, &c.value);
-            let keys = match n.as_f64() {
-                Some(n) if n >= 0.0 => (0..(n as usize).min(10_000))
-                    .map(|i| {
-                        (
-                            InstKey::Index(i),
-                            vec![(
-                                String::from("count"),
-                                obj([("index", Val::Number(i as f64))]),
-                            )],
-                        )
-                    })
-                    .collect(),
-                _ => {
+            let symbolic_one = || {
+                vec![(
+                    InstKey::Index(0),
+                    vec![("count".into(), obj([("index", Val::symbol("count.index"))]))],
+                )]
+            };
+            let keys = match &n {
+                Val::Unknown(_) => {
                     self.note(format!(
                         "{}: the `count` of {what} is not known before apply; it is checked as one instance",
                         self.place_text(inst, place)
                     ));
-                    vec![(
-                        InstKey::Index(0),
-                        vec![("count".into(), obj([("index", Val::symbol("count.index"))]))],
-                    )]
+                    symbolic_one()
                 }
+                Val::String(s) if ahds_model::symbolic::is_symbolic(s) => {
+                    self.note(format!(
+                        "{}: the `count` of {what} is not known before apply; it is checked as one instance",
+                        self.place_text(inst, place)
+                    ));
+                    symbolic_one()
+                }
+                other => match count_of(other) {
+                    Ok(n) if n <= MAX_INSTANCES => (0..n)
+                        .map(|i| {
+                            (
+                                InstKey::Index(i),
+                                vec![(
+                                    String::from("count"),
+                                    obj([("index", Val::Number(i as f64))]),
+                                )],
+                            )
+                        })
+                        .collect(),
+                    Ok(n) => {
+                        self.error_at(
+                            inst,
+                            scope.file,
+                            c.value.span(),
+                            format!("the `count` of {what} is {n}: ahds-guard reads at most {MAX_INSTANCES} instances of one block"),
+                        );
+                        Vec::new()
+                    }
+                    Err(why) => {
+                        self.error_at(
+                            inst,
+                            scope.file,
+                            c.value.span(),
+                            format!("the `count` of {what} {why}, which Terraform refuses"),
+                        );
+                        Vec::new()
+                    }
+                },
             };
             return Expansion {
                 keys: Some(keys),
@@ -137,13 +208,51 @@ impl Session<'_> {
         if let Some(f) = body.get_attribute("for_each") {
             let coll = self.eval(inst, scope, &f.value);
             let entries: Option<Vec<(String, Val)>> = match &coll {
-                Val::Object(m) => Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-                Val::List(l) => l
-                    .iter()
-                    .map(|v| v.as_str().map(|s| (s.to_string(), v.clone())))
-                    .collect(),
+                Val::Object(m) => Some(
+                    m.iter()
+                        .filter(|(k, _)| !k.starts_with('\u{0}'))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+                Val::List(l) if l.iter().all(|v| matches!(v, Val::String(_))) => Some(
+                    l.iter()
+                        .filter_map(|v| v.as_str().map(|s| (s.to_string(), v.clone())))
+                        .collect(),
+                ),
+                Val::List(l) if !l.iter().any(Val::is_unknown) => {
+                    self.error_at(
+                        inst,
+                        scope.file,
+                        f.value.span(),
+                        format!("the `for_each` of {what} is a list of values that are not all strings: Terraform takes a map or a set of strings"),
+                    );
+                    Some(Vec::new())
+                }
+                Val::Null | Val::Bool(_) | Val::Number(_) | Val::String(_) => {
+                    self.error_at(
+                        inst,
+                        scope.file,
+                        f.value.span(),
+                        format!("the `for_each` of {what} is {}: Terraform takes a map or a set of strings", kind_of(&coll)),
+                    );
+                    Some(Vec::new())
+                }
                 _ => None,
             };
+            if let Some(e) = &entries {
+                if e.len() > MAX_INSTANCES {
+                    self.error_at(
+                        inst,
+                        scope.file,
+                        f.value.span(),
+                        format!("the `for_each` of {what} has {} entries: ahds-guard reads at most {MAX_INSTANCES} instances of one block", e.len()),
+                    );
+                    return Expansion {
+                        keys: Some(Vec::new()),
+                        keyed: true,
+                    };
+                }
+            }
             let keys = match entries {
                 Some(e) => e
                     .into_iter()
@@ -291,7 +400,11 @@ impl Session<'_> {
                 Structure::Attribute(a) => {
                     let k = a.key.as_str();
                     if !META.contains(&k) {
-                        m.insert(k.to_string(), self.eval(inst, scope, &a.value));
+                        let v = self.eval(inst, scope, &a.value);
+                        // Charged again: a large value referenced from many instances is
+                        // copied into each.
+                        self.charge(inst, scope.file, a.value.span(), &v);
+                        m.insert(k.to_string(), v);
                     }
                 }
                 Structure::Block(b) => {

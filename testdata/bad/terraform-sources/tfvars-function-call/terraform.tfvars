@@ -1,0 +1,2 @@
+# the environment
+env = upper("prod")
