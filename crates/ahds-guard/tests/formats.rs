@@ -146,21 +146,16 @@ fn terraform_plan_with_modules_unknowns_and_references() {
         rules[0].resource_id,
         Known::Value("azurerm_healthcare_workspace.ws".into())
     );
-    // Computed and not known: undetermined, never assumed.
+    // Computed by azurerm, which never sends it: Azure's default (enabled) applies, as
+    // for a template that omits `publicNetworkAccess`, so PL-002 fires.
     let fhir = &estate.fhir_services[0];
-    assert!(fhir.public_network_access.is_unknown());
-    assert!(
-        report
-            .undetermined
-            .iter()
-            .any(|u| u.rule_id == "AHDS-PL-002"
-                && u.resource_id == "azurerm_healthcare_fhir_service.fhir")
+    assert_eq!(
+        fhir.public_network_access,
+        Known::Value(ahds_model::PublicNetworkAccess::Enabled)
     );
     assert!(
-        !report
-            .violations
-            .iter()
-            .any(|v| v.rule_id == "AHDS-PL-002" && v.resource_id.contains("fhir_service"))
+        report.violations.iter().any(|u| u.rule_id == "AHDS-PL-002"
+            && u.resource_id == "azurerm_healthcare_fhir_service.fhir")
     );
     // Unsupported types are counted and listed.
     assert_eq!(report.summary.skipped, 3);

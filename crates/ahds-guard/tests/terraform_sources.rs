@@ -61,22 +61,21 @@ fn names_from_unset_variables_stay_symbols_and_unknown_zones_are_undetermined() 
         ws.name.value().map(String::as_str),
         Some("hs{substr(var.workspace_id,-4,-1)}svc{substr(var.tre_resource_id,-4,-1)}")
     );
-    // The private endpoint reaches the workspace through references alone.
+    // The private endpoint reaches the workspace through references alone; the FHIR
+    // service's public access, which azurerm computes and never sends, is Azure's
+    // default (enabled), so it is PL-002 next to the workspace's.
     assert_eq!(
         violations(&report),
         expected(&[
             ("AHDS-AC-002", "azurerm_healthcare_fhir_service.fhir[0]"),
+            ("AHDS-PL-002", "azurerm_healthcare_fhir_service.fhir[0]"),
             ("AHDS-PL-002", "azurerm_healthcare_workspace.ws"),
         ])
     );
-    // A zone named from a module that was not fetched is not "no zone"; a FHIR service's
-    // public access, which azurerm computes, is unknown as in a plan.
+    // A zone named from a module that was not fetched is not "no zone".
     assert_eq!(
         undetermined(&report),
-        expected(&[
-            ("AHDS-PL-002", "azurerm_healthcare_fhir_service.fhir[0]"),
-            ("AHDS-PL-004", "azurerm_private_endpoint.ws"),
-        ])
+        expected(&[("AHDS-PL-004", "azurerm_private_endpoint.ws")])
     );
     assert!(
         report.notes.iter().any(|n| n.contains(
@@ -98,9 +97,10 @@ fn names_from_unset_variables_stay_symbols_and_unknown_zones_are_undetermined() 
     let fhir = report
         .violations
         .iter()
-        .find(|v| v.resource_id == "azurerm_healthcare_fhir_service.fhir[0]")
+        .find(|v| {
+            v.resource_id == "azurerm_healthcare_fhir_service.fhir[0]" && v.rule_id == "AHDS-AC-002"
+        })
         .unwrap();
-    assert_eq!(fhir.rule_id, "AHDS-AC-002");
     let src = fhir.source.as_ref().unwrap();
     assert_eq!(src.file, format!("{rel}/main.tf"));
     assert_eq!(src.line, Some(36));

@@ -60,14 +60,37 @@ pub(crate) fn host_of(s: &str) -> String {
     let s = s.split_once("://").map_or(s, |(_, rest)| rest);
     let s = s.split(['/', '?', '#']).next().unwrap_or(s);
     let s = s.rsplit_once('@').map_or(s, |(_, h)| h);
-    let s = s.split(':').next().unwrap_or(s);
+    // A port follows the last `:` outside a symbol (`{uniqueString:4a8c}` holds one).
+    let s = match first_outside_symbols(s, ':') {
+        Some(i) => &s[..i],
+        None => s,
+    };
     s.trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// The first label of a host name: Azure forms service hosts as `<name>.<service suffix>`,
 /// and the suffix differs between clouds.
 pub(crate) fn name_part(host: &str) -> &str {
-    host.split('.').next().unwrap_or(host)
+    // A symbol may hold dots (`{azurerm_container_registry.acr.name}`): the first label
+    // ends at the first dot outside one.
+    match first_outside_symbols(host, '.') {
+        Some(i) => &host[..i],
+        None => host,
+    }
+}
+
+/// The first `c` of `s` that is not inside a `{symbol}`.
+fn first_outside_symbols(s: &str, c: char) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, x) in s.char_indices() {
+        match x {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            x if x == c && depth == 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 impl EstateIndex {
@@ -201,5 +224,9 @@ mod tests {
         );
         assert_eq!(host_of("acr1.azurecr.io"), "acr1.azurecr.io");
         assert_eq!(name_part("kv1.vault.usgovcloudapi.net"), "kv1");
+        assert_eq!(
+            name_part("acr{azurerm_container_registry.acr.name}.azurecr.io"),
+            "acr{azurerm_container_registry.acr.name}"
+        );
     }
 }

@@ -61,10 +61,8 @@ impl<'p, 'a> Builder<'p, 'a> {
                         if key.rtype != "azurerm_key_vault_key" {
                             return None;
                         }
-                        let key_name = key.attrs().get("name").str()?.into_value()?;
-                        let vault = self
-                            .key_vault_of_key(key)
-                            .and_then(|v| v.attrs().get("name").str()?.into_value())?;
+                        let key_name = super::name_of(key);
+                        let vault = super::name_of(self.key_vault_of_key(key)?);
                         Some(format!("https://{vault}.vault.azure.net/keys/{key_name}"))
                     });
                 Some(CustomerManagedKey {
@@ -140,8 +138,11 @@ impl<'p, 'a> Builder<'p, 'a> {
             workspace: self.workspace_of(res)?,
             kind: a.get("kind").str().and_then(Known::into_value),
             identity: self.identity(res)?,
-            // Computed only in azurerm: unknown for a new service, never assumed.
-            public_network_access: public_access(a.get("public_network_access_enabled").bool()),
+            // Computed in azurerm, which never sends it: the platform default applies.
+            public_network_access: public_access(super::omitted::bool_setting(
+                res,
+                "public_network_access_enabled",
+            )),
             cors: Self::cors(res),
             export: export,
             import: None,
@@ -168,11 +169,7 @@ impl<'p, 'a> Builder<'p, 'a> {
         }
         targets
             .into_iter()
-            .map(|(_, found)| {
-                found
-                    .and_then(|f| f.attrs().get("name").str())
-                    .unwrap_or(Known::Unknown)
-            })
+            .map(|(_, found)| found.map_or(Known::Unknown, |f| Known::Value(super::name_of(f))))
             .collect()
     }
 

@@ -15,6 +15,7 @@ mod dispatch;
 mod healthcare;
 mod identities;
 mod network;
+pub(crate) mod omitted;
 mod plan;
 mod rbac;
 mod shapes;
@@ -179,11 +180,7 @@ impl<'p, 'a> Builder<'p, 'a> {
             },
             id,
             address: res.r.address.clone(),
-            name: res
-                .attrs
-                .get("name")
-                .str()
-                .unwrap_or(Known::Value(res.r.name.clone())),
+            name: Known::Value(name_of(res.r)),
             location: res.attrs.get("location").str().unwrap_or(Known::Unknown),
             tags,
             source: self.source(res.r),
@@ -253,25 +250,45 @@ impl<'p, 'a> Builder<'p, 'a> {
     }
 
     /// A string attribute that may be unknown because it copies another resource's
-    /// attribute (`azurerm_storage_account.x.name`): read the referenced planned value.
+    /// attribute (`azurerm_storage_account.x.name`): the referenced planned value, or,
+    /// where that is not known yet either, the symbol naming that attribute of that
+    /// resource (`{azurerm_storage_account.x.name}`), which the resource's own unknown
+    /// name is too: the reference binds to the resource by its address.
     pub(crate) fn copied_string(
         &self,
         res: &Res<'_, 'a>,
         attr: Attr<'a>,
         path: &[&str],
     ) -> Option<Known<String>> {
+        self.copied_string_in(res, attr, path, 0)
+    }
+
+    /// [`Builder::copied_string`] of the `block`th of repeated nested blocks.
+    pub(crate) fn copied_string_in(
+        &self,
+        res: &Res<'_, 'a>,
+        attr: Attr<'a>,
+        path: &[&str],
+        block: usize,
+    ) -> Option<Known<String>> {
         match attr.str()? {
             Known::Value(v) => Some(Known::Value(v)),
             Known::Unknown => Some(
-                self.targets(res, path, 0)
+                self.targets(res, path, block)
                     .into_iter()
                     .find_map(|(t, found)| {
                         let f = found?;
+                        if t.attr.is_empty() || t.attr == ["name"] {
+                            return Some(name_of(f));
+                        }
                         let mut a = f.attrs();
                         for step in &t.attr {
                             a = a.get(step);
                         }
-                        a.str().and_then(Known::into_value)
+                        Some(match a.str() {
+                            Some(Known::Value(v)) => v,
+                            _ => attribute_symbol(f, &t.attr),
+                        })
                     })
                     .map_or(Known::Unknown, Known::Value),
             ),
@@ -328,6 +345,25 @@ impl<'p, 'a> Builder<'p, 'a> {
     pub(crate) fn estate(&mut self) -> &mut Estate {
         &mut self.estate
     }
+}
+
+/// A resource's planned name, or the symbol standing for it when it is known only after
+/// apply (`{azurerm_storage_account.export.name}`): every reference to the name reads the
+/// same symbol, so links to the resource hold whether or not the name is known.
+pub(crate) fn name_of(r: &PlanResource<'_>) -> String {
+    match r.attrs().get("name").str() {
+        Some(Known::Value(n)) => n,
+        Some(Known::Unknown) => attribute_symbol(r, &["name".to_string()]),
+        None => r.name.clone(),
+    }
+}
+
+/// The symbol standing for an attribute of a resource that is not known yet.
+pub(crate) fn attribute_symbol(r: &PlanResource<'_>, attr: &[String]) -> String {
+    format!(
+        "{{{}}}",
+        ahds_model::symbolic::escape(&format!("{}.{}", r.address, attr.join(".")))
+    )
 }
 
 /// The fields every model resource has.

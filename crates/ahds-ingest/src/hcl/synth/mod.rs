@@ -64,10 +64,10 @@ fn planned_module(
                 _ => Map::new(),
             };
             if !r.data {
-                for attr in COMPUTED_WHEN_UNSET
+                for attr in crate::terraform::omitted::COMPUTED
                     .iter()
-                    .filter(|(t, _)| *t == r.rtype)
-                    .map(|(_, a)| *a)
+                    .filter(|(t, _, _)| *t == r.rtype)
+                    .map(|(_, a, _)| *a)
                     .chain(std::iter::once("id"))
                 {
                     if values.get(attr).is_none_or(Value::is_null) {
@@ -115,18 +115,6 @@ fn planned_module(
     }
     json!({ "resources": resources, "child_modules": child_modules })
 }
-
-/// Attributes the mapping reads that the azurerm provider computes when the configuration
-/// leaves them out: a plan shows them as known after apply, so they are unknown here too
-/// (a FHIR service's public access cannot be set with azurerm; a vault's access policies
-/// may come from `azurerm_key_vault_access_policy` resources).
-const COMPUTED_WHEN_UNSET: &[(&str, &str)] = &[
-    (
-        "azurerm_healthcare_fhir_service",
-        "public_network_access_enabled",
-    ),
-    ("azurerm_key_vault", "access_policy"),
-];
 
 /// Attributes whose value names a resource or a region: a symbol may stand in them.
 fn holds_a_name(key: Option<&str>) -> bool {
