@@ -47,6 +47,7 @@ mod network;
 mod place;
 mod private_link;
 mod rbac;
+mod refs;
 mod resource;
 mod resource_id;
 mod schema;

@@ -3,7 +3,7 @@
 //! templates (`az bicep build` output and exported templates).
 
 mod expr;
-mod props;
+pub(crate) mod props;
 mod resources;
 
 pub(crate) use resources::{ArmResource, Origin, map_resources, types_read};

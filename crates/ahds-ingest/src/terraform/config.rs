@@ -4,7 +4,7 @@
 //! to the identity it grants, even though the principal id itself is known only after apply.
 //! References are followed through module variables and module outputs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -55,10 +55,55 @@ impl Walk {
 }
 
 /// The `configuration` section of a plan.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Config<'a> {
     root: Option<&'a Value>,
     providers: Option<&'a Value>,
+    /// Resource blocks by module call names and address (`a.b` + `azurerm_x.y`): looked
+    /// up once per resource, so a scan would make large plans quadratic.
+    resources: HashMap<(String, String), &'a Value>,
+}
+
+/// The key of a module path in [`Config::resources`]: call names without instance keys.
+fn module_key(path: &[(String, Option<String>)]) -> String {
+    let names: Vec<&str> = path.iter().map(|(n, _)| n.as_str()).collect();
+    names.join(".")
+}
+
+fn index_resources<'a>(
+    module: &'a Value,
+    prefix: &str,
+    depth: usize,
+    out: &mut HashMap<(String, String), &'a Value>,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for r in module
+        .get("resources")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(a) = r.get("address").and_then(Value::as_str) {
+            out.entry((prefix.to_string(), a.to_string())).or_insert(r);
+        }
+    }
+    for (name, call) in module
+        .get("module_calls")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(m) = call.get("module") {
+            let p = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            index_resources(m, &p, depth + 1, out);
+        }
+    }
 }
 
 const MAX_DEPTH: usize = 32;
@@ -66,9 +111,15 @@ const MAX_DEPTH: usize = 32;
 impl<'a> Config<'a> {
     pub(crate) fn new(plan: &'a Value) -> Self {
         let cfg = plan.get("configuration");
+        let root = cfg.and_then(|c| c.get("root_module"));
+        let mut resources = HashMap::new();
+        if let Some(r) = root {
+            index_resources(r, "", 0, &mut resources);
+        }
         Config {
-            root: cfg.and_then(|c| c.get("root_module")),
+            root,
             providers: cfg.and_then(|c| c.get("provider_config")),
+            resources,
         }
     }
 
@@ -98,11 +149,7 @@ impl<'a> Config<'a> {
         } else {
             format!("{rtype}.{name}")
         };
-        self.module(path)?
-            .get("resources")?
-            .as_array()?
-            .iter()
-            .find(|r| r.get("address").and_then(Value::as_str) == Some(want.as_str()))
+        self.resources.get(&(module_key(path), want)).copied()
     }
 
     /// The `subscription_id` a resource's provider configuration sets, or an opaque token
@@ -127,8 +174,12 @@ impl<'a> Config<'a> {
             .and_then(Value::as_str);
         match constant {
             Some(s) => s.to_string(),
-            // A module's resources use the provider passed in, which is the root's by default.
-            None => format!("terraform-provider:{key}"),
+            // Not written in the configuration: a symbol, so two providers compare equal
+            // only when they are the same configuration, never unequal. The default
+            // azurerm and azapi configurations both take the subscription the credentials
+            // name (`ARM_SUBSCRIPTION_ID`): one symbol.
+            None if key == "azurerm" || key == "azapi" => "{terraform.subscription}".into(),
+            None => format!("{{terraform.subscription:{key}}}"),
         }
     }
 

@@ -89,6 +89,15 @@ impl<'p, 'a> Builder<'p, 'a> {
             };
             self.report(r, result);
         }
+        // azapi resources, together: children attach to azapi parents.
+        let azapi: Vec<&PlanResource<'_>> = plan
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| !r.data && !misshapen[*i] && r.rtype == "azapi_resource")
+            .map(|(_, r)| r)
+            .collect();
+        self.azapi_resources(&azapi);
         // Resources that attach to others read after them.
         for (i, r) in plan.resources.iter().enumerate() {
             if r.data || misshapen[i] {
@@ -109,7 +118,6 @@ impl<'p, 'a> Builder<'p, 'a> {
                 "azurerm_firewall_network_rule_collection" => self.firewall_rule_collection(&res),
                 "azurerm_eventgrid_system_topic_event_subscription"
                 | "azurerm_eventgrid_event_subscription" => self.event_subscription(&res),
-                "azapi_resource" => self.azapi_resource(&res),
                 _ => Ok(()),
             };
             self.report(r, result);
@@ -130,6 +138,9 @@ impl<'p, 'a> Builder<'p, 'a> {
         if saw_role_assignments {
             self.estate.role_assignments = Some(role_assignments);
         }
+        // References to ids built for resources of this run name their addresses.
+        let built = std::mem::take(&mut *self.built.borrow_mut());
+        built.rewrite(&mut self.estate);
     }
 
     pub(super) fn report(&mut self, r: &PlanResource<'_>, result: Mapped<()>) {

@@ -107,6 +107,7 @@ pub(crate) fn read_plan_with_sources(
         problems: Vec::new(),
         sources,
         reference_cycles: RefCell::new(BTreeSet::new()),
+        built: RefCell::default(),
     };
     b.read_all();
     let cycles = std::mem::take(&mut *b.reference_cycles.borrow_mut());
@@ -128,6 +129,8 @@ pub(crate) struct Builder<'p, 'a> {
     sources: &'p HashMap<String, Source>,
     /// Module reference cycles met while following references: (pointer, message).
     reference_cycles: RefCell<BTreeSet<(String, String)>>,
+    /// Ids built for resources created in the same run (azapi resources and their parents).
+    built: RefCell<azapi::BuiltIds>,
 }
 
 /// One resource being read, with its configuration block.

@@ -472,29 +472,46 @@ impl Session<'_> {
             _ => None,
         };
         match root {
-            "var" => match attr(0) {
-                Some(name) => {
-                    let v = self.var(inst, &name);
-                    self.apply(inst, scope, v, &ops[1..])
+            "var" | "local" | "module" => {
+                let Some(name) = attr(0) else {
+                    return self.undeclared(inst, scope, span, format!("`{root}` without a name"));
+                };
+                let def = self.def(inst);
+                let declared = match root {
+                    "var" => def.variables.contains_key(&name),
+                    "local" => def.locals.contains_key(&name),
+                    _ => def.call(&name).is_some(),
+                };
+                if !declared {
+                    let what = match root {
+                        "var" => "variable",
+                        "local" => "local value",
+                        _ => "module call",
+                    };
+                    return self.undeclared(
+                        inst,
+                        scope,
+                        span,
+                        format!("`{root}.{name}` refers to a {what} this module does not declare"),
+                    );
                 }
-                None => Val::unknown(),
-            },
-            "local" => match attr(0) {
-                Some(name) => {
-                    let v = self.local(inst, &name);
-                    self.apply(inst, scope, v, &ops[1..])
-                }
-                None => Val::unknown(),
-            },
-            "module" => match attr(0) {
-                Some(name) => {
-                    let v = self.module_value(inst, &name);
-                    self.apply(inst, scope, v, &ops[1..])
-                }
-                None => Val::unknown(),
-            },
+                let v = match root {
+                    "var" => self.var(inst, &name),
+                    "local" => self.local(inst, &name),
+                    _ => self.module_value(inst, &name),
+                };
+                self.apply(inst, scope, v, &ops[1..])
+            }
             "data" => match (attr(0), attr(1)) {
                 (Some(t), Some(n)) => {
+                    if self.def(inst).resource(true, &t, &n).is_none() {
+                        return self.undeclared(
+                            inst,
+                            scope,
+                            span,
+                            format!("`data.{t}.{n}` refers to a data source this module does not declare"),
+                        );
+                    }
                     let v = self.resource_value(inst, true, &t, &n);
                     self.apply(inst, scope, v, &ops[2..])
                 }
@@ -511,14 +528,40 @@ impl Session<'_> {
                 Some("workspace") => Val::String("default".into()),
                 _ => Val::unknown(),
             },
+            // Bound only inside the blocks that give them (`count`, `for_each`,
+            // provisioners): elsewhere unknown.
+            "each" | "count" | "self" => Val::unknown(),
             rtype => match attr(0) {
-                Some(name) if rtype.contains('_') => {
+                Some(name) if self.def(inst).resource(false, rtype, &name).is_some() => {
                     let v = self.resource_value(inst, false, rtype, &name);
                     self.apply(inst, scope, v, &ops[1..])
                 }
-                _ => Val::unknown(),
+                Some(name) if rtype.contains('_') => self.undeclared(
+                    inst,
+                    scope,
+                    span,
+                    format!("`{rtype}.{name}` refers to a resource this module does not declare"),
+                ),
+                _ => self.undeclared(
+                    inst,
+                    scope,
+                    span,
+                    format!("`{root}` is not a name Terraform knows here"),
+                ),
             },
         }
+    }
+
+    /// A reference to something the module does not declare: Terraform refuses it.
+    fn undeclared(
+        &self,
+        inst: usize,
+        scope: &Scope,
+        span: Option<std::ops::Range<usize>>,
+        message: String,
+    ) -> Val {
+        self.refuse(inst, scope.file, span, message);
+        Val::unknown()
     }
 
     /// Applies attribute and index steps to a value.
