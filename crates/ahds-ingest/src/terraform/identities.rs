@@ -75,12 +75,23 @@ impl<'p, 'a> Builder<'p, 'a> {
         attr: Attr<'a>,
         path: &[&str],
     ) -> (Known<String>, Option<ResourceRef>) {
+        self.principal_in(res, attr, path, 0)
+    }
+
+    /// [`Builder::principal`] of the `block`th of repeated nested blocks.
+    pub(crate) fn principal_in(
+        &self,
+        res: &Res<'_, 'a>,
+        attr: Attr<'a>,
+        path: &[&str],
+        block: usize,
+    ) -> (Known<String>, Option<ResourceRef>) {
         match attr.str() {
             Some(Known::Value(p)) => (Known::Value(p), None),
             None => (Known::Unknown, None),
             Some(Known::Unknown) => {
                 let of = self
-                    .targets(res, path, 0)
+                    .targets(res, path, block)
                     .into_iter()
                     .find_map(|(t, found)| {
                         let f = found?;

@@ -294,10 +294,17 @@ impl<'p, 'a> Builder<'p, 'a> {
         Ok(())
     }
 
-    fn access_policy(&self, res: &Res<'_, 'a>, p: Attr<'a>, path: &[&str]) -> AccessPolicy {
+    fn access_policy(
+        &self,
+        res: &Res<'_, 'a>,
+        p: Attr<'a>,
+        path: &[&str],
+        block: usize,
+    ) -> AccessPolicy {
         let mut object_path = path.to_vec();
         object_path.push("object_id");
-        let (object_id, object_of) = self.principal(res, p.get("object_id"), &object_path);
+        let (object_id, object_of) =
+            self.principal_in(res, p.get("object_id"), &object_path, block);
         AccessPolicy {
             tenant_id: p.get("tenant_id").str().and_then(Known::into_value),
             object_id,
@@ -345,7 +352,8 @@ impl<'p, 'a> Builder<'p, 'a> {
         let policies = match a.blocks("access_policy") {
             Some(blocks) => blocks
                 .into_iter()
-                .map(|p| self.access_policy(res, p, &["access_policy"]))
+                .enumerate()
+                .map(|(i, p)| self.access_policy(res, p, &["access_policy"], i))
                 .collect(),
             None => Vec::new(),
         };
@@ -361,7 +369,7 @@ impl<'p, 'a> Builder<'p, 'a> {
 
     pub(super) fn key_vault_access_policy(&mut self, res: &Res<'_, 'a>) -> Mapped<()> {
         let vault = self.reference(res, res.attrs.get("key_vault_id"), &["key_vault_id"], 0)?;
-        let policy = self.access_policy(res, res.attrs, &[]);
+        let policy = self.access_policy(res, res.attrs, &[], 0);
         let Some(Known::Value(vault)) = vault else {
             return Err(Bad {
                 attr: "key_vault_id".into(),
