@@ -66,14 +66,24 @@ fn module_directories_below_a_root_are_not_read_as_roots_of_their_own() {
         .iter()
         .map(|v| v["resource_id"].as_str().unwrap())
         .collect();
+    // Several roots in one run: each address is qualified with its root's directory.
     assert!(
-        ids.contains(&"module.fhir[\"research\"].azurerm_healthcare_fhir_service.this"),
+        ids.contains(
+            &"testdata/terraform/sources/workspace-service-module:module.fhir[\"research\"].azurerm_healthcare_fhir_service.this"
+        ),
         "{ids:#?}"
     );
     assert!(
-        !ids.contains(&"azurerm_healthcare_fhir_service.this"),
+        !ids.iter()
+            .any(|i| i.ends_with(":azurerm_healthcare_fhir_service.this")),
         "the module was read as a root: {ids:#?}"
     );
+    // The same address in two roots names two resources, not a duplicate.
+    for root in ["suppressions", "workspace-service-module"] {
+        let want = format!("testdata/terraform/sources/{root}:azurerm_healthcare_workspace.ws");
+        assert!(ids.contains(&want.as_str()), "{want}: {ids:#?}");
+    }
+    assert!(report["input_errors"].as_array().is_none_or(Vec::is_empty));
 }
 
 #[test]

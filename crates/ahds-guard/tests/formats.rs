@@ -68,31 +68,38 @@ fn the_same_deployment_in_every_format_gives_the_same_findings() {
     }
     // The same deployment as `.tf` sources: variables from `terraform.tfvars`, locals, a
     // `dynamic` block, references through locals; the reader writes the plan a first apply
-    // would print, so the findings are the plan's.
-    let config = ahds_ingest::read_terraform_config(
-        &common::root().join("testdata/equivalence/northwind-tf"),
+    // would print, so the findings are the plan's. Once with azurerm, once with the Health
+    // Data Services written with azapi under an azapi resource group.
+    for rel in [
         "testdata/equivalence/northwind-tf",
-        &ahds_ingest::TerraformOptions::default(),
-    )
-    .unwrap();
-    assert!(
-        config.ingested.problems.is_empty(),
-        "{:?}",
-        config.ingested.problems
-    );
-    assert_eq!(config.ingested.format, InputFormat::TerraformConfig);
-    let estate = config.ingested.estate;
-    let report = common::evaluator().evaluate(&estate).unwrap();
-    assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
-    // Every finding names the file and line of its block.
-    for v in &report.violations {
-        let src = v.source.as_ref().unwrap();
-        assert!(src.file.ends_with(".tf") && src.line.is_some(), "{src:?}");
+        "testdata/equivalence/northwind-azapi",
+    ] {
+        let config = ahds_ingest::read_terraform_config(
+            &common::root().join(rel),
+            rel,
+            &ahds_ingest::TerraformOptions::default(),
+        )
+        .unwrap();
+        assert!(
+            config.ingested.problems.is_empty(),
+            "{rel}: {:?}",
+            config.ingested.problems
+        );
+        assert_eq!(config.ingested.format, InputFormat::TerraformConfig);
+        let estate = config.ingested.estate;
+        let report = common::evaluator().evaluate(&estate).unwrap();
+        assert!(
+            report.undetermined.is_empty(),
+            "{rel}: {:#?}",
+            report.undetermined
+        );
+        // Every finding names the file and line of its block.
+        for v in &report.violations {
+            let src = v.source.as_ref().unwrap();
+            assert!(src.file.ends_with(".tf") && src.line.is_some(), "{src:?}");
+        }
+        results.push((rel, findings_by_name(&estate, &report)));
     }
-    results.push((
-        "testdata/equivalence/northwind-tf",
-        findings_by_name(&estate, &report),
-    ));
     let (_, native) = &results[0];
     assert_eq!(native.len(), 13, "{native:#?}");
     for (rel, found) in &results[1..] {

@@ -12,6 +12,7 @@
 //! ```
 
 mod bicep;
+mod roots;
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -397,12 +398,20 @@ fn read_terraform_roots(
     }
     // A directory found to be a module only later (`envs/prod` calling `../../modules/x`)
     // is dropped with whatever reading it on its own produced, errors included.
-    for (dir, result) in read {
-        if modules.contains(&real(dir)) {
-            continue;
-        }
+    let roots: Vec<_> = read
+        .into_iter()
+        .filter(|(dir, _)| !modules.contains(&real(dir)))
+        .collect();
+    let several = roots.iter().filter(|(_, r)| r.is_ok()).count() > 1;
+    for (dir, result) in roots {
         match result {
-            Ok(config) => results.push(config.ingested),
+            Ok(mut config) => {
+                if several {
+                    let shown = dir.display().to_string();
+                    roots::qualify(&mut config.ingested.estate, shown.trim_end_matches('/'));
+                }
+                results.push(config.ingested);
+            }
             Err(mut e) => errors.append(&mut e),
         }
     }

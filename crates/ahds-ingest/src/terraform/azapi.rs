@@ -27,12 +27,27 @@ const MAX_PARENTS: usize = 16;
 
 /// ARM types of the azurerm resources an azapi resource may sit under.
 const AZURERM_PARENTS: &[(&str, &str)] = &[
-    ("azurerm_healthcare_workspace", "Microsoft.HealthcareApis/workspaces"),
-    ("azurerm_storage_account", "Microsoft.Storage/storageAccounts"),
-    ("azurerm_eventhub_namespace", "Microsoft.EventHub/namespaces"),
+    (
+        "azurerm_healthcare_workspace",
+        "Microsoft.HealthcareApis/workspaces",
+    ),
+    (
+        "azurerm_storage_account",
+        "Microsoft.Storage/storageAccounts",
+    ),
+    (
+        "azurerm_eventhub_namespace",
+        "Microsoft.EventHub/namespaces",
+    ),
     ("azurerm_key_vault", "Microsoft.KeyVault/vaults"),
-    ("azurerm_container_registry", "Microsoft.ContainerRegistry/registries"),
-    ("azurerm_virtual_network", "Microsoft.Network/virtualNetworks"),
+    (
+        "azurerm_container_registry",
+        "Microsoft.ContainerRegistry/registries",
+    ),
+    (
+        "azurerm_virtual_network",
+        "Microsoft.Network/virtualNetworks",
+    ),
 ];
 
 /// The ids built for resources created in the same run, by lower-case id, with the
@@ -364,7 +379,9 @@ impl<'p, 'a> Builder<'p, 'a> {
         let stand_in = if arm_type.matches('/').count() > 1 {
             stand_in
         } else {
-            format!("/subscriptions/{{update}}/resourceGroups/{{update}}/providers/{arm_type}/update")
+            format!(
+                "/subscriptions/{{update}}/resourceGroups/{{update}}/providers/{arm_type}/update"
+            )
         };
         value.insert("id".into(), json!(stand_in));
         value.insert("type".into(), json!(arm_type));
@@ -481,12 +498,10 @@ impl<'p, 'a> Builder<'p, 'a> {
             return Ok(Value::Null);
         }
         let mut body = match attr.raw() {
-            Some(Value::String(s)) => {
-                serde_json::from_str(s).map_err(|e| super::Bad {
-                    attr: "body".into(),
-                    message: format!("`body` is a string but not JSON: {e}"),
-                })?
-            }
+            Some(Value::String(s)) => serde_json::from_str(s).map_err(|e| super::Bad {
+                attr: "body".into(),
+                message: format!("`body` is a string but not JSON: {e}"),
+            })?,
             Some(v) => with_unknowns(v, res.r.unknown.and_then(|u| u.get("body"))),
             None => Value::Null,
         };

@@ -400,7 +400,19 @@ impl Session<'_> {
                 Structure::Attribute(a) => {
                     let k = a.key.as_str();
                     if !META.contains(&k) {
-                        let v = self.eval(inst, scope, &a.value);
+                        // An azapi 1.x `body = jsonencode({...})` is read as the object it
+                        // encodes, so a part known only at apply leaves the rest readable.
+                        let expr = match (&a.value, k) {
+                            (Expression::FuncCall(f), "body")
+                                if f.name.namespace.is_empty()
+                                    && f.name.name.as_str() == "jsonencode"
+                                    && f.args.len() == 1 =>
+                            {
+                                f.args.iter().next().unwrap_or(&a.value)
+                            }
+                            _ => &a.value,
+                        };
+                        let v = self.eval(inst, scope, expr);
                         // Charged again: a large value referenced from many instances is
                         // copied into each.
                         self.charge(inst, scope.file, a.value.span(), &v);

@@ -58,7 +58,7 @@ fn planned_module(
                 r.name,
                 key.as_ref().map(|k| k.address_suffix()).unwrap_or_default()
             );
-            let (values, unknown) = plan_value(&strip_hidden(&value), None);
+            let (values, unknown) = plan_value(&strip_hidden(&value), None, false);
             let mut unknown = match unknown {
                 Some(Value::Object(m)) => m,
                 _ => Map::new(),
@@ -130,12 +130,15 @@ fn holds_a_name(key: Option<&str>) -> bool {
 }
 
 /// A value and its `after_unknown` marker (`None` when wholly known). Outside names, a
-/// string built from a symbol is unknown: a setting cannot be half known.
-fn plan_value(v: &Val, key: Option<&str>) -> (Value, Option<Value>) {
+/// string built from a symbol is unknown: a setting cannot be half known. In an azapi
+/// `body` (`in_body`) symbols are kept: the ARM mapping keeps them in names and reads them
+/// as unknown in settings, and a reference to another resource's id names that resource.
+fn plan_value(v: &Val, key: Option<&str>, in_body: bool) -> (Value, Option<Value>) {
+    let named = in_body || holds_a_name(key);
     match v {
-        Val::Unknown(Some(sym)) if holds_a_name(key) => (Value::String(format!("{{{sym}}}")), None),
+        Val::Unknown(Some(sym)) if named => (Value::String(format!("{{{sym}}}")), None),
         Val::Unknown(_) => (Value::Null, Some(Value::Bool(true))),
-        Val::String(s) if !holds_a_name(key) && ahds_model::symbolic::is_symbolic(s) => {
+        Val::String(s) if !named && ahds_model::symbolic::is_symbolic(s) => {
             (Value::Null, Some(Value::Bool(true)))
         }
         Val::List(items) => {
@@ -143,7 +146,7 @@ fn plan_value(v: &Val, key: Option<&str>) -> (Value, Option<Value>) {
             let mut marks = Vec::with_capacity(items.len());
             let mut any = false;
             for item in items {
-                let (v, u) = plan_value(item, key);
+                let (v, u) = plan_value(item, key, in_body);
                 values.push(v);
                 any |= u.is_some();
                 marks.push(u.unwrap_or(Value::Bool(false)));
@@ -154,7 +157,8 @@ fn plan_value(v: &Val, key: Option<&str>) -> (Value, Option<Value>) {
             let mut values = Map::new();
             let mut marks = Map::new();
             for (k, item) in m {
-                let (v, u) = plan_value(item, Some(k));
+                let body = in_body || (key.is_none() && k == "body");
+                let (v, u) = plan_value(item, Some(k), body);
                 values.insert(k.clone(), v);
                 if let Some(u) = u {
                     marks.insert(k.clone(), u);
