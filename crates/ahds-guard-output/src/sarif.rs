@@ -265,6 +265,9 @@ fn result_for(v: &Violation, index: Option<i64>, root: &Path) -> SarifResult {
     if let Some(t) = &v.target_id {
         props.insert("targetId".to_string(), json!(t));
     }
+    if let Some(t) = &v.resource_type {
+        props.insert("resourceType".to_string(), json!(t));
+    }
     if let Some(e) = &v.evidence {
         props.insert("evidence".to_string(), e.clone());
     }
@@ -337,6 +340,16 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
             )
             .locations(locations(&u.resource_id, u.source.as_ref(), cx.sarif_root))
             .partial_fingerprints(fp)
+            .properties(
+                PropertyBag::builder()
+                    .additional_properties(
+                        u.resource_type
+                            .iter()
+                            .map(|t| ("resourceType".to_string(), json!(t)))
+                            .collect::<BTreeMap<_, _>>(),
+                    )
+                    .build(),
+            )
             .build();
         if let Some(i) = index(&u.rule_id) {
             r.rule_index = Some(i);

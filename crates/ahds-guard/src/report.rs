@@ -25,6 +25,10 @@ pub struct Violation {
     pub title: String,
     /// The resource: ARM id, or the input address where no id is known.
     pub resource_id: String,
+    /// The resource's ARM type (`Microsoft.Storage/storageAccounts`), whatever the input
+    /// language; absent for a resource the input does not hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
     /// One sentence naming the resource and the offending value.
     pub message: String,
     /// The outbound feature (`fhir.export`), for outbound rules.
@@ -58,6 +62,9 @@ pub struct Undetermined {
     pub severity: Severity,
     /// The resource.
     pub resource_id: String,
+    /// The resource's ARM type, whatever the input language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
     /// What could not be decided, and why.
     pub message: String,
     /// The facts that are unknown.

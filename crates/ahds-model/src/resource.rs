@@ -27,6 +27,9 @@ pub struct Meta<'a> {
     pub source: Option<&'a Source>,
     /// The subscription given without an ARM id.
     pub subscription_hint: Option<&'a str>,
+    /// The ARM resource type (`Microsoft.HealthcareApis/workspaces`), whatever the input
+    /// language.
+    pub resource_type: &'static str,
 }
 
 impl<'a> Meta<'a> {
@@ -130,6 +133,7 @@ macro_rules! resource {
                     tags: &self.tags,
                     source: self.origin.as_ref(),
                     subscription_hint: self.subscription.as_deref(),
+                    resource_type: $arm_type,
                 }
             }
             fn set_source(&mut self, source: $crate::resource::Source) {

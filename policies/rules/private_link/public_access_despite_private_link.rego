@@ -15,7 +15,10 @@
 #   applies_to: [workspaces, fhir_services, dicom_services]
 #   remediation: >-
 #     Set `publicNetworkAccess` to `Disabled` on the workspace and on each FHIR and DICOM
-#     service (Terraform: `public_network_access_enabled = false`).
+#     service. The azurerm provider cannot set it on a workspace or a FHIR service: use
+#     `azapi_update_resource` with that resource's `type` and
+#     `body = { properties = { publicNetworkAccess = "Disabled" } }`; a DICOM service
+#     takes `public_network_access_enabled = false`.
 package ahds.rules.private_link.public_access_despite_private_link
 
 import data.ahds.lib

@@ -13,7 +13,13 @@ impl Evaluator {
         undetermined: Vec<Value>,
         notes: Vec<Value>,
     ) -> Result<Found, String> {
-        let source_of = |resource_id: &str| sources.get(resource_id).cloned();
+        let source_of =
+            |resource_id: &str| sources.get(resource_id).and_then(|f| f.source.cloned());
+        let type_of = |resource_id: &str| {
+            sources
+                .get(resource_id)
+                .map(|f| f.resource_type.to_string())
+        };
         let keys = EntryKeys::default();
         let mut violations = Vec::with_capacity(denies.len());
         for d in denies {
@@ -24,6 +30,7 @@ impl Evaluator {
                 severity: rule.severity,
                 title: rule.title.clone(),
                 source: source_of(&f.resource_id),
+                resource_type: type_of(&f.resource_id),
                 resource_id: f.resource_id,
                 message: f.msg,
                 feature: f.feature,
@@ -46,6 +53,7 @@ impl Evaluator {
                 rule_name: rule.name.clone(),
                 severity: rule.severity,
                 source: source_of(&f.resource_id),
+                resource_type: type_of(&f.resource_id),
                 resource_id: f.resource_id,
                 message: f.msg,
                 missing,

@@ -255,7 +255,12 @@ impl Evaluator {
         drop(analysis);
         stats.input = t.elapsed();
         let t = Instant::now();
-        let sources: Sources<'_> = ByResource::build(estate, |m| m.source);
+        let sources: Sources<'_> = ByResource::build(estate, |m| {
+            Some(ResourceFacts {
+                source: m.source,
+                resource_type: m.resource_type,
+            })
+        });
         let mut report = Report {
             skipped: estate.skipped.clone(),
             notes: estate.notes.clone(),
@@ -301,5 +306,12 @@ impl Evaluator {
     }
 }
 
-/// Where each resource was read from.
-type Sources<'a> = ByResource<'a, &'a Source>;
+/// What a finding carries of its resource: where it was read from, and its ARM type.
+#[derive(Clone, Copy)]
+struct ResourceFacts<'a> {
+    source: Option<&'a Source>,
+    resource_type: &'static str,
+}
+
+/// The facts of each resource, by the id findings name.
+type Sources<'a> = ByResource<'a, ResourceFacts<'a>>;
