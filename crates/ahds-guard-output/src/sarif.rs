@@ -340,17 +340,11 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
             )
             .locations(locations(&u.resource_id, u.source.as_ref(), cx.sarif_root))
             .partial_fingerprints(fp)
-            .properties(
-                PropertyBag::builder()
-                    .additional_properties(
-                        u.resource_type
-                            .iter()
-                            .map(|t| ("resourceType".to_string(), json!(t)))
-                            .collect::<BTreeMap<_, _>>(),
-                    )
-                    .build(),
-            )
             .build();
+        if let Some(t) = &u.resource_type {
+            let props = BTreeMap::from([("resourceType".to_string(), json!(t))]);
+            r.properties = Some(PropertyBag::builder().additional_properties(props).build());
+        }
         if let Some(i) = index(&u.rule_id) {
             r.rule_index = Some(i);
         }
