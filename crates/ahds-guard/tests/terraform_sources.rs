@@ -156,6 +156,8 @@ fn modules_with_for_each_and_fetched_modules_link_like_a_plan() {
         "{}",
         id002.message
     );
+    // An `oci_artifact` registry is its own feature, not `$convert-data`.
+    assert_eq!(id002.feature.as_deref(), Some("fhir.oci_artifacts"));
     // The role assignment over `for_each = module.fhir` reaches the module's outputs.
     let ra = &estate.role_assignments.as_ref().unwrap()[0];
     assert_eq!(

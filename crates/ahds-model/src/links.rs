@@ -20,6 +20,9 @@ pub enum Feature {
     /// FHIR `$convert-data` templates from a container registry.
     #[serde(rename = "fhir.convert")]
     FhirConvert,
+    /// FHIR OCI artifacts (de-identified export configurations) from a container registry.
+    #[serde(rename = "fhir.oci_artifacts")]
+    FhirOciArtifacts,
     /// FHIR customer-managed key in a key vault.
     #[serde(rename = "fhir.cmk")]
     FhirCmk,
@@ -39,10 +42,11 @@ pub enum Feature {
 
 impl Feature {
     /// Every feature.
-    pub const ALL: [Feature; 8] = [
+    pub const ALL: [Feature; 9] = [
         Feature::FhirExport,
         Feature::FhirImport,
         Feature::FhirConvert,
+        Feature::FhirOciArtifacts,
         Feature::FhirCmk,
         Feature::DicomStorage,
         Feature::DicomCmk,
@@ -56,6 +60,7 @@ impl Feature {
             Feature::FhirExport => "fhir.export",
             Feature::FhirImport => "fhir.import",
             Feature::FhirConvert => "fhir.convert",
+            Feature::FhirOciArtifacts => "fhir.oci_artifacts",
             Feature::FhirCmk => "fhir.cmk",
             Feature::DicomStorage => "dicom.storage",
             Feature::DicomCmk => "dicom.cmk",
@@ -70,7 +75,7 @@ impl Feature {
             Feature::FhirExport | Feature::FhirImport | Feature::DicomStorage => {
                 TargetType::StorageAccount
             }
-            Feature::FhirConvert => TargetType::ContainerRegistry,
+            Feature::FhirConvert | Feature::FhirOciArtifacts => TargetType::ContainerRegistry,
             Feature::FhirCmk | Feature::DicomCmk => TargetType::KeyVault,
             Feature::MedTechIngestion | Feature::WorkspaceEvents => TargetType::EventHubNamespace,
         }
@@ -82,7 +87,7 @@ impl Feature {
             Feature::FhirExport | Feature::FhirImport | Feature::DicomStorage => {
                 roles::STORAGE_BLOB_DATA_CONTRIBUTOR
             }
-            Feature::FhirConvert => roles::ACR_PULL,
+            Feature::FhirConvert | Feature::FhirOciArtifacts => roles::ACR_PULL,
             Feature::FhirCmk | Feature::DicomCmk => roles::KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER,
             Feature::MedTechIngestion => roles::EVENT_HUBS_DATA_RECEIVER,
             Feature::WorkspaceEvents => roles::EVENT_HUBS_DATA_SENDER,

@@ -115,9 +115,14 @@ resource! {
         /// `$import` configuration, when import is set up.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub import: Option<ImportConfig>,
-        /// Container registries (login servers) used for `$convert-data` templates and OCI artifacts.
+        /// Container registries (login servers) used for `$convert-data` templates.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub acr_login_servers: Vec<Known<String>>,
+        /// Container registries (login servers) the service reads OCI artifacts from
+        /// (`acrConfiguration.ociArtifacts[].loginServer`, azurerm `oci_artifact`), such as
+        /// de-identified export configurations.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub oci_artifact_login_servers: Vec<Known<String>>,
         /// Customer-managed key, when configured.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub customer_managed_key: Option<CustomerManagedKey>,

@@ -32,3 +32,11 @@ test_unresolved_target_is_undetermined if {
 	count(rule.deny) == 0 with input as fixtures.unresolved("not_found")
 	count(rule.undetermined) == 1 with input as fixtures.unresolved("not_found")
 }
+
+test_fails_for_a_registry_of_oci_artifacts_open_to_all_networks if {
+	d := fixtures.doc({"target_type": "container_registries", "feature": "fhir.oci_artifacts"}, {"default_action": "Allow"}, {})
+	some v in rule.deny with input as d
+	v.feature == "fhir.oci_artifacts"
+	contains(v.msg, "for OCI artifacts (such as de-identified export configurations)")
+	contains(v.remediation, "networkRuleBypassOptions is AzureServices")
+}

@@ -52,3 +52,14 @@ test_unresolved_target_is_undetermined if {
 	count(rule.deny) == 0 with input as fixtures.unresolved("not_found")
 	count(rule.undetermined) == 1 with input as fixtures.unresolved("not_found")
 }
+
+test_fails_when_a_registry_of_oci_artifacts_blocks_trusted_services if {
+	d := fixtures.doc({"target_type": "container_registries", "feature": "fhir.oci_artifacts"}, {"trusted_services": false}, {})
+	some v in rule.deny with input as d
+	v.feature == "fhir.oci_artifacts"
+}
+
+test_passes_when_a_registry_of_oci_artifacts_lets_trusted_services_through if {
+	d := fixtures.doc({"target_type": "container_registries", "feature": "fhir.oci_artifacts"}, {"trusted_services": true}, {})
+	count(rule.deny) == 0 with input as d
+}

@@ -419,6 +419,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                 "exportConfiguration" => export,
                 "encryption" => customer_managed_key,
                 "acrConfiguration" => acr_login_servers,
+                "acrConfiguration" => oci_artifact_login_servers,
                 "corsConfiguration" => cors,
             }),
             "microsoft.healthcareapis/workspaces/dicomservices" => apply!(dicom_services, {

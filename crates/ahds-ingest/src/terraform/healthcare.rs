@@ -117,12 +117,13 @@ impl<'p, 'a> Builder<'p, 'a> {
             }
             None => {}
         }
-        if let Some(artifacts) = a.blocks("oci_artifact") {
-            for (i, art) in artifacts.into_iter().enumerate() {
+        let mut artifacts: Vec<Known<String>> = Vec::new();
+        if let Some(blocks) = a.blocks("oci_artifact") {
+            for (i, art) in blocks.into_iter().enumerate() {
                 match art.get("login_server").str() {
-                    Some(Known::Value(s)) => servers.push(Known::Value(s)),
+                    Some(Known::Value(s)) => artifacts.push(Known::Value(s)),
                     Some(Known::Unknown) => {
-                        servers.extend(self.registries_named_by(
+                        artifacts.extend(self.registries_named_by(
                             res,
                             &["oci_artifact", "login_server"],
                             i,
@@ -132,7 +133,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                 }
             }
         } else {
-            servers.push(Known::Unknown);
+            artifacts.push(Known::Unknown);
         }
         let fhir = resource_from!(FhirService, c, {
             workspace: self.workspace_of(res)?,
@@ -147,6 +148,7 @@ impl<'p, 'a> Builder<'p, 'a> {
             export: export,
             import: None,
             acr_login_servers: servers,
+            oci_artifact_login_servers: artifacts,
             customer_managed_key: self.key_url(res, "encryption_key_url"),
             settings_listed: true,
         });

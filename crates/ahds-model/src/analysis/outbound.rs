@@ -48,36 +48,47 @@ impl<'a> Context<'a> {
                     ));
                 }
             }
-            let mut seen = BTreeSet::new();
-            for server in &s.acr_login_servers {
-                if let Some(v) = server.value() {
-                    if !seen.insert(host_of(v)) {
-                        continue;
-                    }
-                }
-                let (status, target) = match server.value() {
-                    None => (Resolution::Unknown, None),
-                    Some(v) => found(
-                        EstateIndex::by_host(
-                            &self.idx.registry_by_host,
-                            &self.idx.registry_by_name,
-                            v,
-                        )
-                        .map(Target::Registry),
-                    ),
-                };
-                self.analysis.links.push(self.link(
-                    &end,
-                    Feature::FhirConvert,
-                    reference(ReferenceKind::LoginServer, server),
-                    status,
-                    target,
-                    None,
-                ));
-            }
+            self.registry_links(&end, Feature::FhirConvert, &s.acr_login_servers);
+            self.registry_links(
+                &end,
+                Feature::FhirOciArtifacts,
+                &s.oci_artifact_login_servers,
+            );
             if let Some(cmk) = &s.customer_managed_key {
                 self.push_cmk(&end, Feature::FhirCmk, cmk);
             }
+        }
+    }
+
+    /// One link per registry a FHIR feature names (each login server once).
+    fn registry_links(
+        &mut self,
+        end: &ServiceEnd<'a>,
+        feature: Feature,
+        servers: &[Known<String>],
+    ) {
+        let mut seen = BTreeSet::new();
+        for server in servers {
+            if let Some(v) = server.value() {
+                if !seen.insert(host_of(v)) {
+                    continue;
+                }
+            }
+            let (status, target) = match server.value() {
+                None => (Resolution::Unknown, None),
+                Some(v) => found(
+                    EstateIndex::by_host(&self.idx.registry_by_host, &self.idx.registry_by_name, v)
+                        .map(Target::Registry),
+                ),
+            };
+            self.analysis.links.push(self.link(
+                end,
+                feature,
+                reference(ReferenceKind::LoginServer, server),
+                status,
+                target,
+                None,
+            ));
         }
     }
 

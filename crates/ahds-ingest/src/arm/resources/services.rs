@@ -120,17 +120,21 @@ impl Mapper<'_> {
                     .and_then(Known::into_value),
             })
         });
-        let mut servers: Vec<Known<String>> =
+        let servers: Vec<Known<String>> =
             match known_list(v, &["properties", "acrConfiguration", "loginServers"]) {
                 None => Vec::new(),
                 Some(Known::Unknown) => vec![Known::Unknown],
                 Some(Known::Value(l)) => l.iter().map(login_server).collect(),
             };
-        for art in items(v, &["properties", "acrConfiguration", "ociArtifacts"]) {
-            if let Some(s) = known_str(art, &["loginServer"]) {
-                servers.push(s);
-            }
-        }
+        let artifacts: Vec<Known<String>> =
+            match known_list(v, &["properties", "acrConfiguration", "ociArtifacts"]) {
+                None => Vec::new(),
+                Some(Known::Unknown) => vec![Known::Unknown],
+                Some(Known::Value(l)) => l
+                    .iter()
+                    .filter_map(|art| known_str(art, &["loginServer"]))
+                    .collect(),
+            };
         let listed = self.settings_listed(r, &c);
         let (access, cors) = listed_access_and_cors(v, listed)?;
         let fhir = build!(FhirService, c.clone_workspace(), {
@@ -142,6 +146,7 @@ impl Mapper<'_> {
             export: export,
             import: import,
             acr_login_servers: servers,
+            oci_artifact_login_servers: artifacts,
             customer_managed_key: cmk(v),
             settings_listed: listed,
         });
