@@ -259,3 +259,96 @@ fn azapi_bodies_are_read_through_the_arm_mapping() {
     assert_eq!(fhir.origin.as_ref().unwrap().line, Some(44));
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
 }
+
+#[test]
+fn a_landing_zone_of_nested_modules_with_count_links_through_outputs_and_hashes() {
+    let rel = "testdata/terraform/sources/landing-zone-modules";
+    let (estate, report) = read(rel, &TerraformOptions::default());
+    // `md5` is decided at plan time: the name is known, so the export link is checked.
+    let sa = &estate.storage_accounts[0];
+    assert_eq!(
+        sa.name.value().map(String::as_str),
+        Some("contosof395export")
+    );
+    let fhir = "module.hds[0].module.workspace.module.fhir[\"clinical\"].azurerm_healthcare_fhir_service.this";
+    assert_eq!(
+        violations(&report),
+        expected(&[
+            ("AHDS-AC-002", fhir),
+            ("AHDS-PL-002", fhir),
+            (
+                "AHDS-PL-002",
+                "module.hds[0].module.workspace.azurerm_healthcare_workspace.this"
+            ),
+            ("AHDS-TS-002", "azurerm_storage_account.export"),
+        ])
+    );
+    // The role is granted through two module outputs (`module.hds[0].fhir_principal_id`):
+    // no ID-002, and nothing is left undetermined.
+    assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
+    // The FHIR service's public access cannot be set with azurerm: the fix says how.
+    let pl002 = report
+        .violations
+        .iter()
+        .find(|v| v.rule_id == "AHDS-PL-002" && v.resource_id == fhir)
+        .unwrap();
+    assert!(pl002.remediation.contains("azapi_update_resource"));
+    assert_eq!(
+        pl002.resource_type.as_deref(),
+        Some("Microsoft.HealthcareApis/workspaces/fhirservices")
+    );
+}
+
+#[test]
+fn names_known_only_after_apply_link_by_address() {
+    let rel = "testdata/terraform/sources/references-by-address";
+    let (estate, report) = read(rel, &TerraformOptions::default());
+    // The storage account's name is a symbol of its own address's name, which the FHIR
+    // export reads through the same reference.
+    assert_eq!(
+        estate.storage_accounts[0].name.value().map(String::as_str),
+        Some("stexport{random_string.suffix.result}")
+    );
+    assert_eq!(
+        violations(&report),
+        expected(&[
+            ("AHDS-PL-001", "azurerm_healthcare_workspace.ws"),
+            ("AHDS-TS-001", "azurerm_storage_account.export"),
+            ("AHDS-TS-002", "azurerm_container_registry.deid"),
+        ])
+    );
+    assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
+    // The registry is reached as the OCI artifact feature, the vault as the CMK's.
+    let features: BTreeSet<Option<&str>> = report
+        .violations
+        .iter()
+        .map(|v| v.feature.as_deref())
+        .collect();
+    assert!(
+        features.contains(&Some("fhir.oci_artifacts")),
+        "{features:?}"
+    );
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("role checks were skipped for 3 outbound link(s)")),
+        "{:?}",
+        report.notes
+    );
+}
+
+#[test]
+fn azapi_update_by_parent_and_name_patches_the_azapi_service() {
+    let rel = "testdata/terraform/sources/azapi-update-by-name";
+    let (_, report) = read(rel, &TerraformOptions::default());
+    // The workspace keeps public access on; the FHIR service's update turned it off.
+    assert_eq!(
+        violations(&report),
+        expected(&[
+            ("AHDS-AC-002", "azapi_resource.fhir"),
+            ("AHDS-PL-002", "azapi_resource.ws"),
+        ])
+    );
+    assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
+}
