@@ -121,7 +121,7 @@ impl<'p, 'a> Builder<'p, 'a> {
         self.config.subscription_token(config)
     }
 
-    fn res_of(&self, r: &'p PlanResource<'a>) -> Res<'p, 'a> {
+    pub(super) fn res_of(&self, r: &'p PlanResource<'a>) -> Res<'p, 'a> {
         Res {
             r,
             attrs: r.attrs(),

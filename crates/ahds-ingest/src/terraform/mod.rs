@@ -20,6 +20,7 @@ mod plan;
 mod rbac;
 mod shapes;
 mod targets;
+mod types;
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -35,40 +36,6 @@ use attrs::Attr;
 pub(crate) use config::ModulePath;
 use config::{Config, Target, expression};
 use plan::{Plan, PlanResource};
-
-/// Resource types read for the links they provide (an event hub's namespace, a key's
-/// vault, a DNS zone's name) rather than as resources of their own.
-/// The resource types the readers model (first pass and attaching pass).
-const MODELLED: &[&str] = &[
-    "azurerm_healthcare_workspace",
-    "azurerm_healthcare_fhir_service",
-    "azurerm_healthcare_dicom_service",
-    "azurerm_healthcare_medtech_service",
-    "azurerm_healthcare_medtech_service_fhir_destination",
-    "azurerm_storage_account",
-    "azurerm_storage_account_network_rules",
-    "azurerm_container_registry",
-    "azurerm_eventhub_namespace",
-    "azurerm_key_vault",
-    "azurerm_key_vault_access_policy",
-    "azurerm_private_endpoint",
-    "azurerm_network_security_group",
-    "azurerm_network_security_rule",
-    "azurerm_firewall",
-    "azurerm_firewall_network_rule_collection",
-    "azurerm_firewall_policy_rule_collection_group",
-    "azurerm_role_assignment",
-    "azurerm_user_assigned_identity",
-    "azurerm_eventgrid_system_topic",
-    "azurerm_eventgrid_system_topic_event_subscription",
-    "azurerm_eventgrid_event_subscription",
-];
-
-const AUXILIARY: &[&str] = &[
-    "azurerm_eventhub",
-    "azurerm_key_vault_key",
-    "azurerm_private_dns_zone",
-];
 
 /// True when the document looks like `terraform show -json` output of a plan.
 pub(crate) fn looks_like_plan(doc: &Value) -> bool {

@@ -1,11 +1,11 @@
 //! azurerm_role_assignment.
 
-use ahds_model::{Known, RoleAssignment};
+use ahds_model::Known;
 
 use super::{Builder, Mapped, Res, resource_from};
 
 impl<'p, 'a> Builder<'p, 'a> {
-    pub(super) fn role_assignment(&mut self, res: &Res<'_, 'a>) -> Mapped<RoleAssignment> {
+    pub(super) fn role_assignment(&mut self, res: &Res<'_, 'a>) -> Mapped<()> {
         let c = self.common(res)?;
         let a = res.attrs;
         let scope = self
@@ -17,12 +17,17 @@ impl<'p, 'a> Builder<'p, 'a> {
         // reverse), so the one the configuration sets is known.
         let role_definition_id = a.get("role_definition_id").str();
         let role_definition_name = a.get("role_definition_name").str();
-        Ok(resource_from!(RoleAssignment, c, {
+        let ra = resource_from!(RoleAssignment, c, {
             scope: scope,
             role_definition_id: role_definition_id,
             role_definition_name: role_definition_name,
             principal_id: principal_id,
             principal_of: principal_of,
-        }))
+        });
+        self.estate
+            .role_assignments
+            .get_or_insert_with(Vec::new)
+            .push(ra);
+        Ok(())
     }
 }
