@@ -299,3 +299,40 @@ fn a_module_output_read_by_symbolic_name_links_the_export_to_the_module_storage(
         ])
     );
 }
+
+#[test]
+fn an_undecidable_if_names_the_dicom_storage_and_a_key_reference_names_its_vault() {
+    let estate = shape("dicom-storage-through-if");
+    let report = common::evaluator().evaluate(&estate).unwrap();
+    let storage = "RG/providers/Microsoft.Storage/storageAccounts/{if(parameters('useExistingStorage'),stdicomshared,stdicomuniqueString:4a8c2076)}";
+    assert_eq!(
+        findings(&report),
+        pairs(&[
+            (
+                "AHDS-PL-001",
+                "RG/providers/Microsoft.HealthcareApis/workspaces/{workspaceName}"
+            ),
+            // The vault is open to all networks: found through the key's reference.
+            (
+                "AHDS-TS-001",
+                "RG/providers/Microsoft.KeyVault/vaults/kv{uniqueString:4a8c2076}"
+            ),
+            // The account both the `if()` and the DICOM service name blocks the service.
+            ("AHDS-TS-002", storage),
+        ])
+    );
+    assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
+    assert_arm_shaped(&estate, &report);
+}
+
+#[test]
+fn a_child_deployed_without_its_parent_is_skipped_not_an_error() {
+    let estate = shape("fhir-destination-only");
+    assert_eq!(estate.resource_count(), 0);
+    assert_eq!(estate.skipped.len(), 1);
+    assert!(
+        estate.skipped[0].reason.contains("parent MedTech service"),
+        "{:?}",
+        estate.skipped
+    );
+}

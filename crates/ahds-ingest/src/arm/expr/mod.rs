@@ -272,7 +272,22 @@ fn call(name: &str, args: &[Expr], scope: &dyn Scope, depth: usize) -> Value {
             return match logic::truthy(&c) {
                 Some(true) => eval(&args[1], scope, depth + 1),
                 Some(false) => eval(&args[2], scope, depth + 1),
-                None => unknown("if() with a condition not known before deployment"),
+                None => {
+                    // Either branch: a name built the same way is the same symbol, so a
+                    // resource named by this `if()` is still found by the same `if()`.
+                    let a = eval(&args[1], scope, depth + 1);
+                    let b = eval(&args[2], scope, depth + 1);
+                    match (&a, &b) {
+                        _ if a == b => a,
+                        (Value::String(x), Value::String(y)) => symbol_of(&format!(
+                            "if({},{},{})",
+                            canonical(&args[0]),
+                            strip_braces(x),
+                            strip_braces(y)
+                        )),
+                        _ => unknown("if() with a condition not known before deployment"),
+                    }
+                }
             };
         }
         "map" | "filter" | "reduce" | "sort" | "toobject" | "groupby" | "mapvalues" => {
@@ -321,6 +336,49 @@ fn call(name: &str, args: &[Expr], scope: &dyn Scope, depth: usize) -> Value {
             }
             _ => unknown(format!("function `{name}()` is not supported")),
         })
+}
+
+/// An expression written out the same way however the template spaced or cased it.
+fn canonical(e: &Expr) -> String {
+    match e {
+        Expr::Str(s) => format!("'{s}'"),
+        Expr::Num(n) => n.to_string(),
+        Expr::Call(name, args) => {
+            let args: Vec<String> = args.iter().map(canonical).collect();
+            format!("{}({})", name.to_ascii_lowercase(), args.join(","))
+        }
+        Expr::Prop(base, name) => format!("{}.{name}", canonical(base)),
+        Expr::Index(base, index) => format!("{}[{}]", canonical(base), canonical(index)),
+    }
+}
+
+/// A symbol's text without the braces of symbols inside it.
+pub(super) fn strip_braces(s: &str) -> String {
+    s.replace(['{', '}'], "")
+}
+
+/// The symbol standing for what an undecidable expression gives, named by its text: braces
+/// and `/` cannot stand in a symbol, and a long text is named by a digest of it.
+pub(super) fn symbol_of(text: &str) -> Value {
+    const LONGEST: usize = 120;
+    let name = ahds_model::symbolic::escape(text);
+    if name.len() <= LONGEST {
+        return Value::String(format!("{{{name}}}"));
+    }
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let head: String = name
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .take(24)
+        .collect();
+    Value::String(format!(
+        "{{{}:{hash:016x}}}",
+        if head.is_empty() { "expr" } else { &head }
+    ))
 }
 
 /// The unknown marker for a `reference()` read of `target`.

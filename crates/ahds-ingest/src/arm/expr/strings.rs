@@ -280,6 +280,12 @@ pub(super) fn call(lname: &str, vals: &[Value]) -> Option<Value> {
                 .any(|seg| matches!(seg, Segment::Text(_)));
             if lname == "empty" && has_text {
                 Value::Bool(false)
+            } else if matches!(lname, "length" | "first" | "last") {
+                // A symbol of the call: the same call on the same name gives the same.
+                super::symbol_of(&format!(
+                    "{lname}({})",
+                    super::strip_braces(first.unwrap_or(""))
+                ))
             } else {
                 unknown(format!("{lname}() of a value fixed only at deployment"))
             }

@@ -158,16 +158,41 @@ pub(super) fn cors(v: &Value) -> ahds_model::Cors {
 }
 
 pub(super) fn cmk(v: &Value) -> Option<CustomerManagedKey> {
-    known_str(
-        v,
-        &[
-            "properties",
-            "encryption",
-            "customerManagedKeyEncryption",
-            "keyEncryptionKeyUrl",
-        ],
-    )
-    .map(|k| CustomerManagedKey { key_url: k })
+    let names = [
+        "properties",
+        "encryption",
+        "customerManagedKeyEncryption",
+        "keyEncryptionKeyUrl",
+    ];
+    // `reference(<key id>).keyUriWithVersion`: the URL is known only after deployment, but
+    // the key's id names its vault, which the model finds the key by.
+    if let Some(url) = path(v, &names).and_then(key_url_of_reference) {
+        return Some(CustomerManagedKey {
+            key_url: Known::Value(url),
+        });
+    }
+    known_str(v, &names).map(|k| CustomerManagedKey { key_url: k })
+}
+
+/// The key URL a `reference()` of a Key Vault key stands for: `https://<vault>.vault.azure.net/keys/<key>`
+/// from the key's id (the cloud's suffix does not matter: vaults are matched by name).
+fn key_url_of_reference(x: &Value) -> Option<String> {
+    if !is_unknown(x) {
+        return None;
+    }
+    let id = ResourceId::parse(x.get(REFERENCE_KEY)?.as_str()?).ok()?;
+    if !id
+        .resource_type()
+        .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.KeyVault/vaults/keys"))
+    {
+        return None;
+    }
+    let vault = id.parent()?;
+    Some(format!(
+        "https://{}.vault.azure.net/keys/{}",
+        vault.name()?,
+        id.name()?
+    ))
 }
 
 /// The workspace a workspace child belongs to: the parent of its id.

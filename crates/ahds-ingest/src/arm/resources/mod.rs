@@ -52,6 +52,9 @@ pub(crate) struct ArmResource<'a> {
 pub(super) struct Bad {
     pub(super) at: String,
     pub(super) message: String,
+    /// The resource is a child whose parent the input does not hold (a template that
+    /// deploys only the child): listed as skipped, never an input error.
+    pub(super) orphan: bool,
 }
 
 pub(super) type Mapped<T> = Result<T, Bad>;
@@ -61,6 +64,7 @@ pub(super) fn under(prefix: &'static str) -> impl Fn(Bad) -> Bad {
     move |b| Bad {
         at: format!("{prefix}{}", b.at),
         message: b.message,
+        orphan: b.orphan,
     }
 }
 
@@ -68,6 +72,18 @@ pub(super) fn bad(at: &str, message: impl Into<String>) -> Bad {
     Bad {
         at: at.to_string(),
         message: message.into(),
+        orphan: false,
+    }
+}
+
+/// A child whose parent (`what`, `parent`) is not in the input.
+pub(super) fn orphan(what: &str, parent: &dyn std::fmt::Display) -> Bad {
+    Bad {
+        at: "/id".into(),
+        message: format!(
+            "its parent {what} `{parent}` is not in the input, so there is nothing to attach it to (a template that deploys only the child)"
+        ),
+        orphan: true,
     }
 }
 
@@ -330,6 +346,21 @@ impl Mapper<'_> {
 
     fn report(&mut self, r: &ArmResource<'_>, result: Mapped<()>) {
         if let Err(b) = result {
+            if b.orphan {
+                let skipped = SkippedResource {
+                    resource_type: str_at(r.value, &["type"])
+                        .unwrap_or("(no type)")
+                        .to_string(),
+                    resource: str_at(r.value, &["id"])
+                        .or(r.address.as_deref())
+                        .unwrap_or("(unnamed)")
+                        .to_string(),
+                    reason: b.message,
+                    source: Some(self.source(r)),
+                };
+                self.estate.skipped.push(skipped);
+                return;
+            }
             let what = str_at(r.value, &["id"])
                 .or(r.address.as_deref())
                 .or(str_at(r.value, &["name"]))

@@ -9,7 +9,7 @@ use ahds_model::{
 use super::fields::{
     connection_status, firewall_rules, id_of, parent_of, rule_access, security_rule, strings,
 };
-use super::{ArmResource, Mapped, Mapper, bad};
+use super::{ArmResource, Mapped, Mapper, orphan};
 use crate::arm::props::{items, known_str, prop, setting_str, str_at};
 use crate::util::find_resource;
 
@@ -82,12 +82,8 @@ impl Mapper<'_> {
                 }
             })
             .collect();
-        let i = find_resource(&self.estate.private_endpoints, &parent).ok_or_else(|| {
-            bad(
-                "/id",
-                format!("private endpoint `{parent}` is not in the input"),
-            )
-        })?;
+        let i = find_resource(&self.estate.private_endpoints, &parent)
+            .ok_or_else(|| orphan("private endpoint", &parent))?;
         if let Known::Value(groups) = &mut self.estate.private_endpoints[i].dns_zone_groups {
             groups.push(DnsZoneGroup {
                 name: id.as_ref().and_then(ResourceId::name).map(str::to_string),
@@ -124,7 +120,7 @@ impl Mapper<'_> {
         )?;
         let parent = parent_of(id.as_ref(), "NSG this rule belongs to")?;
         let i = find_resource(&self.estate.network_security_groups, &parent)
-            .ok_or_else(|| bad("/id", format!("NSG `{parent}` is not in the input")))?;
+            .ok_or_else(|| orphan("NSG", &parent))?;
         let rules = &mut self.estate.network_security_groups[i].security_rules;
         if !rules.iter().any(|x| x.name == rule.name) {
             rules.push(rule);

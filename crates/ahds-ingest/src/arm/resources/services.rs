@@ -9,7 +9,7 @@ use super::fields::{
     cmk, connection_status, cors, id_of, identity, login_server, parent_of, public_access,
     reference, workspace_of,
 };
-use super::{ArmResource, Common, Mapped, Mapper, Origin, bad};
+use super::{ArmResource, Common, Mapped, Mapper, Origin, bad, orphan};
 use crate::arm::props::{items, known_bool, known_list, known_str, path, prop, str_at};
 use crate::util::find_resource;
 
@@ -88,8 +88,8 @@ impl Mapper<'_> {
                 "cannot tell which workspace this connection belongs to",
             ));
         };
-        let i = find_resource(&self.estate.workspaces, &ws)
-            .ok_or_else(|| bad("/id", format!("workspace `{ws}` is not in the input")))?;
+        let i =
+            find_resource(&self.estate.workspaces, &ws).ok_or_else(|| orphan("workspace", &ws))?;
         let list = &mut self.estate.workspaces[i].private_endpoint_connections;
         // Listings repeat connections the workspace already embeds.
         if !list
@@ -204,12 +204,8 @@ impl Mapper<'_> {
         let fhir =
             reference(r.value, &["properties", "fhirServiceResourceId"])?.unwrap_or(Known::Unknown);
         let parent = parent_of(id.as_ref(), "MedTech service this destination belongs to")?;
-        let i = find_resource(&self.estate.medtech_services, &parent).ok_or_else(|| {
-            bad(
-                "/id",
-                format!("MedTech service `{parent}` is not in the input"),
-            )
-        })?;
+        let i = find_resource(&self.estate.medtech_services, &parent)
+            .ok_or_else(|| orphan("MedTech service", &parent))?;
         self.estate.medtech_services[i].fhir_destinations.push(fhir);
         Ok(())
     }

@@ -9,7 +9,7 @@ use ahds_model::{
 use super::fields::{
     default_action, id_of, ip_rules, parent_of, principal_of, public_access, strings, subnet_refs,
 };
-use super::{ArmResource, Common, Mapped, Mapper, Origin, bad, under};
+use super::{ArmResource, Common, Mapped, Mapper, Origin, orphan, under};
 use crate::arm::props::{
     is_unknown, items, known_bool, known_list, known_str, path, prop, setting_str, str_at,
 };
@@ -150,12 +150,8 @@ impl Mapper<'_> {
             None => (r.value, ""),
         };
         let parent = parent_of(id.as_ref(), "namespace this rule set belongs to")?;
-        let i = find_resource(&self.estate.eventhub_namespaces, &parent).ok_or_else(|| {
-            bad(
-                "/id",
-                format!("Event Hubs namespace `{parent}` is not in the input"),
-            )
-        })?;
+        let i = find_resource(&self.estate.eventhub_namespaces, &parent)
+            .ok_or_else(|| orphan("Event Hubs namespace", &parent))?;
         let mut spec = NetworkAclSpec {
             default_action: default_action(p, &["defaultAction"])?,
             trusted_services: known_bool(p, &["trustedServiceAccessEnabled"]),
