@@ -352,3 +352,31 @@ fn azapi_update_by_parent_and_name_patches_the_azapi_service() {
     );
     assert!(report.undetermined.is_empty(), "{:#?}", report.undetermined);
 }
+
+#[test]
+fn a_value_for_an_undeclared_variable_is_a_note_and_unset_variables_are_counted() {
+    let rel = "testdata/terraform/sources/unset-variables";
+    let options = TerraformOptions {
+        vars: vec![
+            ("workspace_id".into(), "ws-1234".into()),
+            ("not_declared".into(), "x".into()),
+        ],
+        ..TerraformOptions::default()
+    };
+    let (_, report) = read(rel, &options);
+    assert!(
+        report.notes.iter().any(|n| n.contains(
+            "--var not_declared: a value for `not_declared`, which the configuration does not declare"
+        )),
+        "{:?}",
+        report.notes
+    );
+    assert_eq!(
+        report.unset_variables,
+        vec![
+            "var.deploy_fhir".to_string(),
+            "var.tre_resource_id".to_string()
+        ]
+    );
+    assert_eq!(report.summary.unset_variables, 2);
+}
