@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Scope, reference_marker};
+use super::{CopyIndex, Scope, reference_marker};
 use crate::arm::props::unknown;
 
 /// The symbol for the deployment's subscription id.
@@ -39,10 +39,22 @@ pub(super) fn call(lname: &str, vals: &[Value], scope: &dyn Scope) -> Option<Val
         "copyindex" => {
             let name = arg_str(0);
             let offset = vals.iter().find_map(Value::as_i64).unwrap_or(0);
-            scope.copy_index(name).map_or_else(
-                || unknown("copyIndex() outside a copy loop"),
-                |i| Value::from(i + offset),
-            )
+            match scope.copy_index(name) {
+                None => unknown("copyIndex() outside a copy loop"),
+                Some(CopyIndex::At(i)) => Value::from(i + offset),
+                // The one instance checked of a loop of unknown count: a symbol, so the
+                // names it builds stay names.
+                Some(CopyIndex::NotKnown) => Value::String(format!(
+                    "{{copyIndex{}{}}}",
+                    name.map(|n| format!(":{}", ahds_model::symbolic::escape(n)))
+                        .unwrap_or_default(),
+                    if offset == 0 {
+                        String::new()
+                    } else {
+                        format!("+{offset}")
+                    }
+                )),
+            }
         }
         "reference" => {
             // reference(resourceId(...)) or reference('symbolicName').

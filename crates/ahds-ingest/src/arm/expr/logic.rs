@@ -118,7 +118,19 @@ pub(super) fn call(lname: &str, vals: &[Value]) -> Option<Value> {
                 "div" => a.checked_div(b),
                 _ => a.checked_rem(b),
             };
-            r.map_or_else(|| unknown(format!("{lname}() out of range")), Value::from)
+            match r {
+                Some(v) => Value::from(v),
+                // Azure Resource Manager fails the deployment: so does the check.
+                None => {
+                    let why = if b == 0 && matches!(lname, "div" | "mod") {
+                        format!("{lname}() by zero, which Azure Resource Manager refuses")
+                    } else {
+                        format!("{lname}() out of range, which Azure Resource Manager refuses")
+                    };
+                    super::budget::stop(why.clone(), "");
+                    unknown(why)
+                }
+            }
         }
         "min" | "max" => {
             let nums: Option<Vec<i64>> = match vals {

@@ -13,6 +13,7 @@
 //! [`ids`] and [`context`] (the deployment's subscription, group, `uniqueString`...);
 //! [`logic`] has comparisons, booleans and numbers.
 
+pub(crate) mod budget;
 mod collections;
 mod context;
 mod ids;
@@ -45,7 +46,7 @@ pub(crate) trait Scope {
     /// The id of a resource by its symbolic name (languageVersion 2.0 templates).
     fn resource_id(&self, symbolic: &str) -> Option<String>;
     /// The current `copyIndex()` of the named loop, or of the resource's loop for `None`.
-    fn copy_index(&self, name: Option<&str>) -> Option<i64>;
+    fn copy_index(&self, name: Option<&str>) -> Option<CopyIndex>;
     /// A variable bound by the `lambda()` being evaluated.
     fn lambda_variable(&self, _name: &str) -> Option<Value> {
         None
@@ -62,6 +63,14 @@ pub(crate) trait Scope {
     fn resource_group_name(&self) -> String {
         RESOURCE_GROUP.to_string()
     }
+}
+
+/// The index of a copy loop's instance: a number, or, for the one instance checked of a
+/// loop whose count is fixed only at deployment, not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CopyIndex {
+    At(i64),
+    NotKnown,
 }
 
 /// A scope with one more binding: a named copy loop's index, or lambda variables.
@@ -81,9 +90,11 @@ impl Scope for Bound<'_> {
     fn resource_id(&self, symbolic: &str) -> Option<String> {
         self.parent.resource_id(symbolic)
     }
-    fn copy_index(&self, name: Option<&str>) -> Option<i64> {
+    fn copy_index(&self, name: Option<&str>) -> Option<CopyIndex> {
         match (self.copy, name) {
-            (Some((loop_name, i)), Some(n)) if loop_name.eq_ignore_ascii_case(n) => Some(i),
+            (Some((loop_name, i)), Some(n)) if loop_name.eq_ignore_ascii_case(n) => {
+                Some(CopyIndex::At(i))
+            }
             _ => self.parent.copy_index(name),
         }
     }
@@ -118,9 +129,22 @@ pub(crate) fn eval_string(s: &str, scope: &dyn Scope) -> Value {
                 .map_or_else(|| s.to_string(), |r| format!("[{r}")),
         );
     }
+    if budget::stopped() {
+        return unknown("evaluation stopped");
+    }
     match parse(s) {
-        Ok(e) => eval(&e, scope, 0),
-        Err(ParseError(m)) => unknown(format!("expression `{s}` does not parse: {m}")),
+        Ok(e) => {
+            let v = eval(&e, scope, 0);
+            if budget::stopped() {
+                budget::note_expression(s);
+            }
+            v
+        }
+        Err(ParseError(m)) => {
+            // Azure Resource Manager refuses a template with such an expression.
+            budget::stop(format!("the expression does not parse: {m}"), s);
+            unknown(format!("expression `{s}` does not parse: {m}"))
+        }
     }
 }
 
@@ -197,13 +221,24 @@ pub(crate) fn expand_property_copy(
             }
             _ => unknown(format!("the count of copy loop `{name}` is not known")),
         };
+        if !budget::charge(budget::weight(&items), "") {
+            out.push((name.to_string(), unknown("evaluation stopped")));
+            continue;
+        }
         out.push((name.to_string(), items));
     }
     out
 }
 
 fn eval(e: &Expr, scope: &dyn Scope, depth: usize) -> Value {
+    if budget::stopped() {
+        return unknown("evaluation stopped");
+    }
     if depth > MAX_DEPTH {
+        budget::stop(
+            format!("the expression nests calls more than {MAX_DEPTH} deep; evaluation stopped"),
+            "",
+        );
         return unknown("expression nested too deep");
     }
     match e {
@@ -239,7 +274,25 @@ fn eval(e: &Expr, scope: &dyn Scope, depth: usize) -> Value {
                 _ => unknown("index of the wrong type"),
             }
         }
-        Expr::Call(name, args) => call(name, args, scope, depth),
+        Expr::Call(name, args) => {
+            let v = call(name, args, scope, depth);
+            if let Value::String(t) = &v {
+                if t.len() > budget::MAX_TEXT {
+                    budget::stop(
+                        format!(
+                            "`{name}()` builds a string of more than {} bytes; evaluation stopped",
+                            budget::MAX_TEXT
+                        ),
+                        "",
+                    );
+                    return unknown("string too long");
+                }
+            }
+            if !budget::charge(budget::weight(&v), "") {
+                return unknown("evaluation stopped");
+            }
+            v
+        }
     }
 }
 

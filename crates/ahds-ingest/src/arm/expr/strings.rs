@@ -192,6 +192,13 @@ pub(super) fn call(lname: &str, vals: &[Value]) -> Option<Value> {
                 return Some(unknown("padLeft() of the wrong types"));
             };
             let pad = arg_str(2).and_then(|p| p.chars().next()).unwrap_or(' ');
+            if n > super::budget::MAX_TEXT as u64 {
+                super::budget::stop(
+                    format!("padLeft() to {n} characters; evaluation stopped"),
+                    "",
+                );
+                return Some(unknown("padLeft() too long"));
+            }
             if is_symbolic(s) {
                 derived("padLeft", &all)
             } else {
@@ -204,6 +211,22 @@ pub(super) fn call(lname: &str, vals: &[Value]) -> Option<Value> {
         }
         "replace" => match (first, arg_str(1), arg_str(2)) {
             (Some(s), Some(a), Some(b)) if !is_symbolic(s) || a == b => {
+                let grows = b.len().saturating_sub(a.len());
+                let count = if a.is_empty() || grows == 0 {
+                    0
+                } else {
+                    s.matches(a).count()
+                };
+                if s.len().saturating_add(count.saturating_mul(grows)) > super::budget::MAX_TEXT {
+                    super::budget::stop(
+                        format!(
+                            "replace() builds a string of more than {} bytes; evaluation stopped",
+                            super::budget::MAX_TEXT
+                        ),
+                        "",
+                    );
+                    return Some(unknown("replace() too long"));
+                }
                 Value::String(s.replace(a, b))
             }
             (Some(_), Some(_), Some(_)) => derived("replace", &all),

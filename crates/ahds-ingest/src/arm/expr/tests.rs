@@ -14,7 +14,7 @@ impl Scope for S {
     fn resource_id(&self, _: &str) -> Option<String> {
         None
     }
-    fn copy_index(&self, _: Option<&str>) -> Option<i64> {
+    fn copy_index(&self, _: Option<&str>) -> Option<super::CopyIndex> {
         None
     }
 }
@@ -88,6 +88,10 @@ fn what_is_known_only_at_deployment_is_unknown_never_guessed() {
     ] {
         assert!(is_unknown(&eval_string(e, &sc)), "{e} should be unknown");
     }
+    // The expression that does not parse stopped evaluation (an input error): start
+    // again.
+    assert!(super::budget::take_stop().is_some());
+    super::budget::reset();
     let r = eval_string(
         "[reference(resourceId('Microsoft.HealthcareApis/workspaces/fhirservices', 'ws', 'fhir'), '2023-11-01', 'full').identity.principalId]",
         &sc,

@@ -69,7 +69,10 @@ pub(super) fn nested_deployment(
         return;
     };
     if depth >= MAX_NESTING {
-        skip(out, "nested deployments more than 16 deep".into());
+        out.errors.push((
+            d.pointer.clone(),
+            format!("nested deployments more than {MAX_NESTING} deep: ahds-guard reads no deeper, so what they deploy is not checked"),
+        ));
         return;
     }
     let inner_scope = props

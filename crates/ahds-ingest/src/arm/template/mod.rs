@@ -17,7 +17,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use ahds_model::{Estate, SkippedResource, Source};
 use serde_json::Value;
 
-use super::expr::{RESOURCE_GROUP, SUBSCRIPTION, Scope, eval_value};
+use super::expr::{CopyIndex, RESOURCE_GROUP, SUBSCRIPTION, Scope, budget, eval_value};
 use super::props::{prop, str_at};
 use super::resources::{ArmResource, Origin, map_resources};
 use crate::error::{IngestError, Location, escape_pointer_segment};
@@ -52,7 +52,8 @@ pub(crate) fn is_parameters_file(doc: &Value) -> bool {
 /// ARM's limit on the count of one `copy` loop.
 pub(crate) const MAX_COPIES: i64 = 800;
 
-const MAX_NESTING: usize = 16;
+/// How deep nested deployments are read (Bicep modules nest a handful deep).
+const MAX_NESTING: usize = 64;
 
 /// Reads a template (with an optional parameters file) into the model.
 pub(crate) fn read_template(
@@ -62,6 +63,7 @@ pub(crate) fn read_template(
     file: &str,
 ) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
     let positions = Positions::with_depth(text, 8);
+    budget::reset();
     let supplied: HashMap<String, Value> = parameters_file
         .and_then(|p| prop(p, "parameters"))
         .and_then(Value::as_object)
@@ -72,6 +74,7 @@ pub(crate) fn read_template(
         })
         .unwrap_or_default();
     let mut out = Output {
+        notes: Vec::new(),
         resources: Vec::new(),
         skipped: Vec::new(),
         errors: Vec::new(),
@@ -85,6 +88,32 @@ pub(crate) fn read_template(
         depth: 0,
     };
     walk_template(template, top, &mut out);
+    if let Some((reason, expression)) = budget::take_stop() {
+        // The expression's place: where its text first appears in the file.
+        let quoted = serde_json::to_string(&expression).unwrap_or_default();
+        let needle = quoted.trim_matches('"');
+        let location = match text.find(needle).filter(|_| !needle.is_empty()) {
+            Some(at) => {
+                let line = text[..at].matches('\n').count() + 1;
+                let column = text[..at]
+                    .rsplit('\n')
+                    .next()
+                    .map_or(1, |l| l.chars().count() + 1);
+                Location::at(line, column)
+            }
+            None => Location::default(),
+        };
+        let shown: String = expression.chars().take(80).collect();
+        return Err(vec![IngestError::new(
+            file,
+            location,
+            if shown.is_empty() {
+                reason
+            } else {
+                format!("{reason} (in `{shown}`)")
+            },
+        )]);
+    }
     let arm: Vec<ArmResource<'_>> = out
         .resources
         .iter()
@@ -99,6 +128,11 @@ pub(crate) fn read_template(
         })
         .collect();
     let (mut estate, mut problems) = map_resources(&arm, file, Origin::Template);
+    estate.notes.extend(
+        out.notes
+            .iter()
+            .map(|(p, n)| format!("{file}: at `{p}`: {n}")),
+    );
     for (pointer, message) in out.errors {
         // Positions are kept for containers; a scalar takes its container's line.
         let parent = pointer.rsplit_once('/').map_or("", |(p, _)| p);
@@ -133,6 +167,8 @@ pub(crate) fn read_template(
 }
 
 struct Output {
+    /// What was read past (a loop of unknown count checked as one instance).
+    notes: Vec<(String, String)>,
     /// Evaluated resource JSON, its pointer, its address.
     resources: Vec<(Value, String, String)>,
     /// (type, address, pointer, reason)
@@ -243,10 +279,12 @@ fn walk_template(template: &Value, dep: Deployment<'_>, out: &mut Output) -> Val
         }
         let count =
             prop(d.value, "copy").map(|c| prop(c, "count").map(|n| eval_value(n, &scope, 0)));
-        let copies: Vec<Option<i64>> = match count {
+        let copies: Vec<Option<CopyIndex>> = match count {
             None => vec![None],
             Some(Some(Value::Number(n))) => match n.as_i64() {
-                Some(n) if (0..=MAX_COPIES).contains(&n) => (0..n).map(Some).collect(),
+                Some(n) if (0..=MAX_COPIES).contains(&n) => {
+                    (0..n).map(|i| Some(CopyIndex::At(i))).collect()
+                }
                 _ => {
                     out.errors.push((
                         format!("{}/copy/count", d.pointer),
@@ -258,8 +296,15 @@ fn walk_template(template: &Value, dep: Deployment<'_>, out: &mut Output) -> Val
                 }
             },
             Some(_) => {
-                skip(out, "copy loop whose count is not known before deployment");
-                continue;
+                // As Terraform checks an unknown `count`: one instance stands for all.
+                out.notes.push((
+                    d.pointer.clone(),
+                    format!(
+                        "the `copy` count of `{}` is fixed only at deployment; it is checked as one instance",
+                        d.address
+                    ),
+                ));
+                vec![Some(CopyIndex::NotKnown)]
             }
         };
         let loop_name = prop(d.value, "copy")
@@ -270,7 +315,8 @@ fn walk_template(template: &Value, dep: Deployment<'_>, out: &mut Output) -> Val
         for index in copies {
             scope.copy = index.map(|i| (loop_name.clone(), i));
             let address = match index {
-                Some(i) => format!("{}[{i}]", d.address),
+                Some(CopyIndex::At(i)) => format!("{}[{i}]", d.address),
+                Some(CopyIndex::NotKnown) => format!("{}[{{copyIndex}}]", d.address),
                 None => d.address.clone(),
             };
             read_one(&d, &scope, &address, out, dep.depth);

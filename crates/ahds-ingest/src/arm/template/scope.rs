@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use crate::arm::expr::{Scope, eval_value, expand_property_copy};
+use crate::arm::expr::{CopyIndex, Scope, eval_value, expand_property_copy};
 use crate::arm::props::unknown;
 
 /// Parameters, variables and symbolic resources of one (possibly nested) template.
@@ -20,7 +20,7 @@ pub(super) struct TemplateScope<'t> {
     pub(super) cyclic: RefCell<BTreeSet<String>>,
     pub(super) symbolic_ids: HashMap<String, String>,
     /// The resource loop being expanded: its name and index.
-    pub(super) copy: Option<(String, i64)>,
+    pub(super) copy: Option<(String, CopyIndex)>,
     /// Evaluated outputs of nested deployments, by lower-cased deployment id.
     pub(super) deployments: RefCell<HashMap<String, Value>>,
     pub(super) subscription: String,
@@ -62,7 +62,7 @@ impl Scope for TemplateScope<'_> {
         self.symbolic_ids.get(symbolic).cloned()
     }
 
-    fn copy_index(&self, name: Option<&str>) -> Option<i64> {
+    fn copy_index(&self, name: Option<&str>) -> Option<CopyIndex> {
         match (&self.copy, name) {
             (Some((_, i)), None) => Some(*i),
             (Some((loop_name, i)), Some(n)) if loop_name.eq_ignore_ascii_case(n) => Some(*i),

@@ -46,7 +46,7 @@ const MAX_STEPS: u64 = 20_000_000;
 /// What the values built in one configuration may weigh (see [`Val::weight`]): one per
 /// element, one per 32 bytes of text. Doubling `concat`s or templates in a loop would
 /// otherwise fill memory; a real configuration builds a few thousand.
-const MAX_WEIGHT: u64 = 16_000_000;
+const MAX_WEIGHT: u64 = 4_000_000;
 
 /// The longest string a template builds (names and settings are short).
 const MAX_TEXT: usize = 1 << 20;

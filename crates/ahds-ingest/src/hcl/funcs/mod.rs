@@ -164,11 +164,36 @@ fn apply_time(_: &[Val]) -> Outcome {
     Ok(Val::unknown())
 }
 
+/// The longest string one call builds: names and settings are short, and a call that
+/// squares its input (`replace(s, "a", s)`) would otherwise fill memory.
+pub(crate) const MAX_TEXT: usize = 1 << 20;
+
+/// Refuses a call whose result would be longer than [`MAX_TEXT`].
+fn text_fits(name: &str, len: usize) -> Result<(), String> {
+    if len > MAX_TEXT {
+        Err(format!(
+            "`{name}` would build a string of {len} bytes; ahds-guard reads strings of at most {MAX_TEXT}"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Calls a function; `None` when Terraform has no function of that name.
 pub(crate) fn call(name: &str, args: &[Val]) -> Option<Outcome> {
     let name = name.strip_prefix("provider::terraform::").unwrap_or(name);
     let (kind, imp) = lookup(name)?;
-    Some(match kind {
+    let out = call_kind(name, kind, imp, args);
+    Some(match out {
+        Ok(Val::String(s)) if s.len() > MAX_TEXT => {
+            text_fits(name, s.len()).map(|()| Val::String(s))
+        }
+        other => other,
+    })
+}
+
+fn call_kind(name: &str, kind: Kind, imp: Imp, args: &[Val]) -> Outcome {
+    match kind {
         Kind::ApplyTime => Ok(symbol_of_call(name, args)),
         Kind::Partial => imp(args),
         Kind::Pure => {
@@ -180,7 +205,7 @@ pub(crate) fn call(name: &str, args: &[Val]) -> Option<Outcome> {
                 imp(args)
             }
         }
-    })
+    }
 }
 
 /// True when a value holds an unknown with no name.

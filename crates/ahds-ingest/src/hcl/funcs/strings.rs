@@ -124,6 +124,7 @@ pub(super) fn indent(a: &[Val]) -> Outcome {
     let n = args::integer(a, 0, "indent")?;
     let s = args::string(a, 1, "indent")?;
     let pad = " ".repeat(usize::try_from(n).unwrap_or(0).min(1024));
+    super::text_fits("indent", s.len() + s.matches('\n').count() * pad.len())?;
     Ok(Val::String(s.replace('\n', &format!("\n{pad}"))))
 }
 
@@ -477,11 +478,19 @@ pub(super) fn replace(a: &[Val]) -> Outcome {
         if is_symbolic(&s) {
             return Ok(symbol_of_call("replace", a));
         }
+        super::text_fits(
+            "replace",
+            s.len() + re.find_iter(&s).count().saturating_mul(to.len()),
+        )?;
         return Ok(Val::String(re.replace_all(&s, to.as_str()).into_owned()));
     }
     if from.is_empty() {
         return Ok(Val::String(s));
     }
+    super::text_fits(
+        "replace",
+        s.len() + s.matches(from.as_str()).count().saturating_mul(to.len()),
+    )?;
     Ok(Val::String(map_literal(&s, |t| {
         t.replace(from.as_str(), to)
     })))
