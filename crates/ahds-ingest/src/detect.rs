@@ -89,7 +89,7 @@ pub(crate) fn read_text(
 }
 
 pub(crate) fn parse_json(text: &str, file: &str) -> Result<Value, Vec<IngestError>> {
-    serde_json::from_str(text).map_err(|e| json_error(&e, file))
+    crate::strict_json::from_str(text).map_err(|e| json_error(&e, file))
 }
 
 fn json_error(e: &serde_json::Error, file: &str) -> Vec<IngestError> {

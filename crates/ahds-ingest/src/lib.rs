@@ -23,6 +23,7 @@ mod paths;
 mod positions;
 mod sanitize;
 mod shape;
+mod strict_json;
 mod terraform;
 mod util;
 

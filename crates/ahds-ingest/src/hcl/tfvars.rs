@@ -142,7 +142,7 @@ fn read_file(
     errors: &mut Vec<IngestError>,
 ) {
     if name.ends_with(".json") {
-        match serde_json::from_str::<serde_json::Value>(text) {
+        match crate::strict_json::from_str(text) {
             Ok(serde_json::Value::Object(m)) => {
                 for (k, v) in m {
                     values.insert(k, Val::from_json(&v));
