@@ -317,6 +317,9 @@ pub(crate) struct InputArgs {
     /// Refuse input files larger than this (`512M`, `2G`, `64K` or bytes).
     #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
     pub(crate) max_input_size: u64,
+    /// Stop an external tool (the Bicep CLI) that runs longer than this on one file.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub(crate) tool_timeout: u64,
     #[command(flatten)]
     pub(crate) terraform: TerraformArgs,
 }

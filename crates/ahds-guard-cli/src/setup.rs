@@ -65,6 +65,7 @@ pub(crate) fn path_options(source: &InputArgs) -> PathOptions {
         bicep: source.input_format == InputFormatArg::Bicep,
         max_input_size: source.max_input_size,
         terraform,
+        tool_timeout: std::time::Duration::from_secs(source.tool_timeout),
     }
 }
 

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use ahds_guard::Evaluator;
-use ahds_guard_output::{CheckError, Context, Format, check_paths, render};
+use ahds_guard_output::{Context, Format, check_paths, render};
 use ahds_ingest::PathOptions;
 
 fn root() -> PathBuf {
@@ -41,18 +41,20 @@ fn an_unreadable_resource_is_an_input_error_in_the_report() {
 }
 
 #[test]
-fn a_missing_path_is_an_error_naming_it() {
+fn a_missing_path_is_an_input_error_naming_it_in_a_report_that_fails_closed() {
     let evaluator = Evaluator::bundled().unwrap();
     let missing = root().join("testdata/no-such-file.json");
-    match check_paths(&evaluator, &[missing], &PathOptions::default()) {
-        Err(CheckError::Paths(e)) => {
-            assert!(
-                e.messages.iter().any(|m| m.contains("no-such-file.json")),
-                "{e}"
-            )
-        }
-        other => panic!("expected a paths error, got {other:?}"),
-    }
+    let checked = check_paths(&evaluator, &[missing], &PathOptions::default()).unwrap();
+    assert!(checked.report.is_incomplete());
+    assert!(
+        checked
+            .report
+            .input_errors
+            .iter()
+            .any(|e| e.place.file.ends_with("no-such-file.json")),
+        "{:?}",
+        checked.report.input_errors
+    );
 }
 
 #[test]

@@ -50,6 +50,8 @@ pub struct PathOptions {
     pub max_input_size: u64,
     /// Variables for Terraform sources.
     pub terraform: TerraformOptions,
+    /// How long an external tool (the Bicep CLI) may run on one file.
+    pub tool_timeout: std::time::Duration,
 }
 
 impl Default for PathOptions {
@@ -61,6 +63,7 @@ impl Default for PathOptions {
             bicep: false,
             max_input_size: 512 << 20,
             terraform: TerraformOptions::from_environment(),
+            tool_timeout: std::time::Duration::from_secs(300),
         }
     }
 }
@@ -85,6 +88,11 @@ struct Collector {
     read_terraform: bool,
     /// Input format `bicep`: every file is Bicep source but for parameters files.
     bicep_only: bool,
+    tool_timeout: std::time::Duration,
+    /// Paths that could not be read: each an input error, the others still read.
+    errors: Vec<IngestError>,
+    /// Files found in directories that are not regular files (FIFOs, sockets, devices).
+    special: Vec<String>,
 }
 
 fn is_parameters_file(path: &Path) -> bool {
@@ -93,33 +101,56 @@ fn is_parameters_file(path: &Path) -> bool {
         .is_some_and(|n| n.to_ascii_lowercase().ends_with(".parameters.json"))
 }
 
+/// Why a path could not be read, as an input error naming it.
+fn unreadable(name: &str, why: impl std::fmt::Display) -> IngestError {
+    IngestError::new(
+        name,
+        crate::Location::default(),
+        format!("cannot read: {why}"),
+    )
+}
+
 impl Collector {
-    fn collect(&mut self, path: &Path, named: bool) -> Result<(), PathsError> {
+    fn fail(&mut self, name: &str, why: impl std::fmt::Display) {
+        self.errors.push(unreadable(name, why));
+    }
+
+    /// Reads what `path` names. A path that cannot be read is recorded and the walk goes
+    /// on: one bad path never hides the others.
+    fn collect(&mut self, path: &Path, named: bool) {
         if path.as_os_str() == "-" {
-            let bytes = read_limited(std::io::stdin().lock(), "-", self.limit, 0)?;
-            self.files.push(InputFile {
-                name: "-".into(),
-                bytes,
-                named: true,
-            });
-            return Ok(());
+            match read_limited(std::io::stdin().lock(), "-", self.limit, 0) {
+                Ok(bytes) => self.files.push(InputFile {
+                    name: "-".into(),
+                    bytes,
+                    named: true,
+                }),
+                Err(e) => self.errors.extend(e),
+            }
+            return;
         }
         let name = path.display().to_string();
-        if path.is_dir() {
-            let real = std::fs::canonicalize(path).map_err(|e| {
-                PathsError::new(vec![format!("{name}: cannot read directory: {e}")])
-            })?;
+        // `metadata` follows links: a dangling link or a loop of links fails here.
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => return self.fail(&name, e),
+        };
+        if meta.is_dir() {
+            let real = match std::fs::canonicalize(path) {
+                Ok(r) => r,
+                Err(e) => return self.fail(&name, e),
+            };
             if !self.seen_dirs.insert(real) {
                 // A link back into a directory being read: its files are read once.
-                return Ok(());
+                return;
             }
             if self.read_terraform && is_terraform_dir(path) {
                 self.terraform_dirs.push(path.to_path_buf());
             }
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| PathsError::new(vec![format!("{name}: cannot read directory: {e}")]))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .collect();
+            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(d) => d.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => return self.fail(&name, e),
+            };
             entries.sort();
             for p in entries {
                 let hidden = p
@@ -145,11 +176,19 @@ impl Collector {
                 } else {
                     json || bicep
                 };
-                if p.is_dir() || wanted {
-                    self.collect(&p, false)?;
+                let is_dir = std::fs::metadata(&p).is_ok_and(|m| m.is_dir());
+                if !(is_dir || wanted) {
+                    continue;
                 }
+                // A FIFO, socket or device found in a walk would block or never end:
+                // listed, not read. (Named on the command line, one is read.)
+                if !is_dir && std::fs::metadata(&p).is_ok_and(|m| !m.is_file()) {
+                    self.special.push(p.display().to_string());
+                    continue;
+                }
+                self.collect(&p, false);
             }
-            return Ok(());
+            return;
         }
         if path.extension().is_some_and(|e| e == "tf") && self.read_terraform {
             // Terraform reads a module as a whole directory, so a named file means its
@@ -158,53 +197,71 @@ impl Collector {
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                 _ => PathBuf::from("."),
             };
-            if !path.is_file() {
-                return Err(PathsError::new(vec![format!(
-                    "{name}: cannot read: no such file"
-                )]));
+            if !meta.is_file() {
+                return self.fail(&name, "not a regular file");
             }
             if !self.terraform_dirs.contains(&dir) {
                 self.terraform_dirs.push(dir);
             }
-            return Ok(());
+            return;
         }
         let bicep = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("bicep"));
         if bicep || (self.bicep_only && !is_parameters_file(path)) {
-            let bytes = bicep::build(path)?;
-            // Read as its compiled template, under the `.bicep` file's name.
-            self.files.push(InputFile { name, bytes, named });
-            return Ok(());
+            match bicep::build(path, self.tool_timeout, self.limit) {
+                // Read as its compiled template, under the `.bicep` file's name.
+                Ok(bytes) => self.files.push(InputFile { name, bytes, named }),
+                Err(e) => self.errors.extend(e),
+            }
+            return;
         }
-        let file = std::fs::File::open(path)
-            .map_err(|e| PathsError::new(vec![format!("{name}: cannot read: {e}")]))?;
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => return self.fail(&name, e),
+        };
         // Sized up front: growing the buffer by doubling copied a 150 MB input ~twice over.
-        let size = file.metadata().map_or(0, |m| m.len());
-        let bytes = read_limited(file, &name, self.limit, size)?;
-        self.files.push(InputFile { name, bytes, named });
-        Ok(())
+        let size = if meta.is_file() { meta.len() } else { 0 };
+        match read_limited(file, &name, self.limit, size) {
+            Ok(bytes) => self.files.push(InputFile { name, bytes, named }),
+            Err(e) => self.errors.extend(e),
+        }
     }
 }
 
 /// Reads at most `limit` bytes; a larger input is an error rather than a slow death by
 /// memory. `expected` is the size the input is believed to have (0 when unknown).
-fn read_limited(
+pub(crate) fn read_limited(
     reader: impl Read,
     name: &str,
     limit: u64,
     expected: u64,
-) -> Result<Vec<u8>, PathsError> {
-    let capacity = usize::try_from(expected.min(limit).saturating_add(1)).unwrap_or(0);
+) -> Result<Vec<u8>, Vec<IngestError>> {
+    let too_large = || {
+        vec![IngestError::new(
+            name,
+            crate::Location::default(),
+            format!(
+                "larger than the input size limit of {limit} bytes; raise it with --max-input-size"
+            ),
+        )]
+    };
+    let capacity = usize::try_from(expected.min(limit)).unwrap_or(0);
     let mut bytes = Vec::with_capacity(capacity);
-    reader
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| PathsError::new(vec![format!("{name}: cannot read: {e}")]))?;
-    if bytes.len() as u64 > limit {
-        return Err(PathsError::new(vec![format!(
-            "{name}: larger than the input size limit of {limit} bytes; raise it with --max-input-size"
-        )]));
+    let mut reader = reader;
+    let mut chunk = vec![0u8; 64 << 10];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(vec![unreadable(name, e)]),
+        };
+        // Refused before the buffer grows past the limit (a device that never ends).
+        if (bytes.len() + n) as u64 > limit {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk[..n]);
     }
     Ok(bytes)
 }
@@ -233,9 +290,12 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
         terraform_dirs: Vec::new(),
         read_terraform: matches!(format, InputFormat::Auto | InputFormat::TerraformConfig),
         bicep_only: options.bicep,
+        tool_timeout: options.tool_timeout,
+        errors: Vec::new(),
+        special: Vec::new(),
     };
     for p in paths {
-        collector.collect(p, true)?;
+        collector.collect(p, true);
     }
     let files = if format == InputFormat::TerraformConfig {
         // Forced: only the `.tf` sources are read.
@@ -245,6 +305,8 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
     };
     let collector_limit = collector.limit;
     let terraform_dirs = collector.terraform_dirs;
+    let mut errors: Vec<IngestError> = collector.errors;
+    let special = collector.special;
     // One scan of each file's top level decides its part in template/parameters pairing.
     let mut params: Vec<InputFile> = Vec::new();
     let mut rest: Vec<(InputFile, DocumentRole)> = Vec::new();
@@ -260,8 +322,10 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
         .count();
     let mut used_params = vec![false; params.len()];
     let mut results = Vec::new();
-    let mut errors: Vec<IngestError> = Vec::new();
-    let mut skipped = Vec::new();
+    let mut skipped: Vec<String> = special
+        .into_iter()
+        .map(|s| format!("{s} (not a regular file: a FIFO, socket or device is not read)"))
+        .collect();
     // Several live listings are read as one, so a child exported on its own (`az rest` of
     // a namespace's rule set) attaches to its parent in another file.
     let others = rest
@@ -327,7 +391,9 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
             continue;
         }
         // Named alone (a pre-commit hook passes only the staged file): its template beside it.
-        if let Some((template, bytes)) = sibling_template(&p.name, collector_limit) {
+        if let Some((template, bytes)) =
+            sibling_template(&p.name, collector_limit, options.tool_timeout)
+        {
             match read_template_with_parameters(&bytes, &p.bytes, &template, &p.name) {
                 Ok(i) => results.push(i),
                 Err(mut e) => errors.append(&mut e),
@@ -343,9 +409,15 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
         }
     }
     if !errors.is_empty() && results.is_empty() {
-        return Err(PathsError::new(
-            errors.iter().map(ToString::to_string).collect(),
-        ));
+        // Nothing could be read: still a report, listing why (exit 2 by its input errors).
+        return Ok(PathInputs {
+            ingested: Ingested {
+                estate: ahds_model::Estate::new(),
+                format,
+                problems: errors,
+            },
+            skipped,
+        });
     }
     if results.is_empty() {
         // A gate that read nothing must not pass.
@@ -419,7 +491,11 @@ fn read_terraform_roots(
 
 /// The template `x.json` (or `x.bicep`) beside a parameters file `x.parameters.json`, when
 /// it exists and is a template.
-fn sibling_template(parameters: &str, limit: u64) -> Option<(String, Vec<u8>)> {
+fn sibling_template(
+    parameters: &str,
+    limit: u64,
+    timeout: std::time::Duration,
+) -> Option<(String, Vec<u8>)> {
     let stem = parameters.strip_suffix(".parameters.json")?;
     let json = format!("{stem}.json");
     let bicep = format!("{stem}.bicep");
@@ -430,7 +506,9 @@ fn sibling_template(parameters: &str, limit: u64) -> Option<(String, Vec<u8>)> {
         return (document_role(&bytes) == DocumentRole::ArmTemplate).then_some((json, bytes));
     }
     if Path::new(&bicep).is_file() {
-        return bicep::build(Path::new(&bicep)).ok().map(|b| (bicep, b));
+        return bicep::build(Path::new(&bicep), timeout, limit)
+            .ok()
+            .map(|b| (bicep, b));
     }
     None
 }
