@@ -659,3 +659,54 @@ fn listings_given_together_are_read_as_one() {
     assert!(report.get("input_errors").is_none(), "{report:#}");
     assert_eq!(report["summary"]["undetermined"], 5, "{report:#}");
 }
+
+#[test]
+fn no_value_from_the_input_can_begin_a_ci_workflow_command_in_the_text_report() {
+    let dir = std::env::temp_dir().join(format!("ahds-guard-inject-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A plan whose address and names carry line breaks followed by GitHub Actions and
+    // Azure Pipelines commands, an ANSI escape and a bidirectional override.
+    let address = "::error file=x::pwned";
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "planned_values": { "root_module": { "resources": [{
+            "address": address, "mode": "managed", "type": "azurerm_storage_account",
+            "name": "x",
+            "values": { "name": "st\n::add-mask::secret\n##vso[task.setvariable variable=x]1\u{1b}[31m\u{202e}",
+                         "public_network_access_enabled": true }
+        }, {
+            "address": "azurerm_healthcare_fhir_service.f", "mode": "managed",
+            "type": "azurerm_healthcare_fhir_service", "name": "f",
+            "values": { "name": "fhir\n::warning::x", "configuration_export_storage_account_name": "st\n::add-mask::secret\n##vso[task.setvariable variable=x]1\u{1b}[31m\u{202e}" }
+        }]}}
+    });
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let out = run(
+        &["check", path.to_str().unwrap(), "--color", "always"],
+        None,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("TS-001"), "{text}");
+    for line in text.lines() {
+        let bare: String = {
+            // Colour codes of our own stripped, as a CI log viewer shows the line.
+            let mut s = line.trim_start().to_string();
+            while let Some(rest) = s.strip_prefix('\u{1b}') {
+                s = rest
+                    .split_once('m')
+                    .map_or("", |(_, a)| a)
+                    .trim_start()
+                    .to_string();
+            }
+            s
+        };
+        assert!(
+            !bare.starts_with("::") && !bare.starts_with("##"),
+            "a line begins a workflow command: {line:?}"
+        );
+        assert!(!line.contains('\u{202e}'), "{line:?}");
+    }
+    assert!(text.contains("\\n::add-mask::secret"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

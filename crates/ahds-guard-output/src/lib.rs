@@ -153,6 +153,17 @@ pub fn render(format: Format, cx: &Context<'_>) -> Result<String, RenderError> {
     })
 }
 
+/// Text from the input as the text report prints it: control characters, ANSI escapes
+/// and bidirectional overrides written as escapes, so no value can begin a line of its own
+/// (a CI workflow command such as `::add-mask::`).
+///
+/// ```
+/// assert_eq!(ahds_guard_output::text_safe("a\n::error::x"), "a\\n::error::x");
+/// ```
+pub fn text_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    text::clean(s)
+}
+
 /// The directory SARIF artifact URIs are relative to by default: the working directory.
 pub fn default_sarif_root() -> std::io::Result<PathBuf> {
     std::env::current_dir().and_then(std::fs::canonicalize)

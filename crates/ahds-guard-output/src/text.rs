@@ -154,7 +154,80 @@ type UndeterminedKey<'a> = (
     &'a [String],
 );
 
+/// Text from the input as it may be printed: control characters (a line break in a
+/// resource name could begin a CI workflow command such as `::add-mask::`), ANSI escapes
+/// and bidirectional overrides written as escapes.
+pub(crate) fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Every string of the report cleaned (see [`clean`]), so no value from the input prints
+/// raw, wherever the text below puts it.
+fn cleaned(report: &crate::Report) -> crate::Report {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let std::borrow::Cow::Owned(c) = clean(s) {
+                    *s = c;
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            serde_json::Value::Object(m) => m.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let Ok(mut v) = serde_json::to_value(report) else {
+        return report.clone();
+    };
+    walk(&mut v);
+    serde_json::from_value(v).unwrap_or_else(|_| report.clone())
+}
+
+/// A line that would begin a CI workflow command (`::error`, `##vso[`, `##[group]`) once
+/// its colours and indent are stripped starts with an escape instead.
+fn defuse(text: String) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut rest = line.trim_start();
+        while let Some(r) = rest.strip_prefix('\x1b') {
+            rest = r
+                .split_once('m')
+                .map_or("", |(_, after)| after)
+                .trim_start();
+        }
+        if rest.starts_with("::") || rest.starts_with("##") {
+            out.push('\\');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 pub(crate) fn render(cx: &Context<'_>, quiet: bool) -> String {
+    let clean_report = cleaned(cx.report);
+    let cx = &Context {
+        report: &clean_report,
+        ..*cx
+    };
+    defuse(render_clean(cx, quiet))
+}
+
+fn render_clean(cx: &Context<'_>, quiet: bool) -> String {
     if quiet {
         return summary(cx);
     }

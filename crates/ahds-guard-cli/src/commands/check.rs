@@ -141,10 +141,25 @@ fn write_file(path: &std::path::Path, text: String, color: ColorArg) -> Result<(
 pub(crate) fn print_input_problems(inputs: &Inputs) {
     let mut err = std::io::stderr().lock();
     for p in &inputs.ingested.problems {
-        let _ = writeln!(err, "error: {p}");
+        let _ = writeln!(
+            err,
+            "error: {}",
+            ahds_guard_output::text_safe(&p.to_string())
+        );
     }
     for s in &inputs.skipped {
-        let _ = writeln!(err, "note: {s}: not in a known input format; passed over");
+        let _ = writeln!(
+            err,
+            "note: {}: not in a known input format; passed over",
+            ahds_guard_output::text_safe(s)
+        );
+    }
+    for s in &inputs.special {
+        let _ = writeln!(
+            err,
+            "note: {}: not a regular file (a FIFO, socket or device); passed over",
+            ahds_guard_output::text_safe(s)
+        );
     }
 }
 

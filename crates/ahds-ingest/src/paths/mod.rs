@@ -275,6 +275,9 @@ pub struct PathInputs {
     pub ingested: Ingested,
     /// Files found in directories that are in no known input format.
     pub skipped: Vec<String>,
+    /// Files found in directories that are not regular files (FIFOs, sockets, devices):
+    /// not read, since reading one could block or never end.
+    pub special: Vec<String>,
 }
 
 /// Reads every input. ARM parameters files apply to the template next to them
@@ -322,10 +325,7 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
         .count();
     let mut used_params = vec![false; params.len()];
     let mut results = Vec::new();
-    let mut skipped: Vec<String> = special
-        .into_iter()
-        .map(|s| format!("{s} (not a regular file: a FIFO, socket or device is not read)"))
-        .collect();
+    let mut skipped: Vec<String> = Vec::new();
     // Several live listings are read as one, so a child exported on its own (`az rest` of
     // a namespace's rule set) attaches to its parent in another file.
     let others = rest
@@ -417,6 +417,7 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
                 problems: errors,
             },
             skipped,
+            special,
         });
     }
     if results.is_empty() {
@@ -437,7 +438,11 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
     }
     let mut ingested = merge(results);
     ingested.problems.extend(errors);
-    Ok(PathInputs { ingested, skipped })
+    Ok(PathInputs {
+        ingested,
+        skipped,
+        special,
+    })
 }
 
 /// Reads each Terraform root module. A directory that another root calls as a module is
