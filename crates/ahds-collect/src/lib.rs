@@ -88,9 +88,19 @@ pub struct Export {
 }
 
 impl Export {
-    /// The export as a `{"value": [...]}` listing (what `check` reads).
+    /// The export as a `{"value": [...]}` listing (what `check` reads), with the scopes
+    /// and resources that could not be read under `ahdsGuardCollect.failures`: `check`
+    /// reports each as an input error, so a partial audit never passes as complete.
     pub fn to_json(&self) -> Value {
-        json!({ "value": self.resources })
+        let failures: Vec<Value> = self
+            .failures
+            .iter()
+            .map(|f| json!({ "scope": f.scope, "status": f.status, "message": f.message }))
+            .collect();
+        json!({
+            "value": self.resources,
+            "ahdsGuardCollect": { "failures": failures },
+        })
     }
 
     fn add(&mut self, scope: &str, item: Value) {

@@ -286,8 +286,8 @@ fn fast_retries() -> RetryPolicy {
     }
 }
 
-/// (rule, resource) of violations and undetermined checks.
-fn findings(doc: &Value) -> Vec<(String, String)> {
+/// (rule, resource) of violations and undetermined checks, and the input errors.
+fn findings_and_problems(doc: &Value) -> (Vec<(String, String)>, Vec<String>) {
     let bytes = doc.to_string();
     let ingested = ahds_ingest::read(
         bytes.as_bytes(),
@@ -295,7 +295,11 @@ fn findings(doc: &Value) -> Vec<(String, String)> {
         ahds_ingest::InputFormat::Auto,
     )
     .unwrap();
-    assert!(ingested.problems.is_empty(), "{:?}", ingested.problems);
+    let problems = ingested
+        .problems
+        .iter()
+        .map(|p| p.message.clone())
+        .collect();
     let report = ahds_guard::Evaluator::bundled()
         .unwrap()
         .evaluate(&ingested.estate)
@@ -313,7 +317,15 @@ fn findings(doc: &Value) -> Vec<(String, String)> {
         .collect();
     out.sort();
     out.dedup();
-    out
+    (out, problems)
+}
+
+/// (rule, resource) of violations and undetermined checks of an input read without a
+/// problem.
+fn findings(doc: &Value) -> Vec<(String, String)> {
+    let (found, problems) = findings_and_problems(doc);
+    assert!(problems.is_empty(), "{problems:?}");
+    found
 }
 
 #[test]
@@ -385,7 +397,15 @@ fn collect_pages_retries_and_reports_the_subscription_it_cannot_read() {
     let file = json!({ "value": estate() });
     let expected = findings(&file);
     assert!(!expected.is_empty());
-    assert_eq!(findings(&export.to_json()), expected);
+    // The export records the subscription it could not read: `check` reports it as an
+    // input error next to the findings of what was collected.
+    let (found, problems) = findings_and_problems(&export.to_json());
+    assert_eq!(found, expected);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("could not read `subscription sub-denied` (HTTP 403)"),
+        "{problems:?}"
+    );
 }
 
 #[test]

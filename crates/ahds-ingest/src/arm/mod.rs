@@ -93,7 +93,15 @@ fn listing_entries<'d>(
     };
     let single =
         matches!(doc, Value::Object(m) if !m.contains_key("value") && !m.contains_key("data"));
-    let mut problems = Vec::new();
+    let mut problems = collection_failures(doc, file, &positions);
+    if list.is_empty() {
+        // An audit that read nothing must not pass as a clean estate.
+        problems.push(IngestError::new(
+            file,
+            Location::pointer(base),
+            "the listing holds no resources: nothing was checked",
+        ));
+    }
     let mut resources = Vec::with_capacity(list.len());
     for (i, r) in list.iter().enumerate() {
         let pointer = if single {
@@ -124,6 +132,42 @@ fn listing_entries<'d>(
         });
     }
     Ok((resources, problems))
+}
+
+/// The key under which `ahds-guard collect` records what it could not read.
+pub(crate) const COLLECT_KEY: &str = "ahdsGuardCollect";
+
+/// The scopes and resources a `collect` export says it could not read: each an input
+/// error, so a partial audit never passes as complete.
+fn collection_failures(doc: &Value, file: &str, positions: &Positions) -> Vec<IngestError> {
+    let failures = doc
+        .get(COLLECT_KEY)
+        .and_then(|c| c.get("failures"))
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    failures
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let pointer = format!("/{COLLECT_KEY}/failures/{i}");
+            let scope = f.get("scope").and_then(Value::as_str).unwrap_or("?");
+            let status = f
+                .get("status")
+                .and_then(Value::as_u64)
+                .map(|s| format!(" (HTTP {s})"))
+                .unwrap_or_default();
+            let message = f.get("message").and_then(Value::as_str).unwrap_or("");
+            IngestError::new(
+                file,
+                Location {
+                    line: positions.line_of(&pointer),
+                    column: None,
+                    pointer: Some(pointer),
+                },
+                format!("the collection could not read `{scope}`{status}: {message}; what it holds was not checked"),
+            )
+        })
+        .collect()
 }
 
 /// Reads a template with a parameters file.
