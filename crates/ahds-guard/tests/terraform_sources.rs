@@ -354,20 +354,24 @@ fn azapi_update_by_parent_and_name_patches_the_azapi_service() {
 }
 
 #[test]
-fn a_value_for_an_undeclared_variable_is_a_note_and_unset_variables_are_counted() {
+fn a_value_for_an_undeclared_variable_is_a_note_in_a_file_and_an_error_on_the_command_line() {
     let rel = "testdata/terraform/sources/unset-variables";
+    let vars = std::env::temp_dir().join(format!(
+        "ahds-guard-undeclared-{}.tfvars",
+        std::process::id()
+    ));
+    std::fs::write(&vars, "workspace_id = \"ws-1234\"\nnot_declared = \"x\"\n").unwrap();
     let options = TerraformOptions {
-        vars: vec![
-            ("workspace_id".into(), "ws-1234".into()),
-            ("not_declared".into(), "x".into()),
-        ],
+        var_files: vec![vars.clone()],
         ..TerraformOptions::default()
     };
     let (_, report) = read(rel, &options);
     assert!(
-        report.notes.iter().any(|n| n.contains(
-            "--var not_declared: a value for `not_declared`, which the configuration does not declare"
-        )),
+        report
+            .notes
+            .iter()
+            .any(|n| n
+                .contains("a value for `not_declared`, which the configuration does not declare")),
         "{:?}",
         report.notes
     );
@@ -379,4 +383,20 @@ fn a_value_for_an_undeclared_variable_is_a_note_and_unset_variables_are_counted(
         ]
     );
     assert_eq!(report.summary.unset_variables, 2);
+    let _ = std::fs::remove_file(&vars);
+    // Terraform refuses `-var` for a variable the configuration lacks.
+    let options = TerraformOptions {
+        vars: vec![("not_declared".into(), "x".into())],
+        ..TerraformOptions::default()
+    };
+    let config = read_terraform_config(&common::root().join(rel), rel, &options).unwrap();
+    assert!(
+        config
+            .ingested
+            .problems
+            .iter()
+            .any(|p| p.place.file == "--var not_declared"),
+        "{:?}",
+        config.ingested.problems
+    );
 }

@@ -114,13 +114,22 @@ pub fn read_terraform_config(
     let root = Rc::new(root);
     let tfvars::RootValues { values, origins } =
         tfvars::root_values(dir, shown, options, &mut errors);
-    let mut notes: Vec<String> = origins
+    let mut notes: Vec<String> = Vec::new();
+    for (k, origin) in origins
         .iter()
         .filter(|(k, _)| !root.variables.contains_key(*k))
-        .map(|(k, origin)| {
-            format!("{origin}: a value for `{k}`, which the configuration does not declare (Terraform warns and ignores it)")
-        })
-        .collect();
+    {
+        if origin.starts_with("--var ") {
+            // Terraform refuses a `-var` for a variable the configuration lacks.
+            errors.push(IngestError::new(
+                origin,
+                Location::default(),
+                format!("`{k}` is not a variable of the configuration in `{shown}`"),
+            ));
+        } else {
+            notes.push(format!("{origin}: a value for `{k}`, which the configuration does not declare (Terraform warns and ignores it)"));
+        }
+    }
     notes.sort();
     let unset_variables: Vec<String> = root
         .variables

@@ -145,6 +145,18 @@ impl Session<'_> {
         what: &str,
         place: Place,
     ) -> Expansion {
+        if let (Some(c), Some(_)) = (body.get_attribute("count"), body.get_attribute("for_each")) {
+            self.error_at(
+                inst,
+                scope.file,
+                c.value.span(),
+                format!("{what} sets both `count` and `for_each`, which Terraform refuses"),
+            );
+            return Expansion {
+                keys: Some(Vec::new()),
+                keyed: false,
+            };
+        }
         if let Some(c) = body.get_attribute("count") {
             let n = self.eval(inst, scope, &c.value);
             let symbolic_one = || {
