@@ -14,12 +14,6 @@ use ahds_guard_benches::{arm, native, plan};
 use ahds_ingest::{InputFormat, read};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
-// Measure with the allocator the CLI ships with: the figures are what `ahds-guard check`
-// does. (The system allocator makes a one-workspace evaluation ~10% slower; embedders
-// choose their own.)
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn sizes() -> Vec<usize> {
     let mut s = vec![1, 100, 1000];
     if std::env::var_os("AHDS_GUARD_BENCH_LARGE").is_some() {

@@ -19,9 +19,6 @@ use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::vm::RegoVM;
 use regorus::{Engine, Value};
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Each case is one `found` set over every link; all select nothing or the same few
 /// links, so they differ only in the step named.
 const POLICY: &str = r#"package costs

@@ -210,6 +210,10 @@ pub(crate) struct CheckArgs {
     /// Stop a rule set that runs longer than this many seconds and report it as an error.
     #[arg(long, value_name = "SECONDS", default_value_t = ahds_guard::DEFAULT_RULE_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
     pub(crate) rule_timeout: f64,
+    /// Stop a custom rule that allocates more than this (`1G`, `512M`) and report it as an
+    /// error; the other rules still report.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    pub(crate) rule_memory: u64,
     /// Write the report to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,

@@ -11,13 +11,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-// Rule evaluation allocates many small values on several threads at once; mimalloc keeps
-// per-thread heaps where the system allocator contends (measured in the README's
-// performance section). Built with `no_thp`: asking for transparent huge pages made the
-// kernel zero whole 2 MiB pages again after each purge, ~16% of a large check's time.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Exit code: nothing at or above `--fail-on`.
 pub(crate) const EXIT_OK: u8 = 0;
 /// Exit code: violations at or above `--fail-on`, or failing tests.

@@ -348,6 +348,89 @@ deny contains {"msg": "never", "resource_id": "r"} if {
 }
 
 #[test]
+fn a_rule_over_the_memory_limit_is_stopped_reported_and_fails_closed() {
+    let s = Scratch::new("hungry");
+    // Arrays that double forty times, and a range of a billion numbers: tens of gigabytes
+    // unless stopped.
+    s.write(
+        "hungry.rego",
+        br#"# METADATA
+# title: Hungry rule
+# custom:
+#   id: HUNGRY-001
+#   severity: low
+package hungry
+
+grow(a) := array.concat(a, a)
+
+deny contains {"msg": "never", "resource_id": "r"} if {
+	a1 := grow(["x"])
+	a2 := grow(a1)
+	a3 := grow(a2)
+	a4 := grow(a3)
+	a5 := grow(a4)
+	a6 := grow(a5)
+	a7 := grow(a6)
+	a8 := grow(a7)
+	a9 := grow(a8)
+	a10 := grow(a9)
+	a11 := grow(a10)
+	a12 := grow(a11)
+	a13 := grow(a12)
+	a14 := grow(a13)
+	a15 := grow(a14)
+	a16 := grow(a15)
+	a17 := grow(a16)
+	a18 := grow(a17)
+	a19 := grow(a18)
+	a20 := grow(a19)
+	a21 := grow(a20)
+	a22 := grow(a21)
+	a23 := grow(a22)
+	a24 := grow(a23)
+	a25 := grow(a24)
+	a26 := grow(a25)
+	a27 := grow(a26)
+	a28 := grow(a27)
+	a29 := grow(a28)
+	a30 := grow(a29)
+	count(a30) == -1
+}
+"#,
+    );
+    let dir = s.0.to_str().unwrap().to_string();
+    let o = run(&[
+        "check",
+        "--policy",
+        &dir,
+        "--rule-memory",
+        "256M",
+        "--format",
+        "json",
+        "testdata/examples/contoso-clinical.json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["rule_id"], "HUNGRY-001");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("memory limit"),
+        "{errors:?}"
+    );
+    // The bundled rules ran first and still report.
+    assert!(report["summary"]["violations"].as_u64().unwrap() > 0);
+}
+
+#[test]
 fn a_directory_that_links_back_into_itself_is_read_once() {
     let s = Scratch::new("loop");
     std::fs::copy(

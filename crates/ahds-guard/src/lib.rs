@@ -45,7 +45,7 @@ pub use baseline::{BASELINE_VERSION, Baseline, BaselineEntry, BaselineError};
 pub use catalog::{COLLECTIONS, RuleInfo, RuleOrigin};
 pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleSelection, Waiver};
 pub use error::{EvaluateError, LoadError};
-pub use evaluator::{DEFAULT_RULE_TIMEOUT, EvalStats, Evaluator};
+pub use evaluator::{DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, EvalStats, Evaluator};
 pub use metadata::MetadataError;
 pub use policy_set::{PolicyModule, PolicySet};
 pub use report::{

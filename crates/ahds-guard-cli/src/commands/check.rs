@@ -18,6 +18,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
         EngineArg::Interpreter => evaluator(&args.policy)?.with_engine(EngineChoice::Interpreter),
     };
     evaluator = evaluator.with_rule_timeout(std::time::Duration::from_secs_f64(args.rule_timeout));
+    evaluator = evaluator.with_rule_memory_limit(Some(args.rule_memory));
     if let Some(n) = args.threads {
         evaluator = evaluator.with_threads(usize::from(n));
     }

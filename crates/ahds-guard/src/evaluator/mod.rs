@@ -3,6 +3,7 @@
 // Scheduling rules over threads and reading their entries into findings have files of
 // their own; they share this module's imports through `use super::*`.
 mod entries;
+mod memory;
 mod schedule;
 
 use std::panic::AssertUnwindSafe;
@@ -15,7 +16,7 @@ use regorus::{Engine, Value};
 
 use crate::backend::{EngineChoice, Session, VmProgram, build_engine};
 use crate::by_resource::ByResource;
-use crate::catalog::RuleInfo;
+use crate::catalog::{RuleInfo, RuleOrigin};
 use crate::config::{CompiledWaiver, Config, ConfigError};
 use crate::error::{EvaluateError, LoadError};
 use crate::policy_set::PolicySet;
@@ -43,6 +44,8 @@ pub struct Evaluator {
     threads: Option<usize>,
     /// How long one rule set (`deny`, `undetermined`, `notes`) may run.
     rule_timeout: Duration,
+    /// What custom rules may allocate beyond what the process holds when they start.
+    rule_memory: Option<u64>,
 }
 
 /// How long each phase of an evaluation took.
@@ -72,6 +75,9 @@ const PARALLEL_FROM_RESOURCES: usize = 500;
 /// 3 s on 10,000 workspaces; a minute leaves room for larger estates and slower machines
 /// while still ending a runaway custom rule.
 pub const DEFAULT_RULE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What custom rules may allocate by default: 1 GiB beyond what the process holds.
+pub const DEFAULT_RULE_MEMORY: u64 = 1 << 30;
 
 /// The stack rules are evaluated on (a spawned thread's, or a segment the calling thread
 /// switches to). regorus evaluates recursively, a few KiB per link of a chain of dependent
@@ -120,6 +126,7 @@ impl Evaluator {
             today: None,
             threads: None,
             rule_timeout: DEFAULT_RULE_TIMEOUT,
+            rule_memory: Some(DEFAULT_RULE_MEMORY),
         })
     }
 
@@ -167,6 +174,15 @@ impl Evaluator {
     /// The time limit of one rule set.
     pub fn rule_timeout(&self) -> Duration {
         self.rule_timeout
+    }
+
+    /// Bounds what custom rules may allocate, in bytes ([`DEFAULT_RULE_MEMORY`]
+    /// otherwise; `None` for no bound). A custom rule that passes it stops with an error in
+    /// [`Report::errors`]; the others still report. The count is regorus's allocator's, so
+    /// the bound holds where it is the global allocator (as in the `ahds-guard` CLI).
+    pub fn with_rule_memory_limit(mut self, bytes: Option<u64>) -> Self {
+        self.rule_memory = bytes;
+        self
     }
 
     /// Which engine runs the bundled rules: `"bytecode VM"`, or `"interpreter"` with the
@@ -267,7 +283,29 @@ impl Evaluator {
             unset_variables: estate.unset_variables.clone(),
             ..Report::default()
         };
-        let outcomes = self.run_rules(&rules, &input, &sources, threads);
+        // Bundled rules on every thread; custom rules after them, one at a time under the
+        // memory limit, so a rule that passes it is the one reported.
+        let (custom, bundled): (Vec<usize>, Vec<usize>) =
+            (0..rules.len()).partition(|&i| rules[i].origin == RuleOrigin::Custom);
+        let pick = |idx: &[usize]| idx.iter().map(|&i| rules[i].clone()).collect::<Vec<_>>();
+        let mut slots: Vec<Option<(Result<Found, String>, Duration)>> = Vec::new();
+        slots.resize_with(rules.len(), || None);
+        let ran = self.run_rules(&pick(&bundled), &input, &sources, threads);
+        for (i, o) in bundled.iter().zip(ran) {
+            slots[*i] = Some(o);
+        }
+        if !custom.is_empty() {
+            let ran = memory::limited(self.rule_memory, || {
+                self.run_rules(&pick(&custom), &input, &sources, 1)
+            });
+            for (i, o) in custom.iter().zip(ran) {
+                slots[*i] = Some(o);
+            }
+        }
+        let outcomes: Vec<(Result<Found, String>, Duration)> = slots
+            .into_iter()
+            .map(|s| s.unwrap_or_else(|| (Err("internal error: not run".into()), Duration::ZERO)))
+            .collect();
         // The input document is the largest thing alive; free it before the report grows.
         // (Freeing it on another thread during the report was no faster: the two passes
         // contended, and the peak grew by 0.1 GB.)
