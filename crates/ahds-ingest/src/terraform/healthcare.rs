@@ -6,7 +6,6 @@ use ahds_model::{
 };
 
 use super::{Bad, Builder, Mapped, Res, first_of, public_access, resource_from};
-use crate::util::find_resource;
 
 impl<'p, 'a> Builder<'p, 'a> {
     pub(super) fn workspace(&mut self, res: &Res<'_, 'a>) -> Mapped<()> {
@@ -253,7 +252,7 @@ impl<'p, 'a> Builder<'p, 'a> {
         let Some(Known::Value(service)) = service else {
             return Ok(());
         };
-        if let Some(i) = find_resource(&self.estate().medtech_services, &service) {
+        if let Some(i) = self.index.find(&self.estate.medtech_services, &service) {
             self.estate().medtech_services[i]
                 .fhir_destinations
                 .push(fhir);

@@ -32,6 +32,7 @@ use ahds_model::{
 use serde_json::Value;
 
 use crate::error::{IngestError, Location};
+use crate::util::ResourceIndex;
 use attrs::Attr;
 pub(crate) use config::ModulePath;
 use config::{Config, Target, expression};
@@ -71,6 +72,7 @@ pub(crate) fn read_plan_with_sources(
         plan: &plan,
         config: Config::new(doc),
         estate: Estate::new(),
+        index: ResourceIndex::default(),
         problems: Vec::new(),
         sources,
         reference_cycles: RefCell::new(BTreeSet::new()),
@@ -91,6 +93,8 @@ pub(crate) struct Builder<'p, 'a> {
     plan: &'p Plan<'a>,
     config: Config<'a>,
     estate: Estate,
+    /// The estate's resources by id and address, for the resources that attach to others.
+    index: ResourceIndex,
     problems: Vec<IngestError>,
     /// The source file and line of each address, when the plan was written from sources.
     sources: &'p HashMap<String, Source>,

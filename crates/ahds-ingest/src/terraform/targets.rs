@@ -9,7 +9,6 @@ use ahds_model::{
 
 use super::attrs::Attr;
 use super::{Bad, Builder, Mapped, Res, first_of, public_access, resource_from};
-use crate::util::find_resource;
 
 /// Reads `default_action`.
 fn default_action(a: Attr<'_>, path: &str) -> Mapped<Option<Known<DefaultAction>>> {
@@ -157,7 +156,7 @@ impl<'p, 'a> Builder<'p, 'a> {
         };
         let mut spec = NetworkAclSpec::default();
         self.storage_rules(res, res.attrs, &[], &mut spec)?;
-        let Some(i) = find_resource(&self.estate().storage_accounts, &account) else {
+        let Some(i) = self.index.find(&self.estate.storage_accounts, &account) else {
             return Err(Bad {
                 attr: "storage_account_id".into(),
                 message: format!("storage account `{account}` is not in the plan"),
@@ -376,7 +375,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                 message: "the key vault of this access policy is not known".into(),
             });
         };
-        match find_resource(&self.estate().key_vaults, &vault) {
+        match self.index.find(&self.estate.key_vaults, &vault) {
             Some(i) => {
                 self.estate().key_vaults[i].access_policies.push(policy);
                 Ok(())

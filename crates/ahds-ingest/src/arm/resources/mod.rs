@@ -28,13 +28,14 @@ mod network;
 mod services;
 mod targets;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use ahds_model::{Estate, Known, ResourceId, ResourceRef, SkippedResource, Source};
 use serde_json::Value;
 
 use super::props::{known_str, prop, str_at};
 use crate::error::{IngestError, Location};
+use crate::util::ResourceIndex;
 use fields::{id_of, reference};
 
 /// One resource to map, with where it came from.
@@ -248,10 +249,11 @@ pub(crate) fn map_resources(
     let mut m = Mapper {
         file,
         estate: Estate::new(),
+        index: ResourceIndex::default(),
         problems: Vec::new(),
         role_assignments: None,
         origin,
-        namespaces_with_rules: Vec::new(),
+        namespaces_with_rules: HashSet::new(),
     };
     // Children attach to their parents in a second pass, so the order of the list does
     // not matter.
@@ -302,11 +304,13 @@ pub(crate) fn map_resources(
 pub(super) struct Mapper<'f> {
     pub(super) file: &'f str,
     pub(super) estate: Estate,
+    /// The estate's resources by id and address, for the children that attach to parents.
+    pub(super) index: ResourceIndex,
     pub(super) problems: Vec<IngestError>,
     pub(super) role_assignments: Option<Vec<ahds_model::RoleAssignment>>,
     pub(super) origin: Origin,
     /// Event Hubs namespaces (by slot) whose `networkRuleSets/default` child was read.
-    pub(super) namespaces_with_rules: Vec<usize>,
+    pub(super) namespaces_with_rules: HashSet<usize>,
 }
 
 impl Mapper<'_> {

@@ -11,7 +11,6 @@ use super::fields::{
 };
 use super::{ArmResource, Mapped, Mapper, orphan};
 use crate::arm::props::{items, known_str, prop, setting_str, str_at};
-use crate::util::find_resource;
 
 impl Mapper<'_> {
     pub(super) fn private_endpoint(&mut self, r: &ArmResource<'_>) -> Mapped<()> {
@@ -82,7 +81,9 @@ impl Mapper<'_> {
                 }
             })
             .collect();
-        let i = find_resource(&self.estate.private_endpoints, &parent)
+        let i = self
+            .index
+            .find(&self.estate.private_endpoints, &parent)
             .ok_or_else(|| orphan("private endpoint", &parent))?;
         if let Known::Value(groups) = &mut self.estate.private_endpoints[i].dns_zone_groups {
             groups.push(DnsZoneGroup {
@@ -119,7 +120,9 @@ impl Mapper<'_> {
             "/properties",
         )?;
         let parent = parent_of(id.as_ref(), "NSG this rule belongs to")?;
-        let i = find_resource(&self.estate.network_security_groups, &parent)
+        let i = self
+            .index
+            .find(&self.estate.network_security_groups, &parent)
             .ok_or_else(|| orphan("NSG", &parent))?;
         let rules = &mut self.estate.network_security_groups[i].security_rules;
         if !rules.iter().any(|x| x.name == rule.name) {

@@ -11,7 +11,6 @@ use super::fields::{
 };
 use super::{ArmResource, Common, Mapped, Mapper, Origin, bad, orphan};
 use crate::arm::props::{items, known_bool, known_list, known_str, path, prop, str_at};
-use crate::util::find_resource;
 
 /// A FHIR or DICOM service's public access and CORS, unknown when the listing carries no
 /// settings.
@@ -88,8 +87,10 @@ impl Mapper<'_> {
                 "cannot tell which workspace this connection belongs to",
             ));
         };
-        let i =
-            find_resource(&self.estate.workspaces, &ws).ok_or_else(|| orphan("workspace", &ws))?;
+        let i = self
+            .index
+            .find(&self.estate.workspaces, &ws)
+            .ok_or_else(|| orphan("workspace", &ws))?;
         let list = &mut self.estate.workspaces[i].private_endpoint_connections;
         // Listings repeat connections the workspace already embeds.
         if !list
@@ -204,7 +205,9 @@ impl Mapper<'_> {
         let fhir =
             reference(r.value, &["properties", "fhirServiceResourceId"])?.unwrap_or(Known::Unknown);
         let parent = parent_of(id.as_ref(), "MedTech service this destination belongs to")?;
-        let i = find_resource(&self.estate.medtech_services, &parent)
+        let i = self
+            .index
+            .find(&self.estate.medtech_services, &parent)
             .ok_or_else(|| orphan("MedTech service", &parent))?;
         self.estate.medtech_services[i].fhir_destinations.push(fhir);
         Ok(())

@@ -13,7 +13,6 @@ use super::{ArmResource, Common, Mapped, Mapper, Origin, orphan, under};
 use crate::arm::props::{
     is_unknown, items, known_bool, known_list, known_str, path, prop, setting_str, str_at,
 };
-use crate::util::find_resource;
 
 /// A network spec of which nothing is known.
 fn unknown_network() -> NetworkAclSpec {
@@ -150,7 +149,9 @@ impl Mapper<'_> {
             None => (r.value, ""),
         };
         let parent = parent_of(id.as_ref(), "namespace this rule set belongs to")?;
-        let i = find_resource(&self.estate.eventhub_namespaces, &parent)
+        let i = self
+            .index
+            .find(&self.estate.eventhub_namespaces, &parent)
             .ok_or_else(|| orphan("Event Hubs namespace", &parent))?;
         let mut spec = NetworkAclSpec {
             default_action: default_action(p, &["defaultAction"])?,
@@ -159,7 +160,7 @@ impl Mapper<'_> {
             virtual_network_rules: subnet_refs(p, &["virtualNetworkRules"], &["subnet", "id"]),
             ..NetworkAclSpec::default()
         };
-        self.namespaces_with_rules.push(i);
+        self.namespaces_with_rules.insert(i);
         let ns = &mut self.estate.eventhub_namespaces[i];
         // The rule set's own switch and the namespace's: either one off turns access off.
         spec.public_network_access = Some(
