@@ -1,8 +1,13 @@
-//! Criterion benchmarks of each phase of a check, on generated estates of 1 to 10,000
-//! workspaces (see `src/lib.rs`).
+//! Criterion benchmarks of each phase of a check — read, analysis, input document,
+//! evaluation (rules and report) — on generated estates (see `src/lib.rs`): workspace
+//! estates of 1 to 10,000 workspaces, tenant-wide audits of 1 to 100 workspaces among
+//! 1,000 storage accounts and 10,000 role assignments per workspace, and Terraform root
+//! modules of 200 to 20,000 resources.
 //!
-//! `cargo bench -p ahds-guard-benches` runs sizes 1, 100 and 1,000. Set
-//! `AHDS_GUARD_BENCH_LARGE=1` to add 10,000 workspaces (about a minute per benchmark).
+//! `cargo bench -p ahds-guard-benches` runs the small and middle sizes. Set
+//! `AHDS_GUARD_BENCH_LARGE=1` to add 10,000 workspaces, the 100-workspace tenant
+//! (1,000,000 role assignments) and the 20,000-resource root (minutes per benchmark).
+//! `scripts/scale.sh` times the same inputs as whole processes, with peak memory.
 
 #![allow(missing_docs, clippy::expect_used, clippy::unwrap_used)]
 
@@ -10,14 +15,37 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use ahds_guard::{Evaluator, PolicySet};
-use ahds_guard_benches::{arm, native, plan};
+use ahds_guard_benches::{arm, native, plan, tenant};
 use ahds_ingest::{InputFormat, read};
+use ahds_model::Estate;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+fn large() -> bool {
+    std::env::var_os("AHDS_GUARD_BENCH_LARGE").is_some()
+}
 
 fn sizes() -> Vec<usize> {
     let mut s = vec![1, 100, 1000];
-    if std::env::var_os("AHDS_GUARD_BENCH_LARGE").is_some() {
+    if large() {
         s.push(10_000);
+    }
+    s
+}
+
+/// Workspaces of the tenant-wide audits.
+fn tenant_sizes() -> Vec<usize> {
+    let mut s = vec![1, 10];
+    if large() {
+        s.push(100);
+    }
+    s
+}
+
+/// Resources of the flat Terraform roots.
+fn root_sizes() -> Vec<usize> {
+    let mut s = vec![200, 2000];
+    if large() {
+        s.push(20_000);
     }
     s
 }
@@ -69,19 +97,84 @@ fn ingest(c: &mut Criterion) {
         });
         let _ = std::fs::remove_dir_all(&dir);
     }
+    // One root module with every resource in it: lookups by address inside one module.
+    for n in root_sizes() {
+        configure(&mut group, n / 20);
+        let dir =
+            std::env::temp_dir().join(format!("ahds-guard-bench-root-{n}-{}", std::process::id()));
+        ahds_guard_benches::terraform_flat(n, &dir).expect("write the configuration");
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("terraform-root", n), &dir, |b, dir| {
+            b.iter(|| {
+                ahds_ingest::read_terraform_config(black_box(dir), "bench", &Default::default())
+                    .unwrap()
+            })
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    for n in tenant_sizes() {
+        configure(&mut group, n * 10);
+        let text = tenant(n);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::new("tenant", n), &text, |b, text| {
+            b.iter(|| read(black_box(text.as_bytes()), "bench.json", InputFormat::Auto).unwrap())
+        });
+    }
     group.finish();
 }
 
-fn evaluate(c: &mut Criterion) {
-    let evaluator = Evaluator::bundled().expect("bundled catalog loads");
-    let mut group = c.benchmark_group("evaluate");
+/// The estates the later phases start from: workspace estates and tenant audits.
+fn estates() -> Vec<(String, Estate)> {
+    let mut out = Vec::new();
     for n in sizes() {
-        configure(&mut group, n);
         let estate = read(native(n).as_bytes(), "bench.json", InputFormat::Native)
             .unwrap()
             .estate;
-        group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(BenchmarkId::new("workspaces", n), &estate, |b, estate| {
+        out.push((format!("workspaces/{n}"), estate));
+    }
+    for n in tenant_sizes() {
+        let estate = read(tenant(n).as_bytes(), "bench.json", InputFormat::Auto)
+            .unwrap()
+            .estate;
+        out.push((format!("tenant/{n}"), estate));
+    }
+    out
+}
+
+/// The size a benchmark id stands for, for the sampling plan.
+fn size_of(id: &str) -> usize {
+    let n: usize = id
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    if id.starts_with("tenant") { n * 10 } else { n }
+}
+
+/// Analysis, input document and evaluation (rules, then the report) as separate phases.
+fn phases(c: &mut Criterion) {
+    let evaluator = Evaluator::bundled().expect("bundled catalog loads");
+    let estates = estates();
+    let mut group = c.benchmark_group("analysis");
+    for (id, estate) in &estates {
+        configure(&mut group, size_of(id));
+        group.bench_with_input(BenchmarkId::from_parameter(id), estate, |b, estate| {
+            b.iter(|| ahds_model::analyze(black_box(estate)))
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("input-document");
+    for (id, estate) in &estates {
+        configure(&mut group, size_of(id));
+        group.bench_with_input(BenchmarkId::from_parameter(id), estate, |b, estate| {
+            b.iter(|| evaluator.input_document(black_box(estate)).unwrap())
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("evaluate");
+    for (id, estate) in &estates {
+        configure(&mut group, size_of(id));
+        group.bench_with_input(BenchmarkId::from_parameter(id), estate, |b, estate| {
             b.iter(|| evaluator.evaluate(black_box(estate)).unwrap())
         });
     }
@@ -109,5 +202,5 @@ fn check(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, prepare, ingest, evaluate, check);
+criterion_group!(benches, prepare, ingest, phases, check);
 criterion_main!(benches);

@@ -1,7 +1,11 @@
-//! Writes a synthetic estate to stdout: `generate <native|arm|plan> <workspaces>`.
-//! Used to time whole `ahds-guard check` runs (see the README's performance section).
+//! Writes a synthetic input: `generate <native|arm|plan|tenant> <workspaces>` to stdout, or
+//! `generate tf-root <resources> <dir>` as a Terraform root module under `dir`.
+//! Used by `scripts/scale.sh` to time whole `ahds-guard check` runs.
 
 use std::io::Write;
+
+const USAGE: &str =
+    "usage: generate <native|arm|plan|tenant> <workspaces> | generate tf-root <resources> <dir>";
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -9,18 +13,29 @@ fn main() -> std::process::ExitCode {
         args.get(1),
         args.get(2).and_then(|n| n.parse::<usize>().ok()),
     ) else {
-        let _ = writeln!(
-            std::io::stderr(),
-            "usage: generate <native|arm|plan> <workspaces>"
-        );
+        let _ = writeln!(std::io::stderr(), "{USAGE}");
         return std::process::ExitCode::from(2);
     };
     let text = match format.as_str() {
         "native" => ahds_guard_benches::native(n),
         "arm" => ahds_guard_benches::arm(n),
         "plan" => ahds_guard_benches::plan(n),
+        "tenant" => ahds_guard_benches::tenant(n),
+        "tf-root" => {
+            let Some(dir) = args.get(3) else {
+                let _ = writeln!(std::io::stderr(), "{USAGE}");
+                return std::process::ExitCode::from(2);
+            };
+            return match ahds_guard_benches::terraform_flat(n, std::path::Path::new(dir)) {
+                Ok(()) => std::process::ExitCode::SUCCESS,
+                Err(e) => {
+                    let _ = writeln!(std::io::stderr(), "{dir}: {e}");
+                    std::process::ExitCode::from(2)
+                }
+            };
+        }
         _ => {
-            let _ = writeln!(std::io::stderr(), "unknown format `{format}`");
+            let _ = writeln!(std::io::stderr(), "unknown format `{format}`\n{USAGE}");
             return std::process::ExitCode::from(2);
         }
     };
