@@ -234,6 +234,19 @@ name(r) := r.name if {
 	r.name != null
 } else := r.resource_id
 
+# collection: the input's collection named kind, for rules that treat several kinds alike.
+# Each member is named here rather than read as `input[kind]`: the evaluator builds only the
+# members of the input document some rule names, and `input[kind]` names them all.
+collection(kind) := input.workspaces if {
+	kind == "workspaces"
+} else := input.fhir_services if {
+	kind == "fhir_services"
+} else := input.dicom_services if {
+	kind == "dicom_services"
+} else := input.medtech_services if {
+	kind == "medtech_services"
+}
+
 # label: `FHIR service "fhir1"`.
 label(kind, r) := sprintf("%s %q", [wording.kind_names[kind], name(r)])
 

@@ -175,3 +175,15 @@ egress_entry_ok(region, address) if {
 	not contains(region, " ")
 	net.cidr_is_valid(sprintf("%s/32", [address]))
 }
+
+test_collection_names_each_kind_a_rule_reads if {
+	doc := {"workspaces": {"w": 1}, "fhir_services": {"f": 2}, "dicom_services": {"d": 3}, "medtech_services": {"m": 4}}
+	every kind, members in doc {
+		lib.collection(kind) == members with input as doc
+	}
+}
+
+test_collection_of_a_kind_the_input_lacks_is_undefined if {
+	not lib.collection("dicom_services") with input as {"fhir_services": {}}
+	not lib.collection("key_vaults") with input as {"key_vaults": {}}
+}

@@ -12,7 +12,7 @@ use crate::catalog::{RuleInfo, RuleOrigin, rule_info};
 use crate::error::{LoadError, policy_place};
 use crate::metadata::{AnnotationBlock, AnnotationTarget, parse_annotations};
 use crate::sandbox::check_source;
-use crate::summary::{ModuleSummary, summarize};
+use crate::summary::{InputUse, ModuleSummary, summarize};
 
 /// One Rego file of a policy set.
 #[derive(Debug, Clone)]
@@ -241,6 +241,15 @@ impl PolicySet {
     }
 
     /// What the load-time checks read of each module.
+    /// What of the input document the set's modules can read, together.
+    pub(crate) fn input_use(&self) -> InputUse {
+        let mut used = InputUse::default();
+        for m in &self.modules {
+            used.extend(&m.summary.input);
+        }
+        used
+    }
+
     pub(crate) fn summaries(&self) -> Vec<&ModuleSummary> {
         self.modules.iter().map(|m| &m.summary).collect()
     }

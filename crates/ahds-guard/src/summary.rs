@@ -21,16 +21,61 @@ pub(crate) struct ModuleSummary {
     pub(crate) calls: Vec<(String, u32)>,
     /// Names the module's imports bind (`lib` for `import data.ahds.lib`).
     pub(crate) aliases: BTreeSet<String>,
+    /// What of the input document the module can read.
+    pub(crate) input: InputUse,
+}
+
+/// The top-level members of the input document a set of modules can read: those named
+/// statically (`input.links`, `input["workspaces"]`), or the whole document when any
+/// reference reaches `input` without a static member (`input[kind]`, `x := input`,
+/// `import input`). The evaluator builds only these members; a rule cannot tell, since a
+/// member no reference names is one no rule can read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct InputUse {
+    /// Every member may be read.
+    pub(crate) whole: bool,
+    /// The members named statically.
+    pub(crate) members: BTreeSet<String>,
+}
+
+impl InputUse {
+    /// Adds what another module reads.
+    pub(crate) fn extend(&mut self, other: &InputUse) {
+        self.whole |= other.whole;
+        self.members.extend(other.members.iter().cloned());
+    }
+
+    /// Whether the member `name` may be read.
+    pub(crate) fn reads(&self, name: &str) -> bool {
+        self.whole || self.members.contains(name)
+    }
+
+    /// Records a reference whose static prefix is `parts`.
+    fn note(&mut self, parts: &[String]) {
+        if parts.first().map(String::as_str) != Some("input") {
+            return;
+        }
+        match parts.get(1) {
+            Some(member) => {
+                self.members.insert(member.clone());
+            }
+            None => self.whole = true,
+        }
+    }
 }
 
 /// Collects a parsed module's rule dependencies and calls.
 pub(crate) fn summarize(module: &Module, path: &str, package: &str) -> ModuleSummary {
     let mut imports = HashMap::new();
+    let mut input = InputUse::default();
     for import in &module.imports {
         let Ok(parts) = Parser::get_path_ref_components(&import.refr) else {
+            // An import the summary cannot read may still name the input.
+            input.whole = true;
             continue;
         };
         let path: Vec<&str> = parts.iter().map(|s| s.text()).collect();
+        input.note(&path.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         let alias = import
             .r#as
             .as_ref()
@@ -48,6 +93,7 @@ pub(crate) fn summarize(module: &Module, path: &str, package: &str) -> ModuleSum
         path: path.to_string(),
         package: package.to_string(),
         aliases: imports.keys().cloned().collect(),
+        input,
         ..ModuleSummary::default()
     };
     for rule in &module.policy {
@@ -69,9 +115,11 @@ pub(crate) fn summarize(module: &Module, path: &str, package: &str) -> ModuleSum
             scope: &scope,
             refs: Vec::new(),
             calls: Vec::new(),
+            input: InputUse::default(),
         };
         walker.rule(rule.as_ref());
         summary.calls.append(&mut walker.calls);
+        summary.input.extend(&walker.input);
         let entry = summary
             .rules
             .entry(format!("data.{package}.{name}"))
@@ -123,6 +171,7 @@ struct Walker<'a> {
     scope: &'a Scope<'a>,
     refs: Vec<(String, u32)>,
     pub(crate) calls: Vec<(String, u32)>,
+    input: InputUse,
 }
 
 impl Walker<'_> {
@@ -183,6 +232,7 @@ impl Walker<'_> {
             | Expr::Null { .. } => {}
             Expr::Var { span, .. } | Expr::RefDot { span, .. } | Expr::RefBrack { span, .. } => {
                 let (parts, indexes) = static_path(expr);
+                self.input.note(&parts);
                 if let Some(path) = self.scope.resolve(&parts) {
                     self.refs.push((path, span.line));
                 }
@@ -216,6 +266,7 @@ impl Walker<'_> {
                 span, fcn, params, ..
             } => {
                 let (parts, _) = static_path(fcn);
+                self.input.note(&parts);
                 if !parts.is_empty() {
                     self.calls.push((parts.join("."), span.line));
                     if let Some(path) = self.scope.resolve(&parts) {
@@ -294,4 +345,58 @@ fn static_path(expr: &Expr) -> (Vec<String>, Vec<&Expr>) {
     }
     parts.reverse();
     (parts, indexes)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy_set::PolicySet;
+
+    #[test]
+    fn the_bundled_rules_name_their_members_and_leave_role_assignments_out() {
+        let used = PolicySet::bundled_without_tests().unwrap().input_use();
+        assert!(
+            !used.whole,
+            "a bundled rule reads `input` without a static member"
+        );
+        for member in [
+            "links",
+            "workspaces",
+            "fhir_services",
+            "dicom_services",
+            "medtech_services",
+        ] {
+            assert!(used.reads(member), "{member}");
+        }
+        assert!(!used.reads("role_assignments"));
+        assert!(!used.reads("private_endpoints"));
+    }
+
+    #[test]
+    fn a_reference_without_a_static_member_reads_the_whole_input() {
+        for (source, whole, member) in [
+            ("x := input.links", false, Some("links")),
+            ("x := input[\"links\"][0]", false, Some("links")),
+            ("x := input[y] if y := \"links\"", true, None),
+            ("x := object.keys(input)", true, None),
+            ("x if some k, _ in input", true, None),
+            (
+                "import input.firewalls\nx := firewalls",
+                false,
+                Some("firewalls"),
+            ),
+            ("import input\nx := input", true, None),
+            ("x := data.other.y", false, None),
+        ] {
+            let text = format!("package t\n\n{source}\n");
+            let mut set = PolicySet::empty();
+            set.add_module("t.rego", &text, crate::catalog::RuleOrigin::Custom)
+                .unwrap();
+            let used = set.input_use();
+            assert_eq!(used.whole, whole, "{source}");
+            if let Some(m) = member {
+                assert!(used.reads(m), "{source}");
+            }
+            assert_eq!(used.reads("role_assignments"), whole, "{source}");
+        }
+    }
 }

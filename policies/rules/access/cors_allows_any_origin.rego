@@ -21,7 +21,7 @@ kinds := ["fhir_services", "dicom_services"]
 
 deny contains v if {
 	some kind in kinds
-	some s in input[kind]
+	some s in lib.collection(kind)
 	"*" in s.cors.origins
 	v := {
 		"msg": sprintf("%s allows cross-origin requests from any origin (*)", [lib.label(kind, s)]),
@@ -32,7 +32,7 @@ deny contains v if {
 
 undetermined contains u if {
 	some kind in kinds
-	some s in input[kind]
+	some s in lib.collection(kind)
 	s.cors.origins == null
 	u := {
 		"msg": sprintf("%s: its CORS origins are not known yet", [lib.label(kind, s)]),

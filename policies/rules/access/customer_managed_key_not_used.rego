@@ -23,7 +23,7 @@ kinds := ["fhir_services", "dicom_services"]
 
 deny contains v if {
 	some kind in kinds
-	some s in input[kind]
+	some s in lib.collection(kind)
 	not s.customer_managed_key
 	object.get(s, "settings_listed", true) == true
 	v := {
@@ -35,7 +35,7 @@ deny contains v if {
 # A live listing without the service's settings does not show its encryption.
 undetermined contains u if {
 	some kind in kinds
-	some s in input[kind]
+	some s in lib.collection(kind)
 	object.get(s, "settings_listed", true) == false
 	u := {
 		"msg": sprintf("%s: its encryption settings are not in the input (listed without properties)", [lib.label(kind, s)]),

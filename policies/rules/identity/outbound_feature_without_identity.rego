@@ -27,7 +27,7 @@ kinds := ["fhir_services", "dicom_services", "medtech_services"]
 
 deny contains v if {
 	some kind in kinds
-	some s in input[kind]
+	some s in lib.collection(kind)
 	count(s.facts.features) > 0
 	s.facts.has_identity == false
 	names := [wording.feature_names[f] | some f in s.facts.features]
@@ -40,7 +40,7 @@ deny contains v if {
 
 undetermined contains u if {
 	some kind in kinds
-	some s in input[kind]
+	some s in lib.collection(kind)
 	count(s.facts.features) > 0
 	s.facts.has_identity == null
 	u := {

@@ -40,7 +40,7 @@ whose(kind) := "its workspace" if kind != "workspaces"
 
 deny contains v if {
 	some kind in kinds
-	some r in input[kind]
+	some r in lib.collection(kind)
 	exposed(kind, r) == true
 	v := {
 		"msg": sprintf("%s still has public network access enabled although %s has an approved private endpoint", [lib.label(kind, r), whose(kind)]),
@@ -51,7 +51,7 @@ deny contains v if {
 
 undetermined contains u if {
 	some kind in kinds
-	some r in input[kind]
+	some r in lib.collection(kind)
 	exposed(kind, r) == null
 	u := {
 		"msg": sprintf("%s: cannot tell whether public access stays open next to Private Link", [lib.label(kind, r)]),

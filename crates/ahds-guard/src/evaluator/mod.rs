@@ -21,6 +21,7 @@ use crate::config::{CompiledWaiver, Config, ConfigError};
 use crate::error::{EvaluateError, LoadError};
 use crate::policy_set::PolicySet;
 use crate::report::{Report, RuleError, Undetermined, Violation};
+use crate::summary::InputUse;
 
 use entries::{Found, eval_set};
 
@@ -46,6 +47,9 @@ pub struct Evaluator {
     rule_timeout: Duration,
     /// What custom rules may allocate beyond what the process holds when they start.
     rule_memory: Option<u64>,
+    /// The members of the input document the policy set can read: the others are not
+    /// built (a tenant's million role assignments, when no rule reads them).
+    input_use: InputUse,
 }
 
 /// How long each phase of an evaluation took.
@@ -127,6 +131,7 @@ impl Evaluator {
             threads: None,
             rule_timeout: DEFAULT_RULE_TIMEOUT,
             rule_memory: Some(DEFAULT_RULE_MEMORY),
+            input_use: set.input_use(),
         })
     }
 
@@ -241,6 +246,22 @@ impl Evaluator {
         self.evaluate_with_stats(estate).map(|(r, _)| r)
     }
 
+    /// Whether the evaluation builds the input document's member `name`: when a rule can
+    /// read it, or when it is a collection links take their targets from and a rule reads
+    /// the links.
+    fn builds(&self, name: &str) -> bool {
+        // The collections `ahds_model::TargetType` names (its serde names).
+        const LINK_TARGETS: [&str; 4] = [
+            "storage_accounts",
+            "container_registries",
+            "eventhub_namespaces",
+            "key_vaults",
+        ];
+        name == "version"
+            || self.input_use.reads(name)
+            || (LINK_TARGETS.contains(&name) && self.input_use.reads("links"))
+    }
+
     /// Evaluates and reports how long each phase took.
     pub fn evaluate_with_stats(
         &self,
@@ -262,7 +283,8 @@ impl Evaluator {
             analysis: &analysis,
         }
         .without_link_targets()
-        .parts();
+        .parts()
+        .filter(|p| self.builds(p.name()));
         let mut input = crate::to_value::parts_to_value(parts, threads)
             .map_err(|e| EvaluateError::Input(e.to_string()))?;
         crate::to_value::attach_link_targets(&mut input)
