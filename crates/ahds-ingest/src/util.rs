@@ -91,7 +91,8 @@ mod tests {
         serde_json::from_value(v).unwrap()
     }
 
-    const ID: &str = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.HealthcareApis/workspaces/ws";
+    const ID: &str =
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.HealthcareApis/workspaces/ws";
 
     #[test]
     fn the_index_finds_what_a_scan_from_the_start_finds_as_the_collection_grows() {
