@@ -228,6 +228,10 @@ pub(crate) struct CheckArgs {
     /// Print only the summary line (text format).
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Wrap the text report to this many columns (0: do not wrap) [default: `COLUMNS`, or
+    /// the terminal's width, or 100 in pipes and CI logs].
+    #[arg(long, value_name = "COLUMNS")]
+    pub(crate) width: Option<usize>,
     /// Print how long each phase took to standard error.
     #[arg(long)]
     pub(crate) stats: bool,

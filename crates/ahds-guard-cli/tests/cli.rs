@@ -15,6 +15,8 @@ fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ahds-guard"))
         .args(args)
         .current_dir(root())
+        // The text report wraps to `COLUMNS` when it is set; the tests read it at 100.
+        .env_remove("COLUMNS")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -21,6 +21,8 @@ fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ahds-guard"))
         .args(args)
         .current_dir(root())
+        // The text report wraps to `COLUMNS` when it is set; the tests read it at 100.
+        .env_remove("COLUMNS")
         .env_remove("NO_COLOR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -56,6 +58,35 @@ fn text_report_snapshot() {
     ));
     assert_eq!(quiet.lines().count(), 1, "{quiet}");
     assert!(quiet.starts_with("17 violations"), "{quiet}");
+}
+
+#[test]
+fn text_wraps_to_the_width_asked_for() {
+    let lines_over = |text: &str, width: usize| {
+        text.lines()
+            .filter(|l| l.chars().count() > width)
+            // An ARM id longer than the line is kept whole, never broken.
+            .filter(|l| l.trim_start().contains(' '))
+            .count()
+    };
+    // In a pipe: 100 columns.
+    let piped = stdout(&run(&["check", EXAMPLE, "--color", "never"], None));
+    assert_eq!(lines_over(&piped, 100), 0, "{piped}");
+    let narrow = stdout(&run(
+        &["check", EXAMPLE, "--color", "never", "--width", "72"],
+        None,
+    ));
+    assert_eq!(lines_over(&narrow, 72), 0, "{narrow}");
+    assert!(narrow.lines().count() > piped.lines().count());
+    // 0: one line per item, as before wrapping.
+    let whole = stdout(&run(
+        &["check", EXAMPLE, "--color", "never", "--width", "0"],
+        None,
+    ));
+    assert!(lines_over(&whole, 100) > 0, "{whole}");
+    // The words are the same whatever the width.
+    let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(words(&narrow), words(&whole));
 }
 
 #[test]

@@ -93,6 +93,9 @@ pub enum Format {
     Text {
         /// Only the summary line.
         quiet: bool,
+        /// Wrap lines to this many columns, continuing each under its own indent; `None`
+        /// writes each item on one line.
+        width: Option<usize>,
     },
     /// The report contract, pretty-printed: what `ahds-guard check --format json` writes.
     Json,
@@ -146,7 +149,7 @@ pub enum RenderError {
 /// Writes the report in a format.
 pub fn render(format: Format, cx: &Context<'_>) -> Result<String, RenderError> {
     Ok(match format {
-        Format::Text { quiet } => text::render(cx, quiet),
+        Format::Text { quiet, width } => text::render(cx, quiet, width),
         Format::Json => json::render(cx.report)?,
         Format::Sarif => sarif::render(cx)?,
         Format::Junit => junit::render(cx)?,

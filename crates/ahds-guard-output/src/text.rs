@@ -218,13 +218,70 @@ fn defuse(text: String) -> String {
     out
 }
 
-pub(crate) fn render(cx: &Context<'_>, quiet: bool) -> String {
+pub(crate) fn render(cx: &Context<'_>, quiet: bool, width: Option<usize>) -> String {
     let clean_report = cleaned(cx.report);
     let cx = &Context {
         report: &clean_report,
         ..*cx
     };
-    defuse(render_clean(cx, quiet))
+    let text = render_clean(cx, quiet);
+    // `--quiet` is one line by contract: scripts read it.
+    defuse(match width {
+        Some(w) if w > 0 && !quiet => wrap(&text, w),
+        _ => text,
+    })
+}
+
+/// Where the continuation lines of an item start: under the finding's text.
+const HANGING_INDENT: &str = "           ";
+
+/// Each line longer than `width` columns (ANSI styles not counted) broken at spaces,
+/// continuing under the hanging indent; a word longer than a line (an ARM id) is kept
+/// whole rather than broken mid-way.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for line in text.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        if textwrap::core::display_width(body) <= width {
+            out.push_str(line);
+            continue;
+        }
+        let options = textwrap::Options::new(width)
+            .subsequent_indent(HANGING_INDENT)
+            .break_words(false)
+            .word_separator(textwrap::WordSeparator::AsciiSpace)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
+        for (i, part) in textwrap::wrap(body, options).iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(part);
+        }
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// How a group of findings is headed: a short label (`type name (resource group)`, or the
+/// Terraform address as it is), and the full ARM id once below it when the label is not
+/// the id itself.
+fn heading(resource: &str, resource_type: Option<&str>) -> (String, Option<String>) {
+    let Ok(id) = ahds_model::ResourceId::parse(resource) else {
+        return (resource.to_string(), None);
+    };
+    let (Some(name), Some(group)) = (id.name(), id.resource_group()) else {
+        return (resource.to_string(), None);
+    };
+    let kind = resource_type
+        .map(str::to_string)
+        .or_else(|| id.resource_type())
+        .unwrap_or_default();
+    (
+        format!("{kind} {name} ({group})"),
+        Some(resource.to_string()),
+    )
 }
 
 fn render_clean(cx: &Context<'_>, quiet: bool) -> String {
@@ -244,7 +301,11 @@ fn render_clean(cx: &Context<'_>, quiet: bool) -> String {
         max(&b.1).cmp(&max(&a.1)).then_with(|| a.0.cmp(b.0))
     });
     for (resource, violations) in &groups {
-        let _ = writeln!(s, "{}", paint(BOLD, resource));
+        let (label, id) = heading(resource, violations[0].resource_type.as_deref());
+        let _ = writeln!(s, "{}", paint(BOLD, &label));
+        if let Some(id) = id {
+            let _ = writeln!(s, "  {}", paint(DIM, &id));
+        }
         if let Some(loc) = location(violations[0]) {
             let _ = writeln!(s, "  {}", paint(DIM, &loc));
         }
@@ -362,6 +423,65 @@ mod tests {
             "target_id": "sa",
         }))
         .expect("an undetermined entry")
+    }
+
+    #[test]
+    fn long_lines_wrap_under_the_hanging_indent_and_ids_stay_whole() {
+        let id = "/subscriptions/s/resourceGroups/rg-health-prod/providers/Microsoft.Storage/storageAccounts/st";
+        let line = format!(
+            "  {}  AHDS-TS-002  storage account {id} restricts network access without letting trusted services through\nshort\n",
+            paint(BOLD, "HIGH    ")
+        );
+        let out = wrap(&line, 60);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.last(), Some(&"short"));
+        assert!(
+            lines.contains(&format!("{HANGING_INDENT}{id}").as_str()),
+            "{out}"
+        );
+        for l in &lines[1..lines.len() - 1] {
+            assert!(l.starts_with(HANGING_INDENT), "{l:?}");
+            let words_fit = textwrap::core::display_width(l) <= 60;
+            assert!(words_fit || l.trim() == id, "{l:?}");
+        }
+        // Styles are not counted: the styled first line is as long as it would be plain.
+        let plain = wrap(&anstream::adapter::strip_str(&line).to_string(), 60);
+        assert_eq!(anstream::adapter::strip_str(&out).to_string(), plain);
+        // A hyphenated name is not broken at its hyphens.
+        assert!(out.contains("rg-health-prod"));
+    }
+
+    #[test]
+    fn a_wrapped_line_that_would_start_a_workflow_command_is_escaped() {
+        // The command moves to a line of its own, under the indent.
+        let text = format!("{} ::error file=x::boom\n", "x".repeat(38));
+        let out = defuse(wrap(&text, 40));
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with('\\')
+                    && l.trim_start_matches(['\\', ' ']).starts_with("::error")),
+            "{out}"
+        );
+        assert!(
+            !out.lines().any(|l| l.trim_start().starts_with("::")),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn headings_are_type_name_and_group_with_the_id_below() {
+        let id = "/subscriptions/s/resourceGroups/rg-a/providers/Microsoft.KeyVault/vaults/kv1";
+        assert_eq!(
+            heading(id, Some("Microsoft.KeyVault/vaults")),
+            (
+                "Microsoft.KeyVault/vaults kv1 (rg-a)".into(),
+                Some(id.into())
+            )
+        );
+        assert_eq!(
+            heading("module.a.azurerm_key_vault.kv", None),
+            ("module.a.azurerm_key_vault.kv".into(), None)
+        );
     }
 
     #[test]

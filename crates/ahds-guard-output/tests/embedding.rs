@@ -99,7 +99,14 @@ fn every_format_is_written_from_the_report() {
         "one failure per violation"
     );
 
-    let text = render(Format::Text { quiet: true }, &cx).unwrap();
+    let text = render(
+        Format::Text {
+            quiet: true,
+            width: None,
+        },
+        &cx,
+    )
+    .unwrap();
     assert!(
         text.contains(&format!("{} violation", checked.report.violations.len())),
         "{text}"

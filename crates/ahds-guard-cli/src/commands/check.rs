@@ -61,7 +61,13 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
     for target in &args.format {
         let format = match target.format {
             ReportFormat::Json => Format::Json,
-            ReportFormat::Text => Format::Text { quiet: args.quiet },
+            ReportFormat::Text => Format::Text {
+                quiet: args.quiet,
+                width: Some(text_width(
+                    args.width,
+                    target.path.is_none() && args.output.is_none(),
+                )),
+            },
             ReportFormat::Sarif => Format::Sarif,
             ReportFormat::Junit => Format::Junit,
         };
@@ -127,6 +133,23 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
     std::mem::forget(inputs);
     std::mem::forget(report);
     Ok(code)
+}
+
+/// The width the text report wraps to: `--width`, else `COLUMNS`, else the terminal's when
+/// the report goes to one, else 100 (pipes, files and CI logs, which do not wrap).
+fn text_width(flag: Option<usize>, to_stdout: bool) -> usize {
+    use std::io::IsTerminal;
+    flag.or_else(|| {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse().ok())
+    })
+    .or_else(|| {
+        (to_stdout && std::io::stdout().is_terminal())
+            .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+            .flatten()
+    })
+    .unwrap_or(100)
 }
 
 /// Writes a report to a file, with its ANSI styles stripped when `strip` says so.
