@@ -12,6 +12,7 @@
 #![allow(missing_docs, clippy::expect_used, clippy::unwrap_used)]
 
 use std::hint::black_box;
+use std::path::Path;
 use std::time::Duration;
 
 use ahds_guard::{Evaluator, PolicySet};
@@ -81,30 +82,26 @@ fn ingest(c: &mut Criterion) {
             });
         }
     }
-    // Terraform sources: parsing, evaluating and mapping the module copies (read from the
-    // page cache: the files are written once).
-    for n in sizes().into_iter().filter(|n| *n <= 1000) {
-        configure(&mut group, n);
-        let dir =
-            std::env::temp_dir().join(format!("ahds-guard-bench-tf-{n}-{}", std::process::id()));
-        ahds_guard_benches::terraform_sources(n, &dir).expect("write the configuration");
+    // Terraform sources (read from the page cache: the files are written once): module
+    // copies called with for_each, and one root module with every resource in it, where
+    // every reference is a lookup by address inside one module.
+    let copies = sizes().into_iter().filter(|n| *n <= 1000).map(|n| {
+        let write: fn(usize, &Path) -> std::io::Result<()> = ahds_guard_benches::terraform_sources;
+        ("terraform-sources", n, n, write)
+    });
+    let roots = root_sizes().into_iter().map(|n| {
+        let write: fn(usize, &Path) -> std::io::Result<()> = ahds_guard_benches::terraform_flat;
+        ("terraform-root", n, n / 20, write)
+    });
+    for (name, n, weight, write) in copies.chain(roots) {
+        configure(&mut group, weight);
+        let dir = std::env::temp_dir().join(format!(
+            "ahds-guard-bench-{name}-{n}-{}",
+            std::process::id()
+        ));
+        write(n, &dir).expect("write the configuration");
         group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(BenchmarkId::new("terraform-sources", n), &dir, |b, dir| {
-            b.iter(|| {
-                ahds_ingest::read_terraform_config(black_box(dir), "bench", &Default::default())
-                    .unwrap()
-            })
-        });
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    // One root module with every resource in it: lookups by address inside one module.
-    for n in root_sizes() {
-        configure(&mut group, n / 20);
-        let dir =
-            std::env::temp_dir().join(format!("ahds-guard-bench-root-{n}-{}", std::process::id()));
-        ahds_guard_benches::terraform_flat(n, &dir).expect("write the configuration");
-        group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(BenchmarkId::new("terraform-root", n), &dir, |b, dir| {
+        group.bench_with_input(BenchmarkId::new(name, n), &dir, |b, dir| {
             b.iter(|| {
                 ahds_ingest::read_terraform_config(black_box(dir), "bench", &Default::default())
                     .unwrap()
