@@ -96,6 +96,8 @@ pub(crate) enum ReportFormat {
     Sarif,
     /// JUnit XML, for CI test-report viewers.
     Junit,
+    /// Markdown, for pull-request comments and `$GITHUB_STEP_SUMMARY`.
+    Markdown,
 }
 
 /// One report to write: its format and, unless it goes to standard output, its file.

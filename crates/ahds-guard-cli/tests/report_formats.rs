@@ -112,6 +112,19 @@ fn junit_report_snapshot() {
 }
 
 #[test]
+fn markdown_report_snapshot() {
+    let out = run(&["check", EXAMPLE, "--format", "markdown"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let md = stdout(&out);
+    assert!(md.starts_with("## ahds-guard: 17 violations, 4 undetermined"));
+    assert_eq!(md.matches("\n- **").count(), 17, "a line per violation");
+    // Every outbound path with a finding is drawn, failing edges solid.
+    assert_eq!(md.matches(" -->|").count(), 7, "{md}");
+    assert!(!md.contains('\u{1b}'), "no ANSI styles");
+    insta::assert_snapshot!("markdown", md);
+}
+
+#[test]
 fn sarif_is_valid_sarif_2_1_0() {
     // The official schema's `run.language` pattern has a stray `]` (a known erratum) that a
     // strict regex engine rejects; escape it so the schema compiles. We never emit `language`.

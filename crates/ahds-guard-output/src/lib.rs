@@ -23,6 +23,7 @@
 
 mod json;
 mod junit;
+mod markdown;
 mod sarif;
 mod text;
 
@@ -103,6 +104,10 @@ pub enum Format {
     Sarif,
     /// JUnit XML: a suite per rule, a case per resource it checked.
     Junit,
+    /// Markdown for pull-request comments and `$GITHUB_STEP_SUMMARY`: the summary, a
+    /// Mermaid flowchart of the failing data paths, and the failing findings by resource,
+    /// within GitHub's comment size limit (what is left out is counted).
+    Markdown,
 }
 
 /// What the formats need besides the report.
@@ -153,6 +158,7 @@ pub fn render(format: Format, cx: &Context<'_>) -> Result<String, RenderError> {
         Format::Json => json::render(cx.report)?,
         Format::Sarif => sarif::render(cx)?,
         Format::Junit => junit::render(cx)?,
+        Format::Markdown => markdown::render(cx),
     })
 }
 

@@ -178,7 +178,7 @@ pub(crate) fn clean(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// Every string of the report cleaned (see [`clean`]), so no value from the input prints
 /// raw, wherever the text below puts it.
-fn cleaned(report: &crate::Report) -> crate::Report {
+pub(crate) fn cleaned(report: &crate::Report) -> crate::Report {
     fn walk(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::String(s) => {
@@ -267,7 +267,7 @@ fn wrap(text: &str, width: usize) -> String {
 /// How a group of findings is headed: a short label (`type name (resource group)`, or the
 /// Terraform address as it is), and the full ARM id once below it when the label is not
 /// the id itself.
-fn heading(resource: &str, resource_type: Option<&str>) -> (String, Option<String>) {
+pub(crate) fn heading(resource: &str, resource_type: Option<&str>) -> (String, Option<String>) {
     let Ok(id) = ahds_model::ResourceId::parse(resource) else {
         return (resource.to_string(), None);
     };

@@ -1,0 +1,417 @@
+//! The report for pull-request comments and `$GITHUB_STEP_SUMMARY`: the summary, a Mermaid
+//! flowchart of the failing data paths (service → feature → target), and the failing
+//! findings grouped by resource, kept within GitHub's comment size limit.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use ahds_guard::{Severity, Violation};
+use ahds_model::{OutboundLink, TargetType};
+
+use crate::Context;
+use crate::text::{cleaned, heading};
+
+/// GitHub refuses a comment body longer than this many characters.
+pub(crate) const COMMENT_LIMIT: usize = 65_536;
+/// Room kept for the lines that close the document after the findings.
+const CLOSING_ROOM: usize = 2_000;
+/// Mermaid refuses diagrams of more than 500 edges by default; fewer stay readable.
+const MAX_EDGES: usize = 150;
+
+pub(crate) fn render(cx: &Context<'_>) -> String {
+    let report = cleaned(cx.report);
+    let sum = &report.summary;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## ahds-guard: {} violation{}, {} undetermined\n",
+        sum.violations,
+        if sum.violations == 1 { "" } else { "s" },
+        sum.undetermined
+    );
+    out.push_str(
+        "| critical | high | medium | low | info | undetermined | suppressed | errors |\n",
+    );
+    out.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    let count = |s: Severity| sum.by_severity.get(&s).copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        count(Severity::Critical),
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+        count(Severity::Info),
+        sum.undetermined,
+        sum.suppressed,
+        sum.errors
+    );
+    let _ = write!(
+        out,
+        "{} resources checked by {} rules",
+        sum.resources, sum.rules
+    );
+    if !report.skipped.is_empty() {
+        let _ = write!(out, "; {} skipped", report.skipped.len());
+    }
+    if sum.input_errors > 0 {
+        let _ = write!(
+            out,
+            "; **{} input errors**: those parts of the input were not checked",
+            sum.input_errors
+        );
+    }
+    out.push_str(".\n\n");
+    for e in &report.input_errors {
+        let _ = writeln!(
+            out,
+            "- input error: {}: {}",
+            escape(&e.place.to_string()),
+            escape(&e.message)
+        );
+    }
+    for e in &report.errors {
+        let _ = writeln!(
+            out,
+            "- rule error: {} failed: {}",
+            e.rule_id,
+            escape(&e.message)
+        );
+    }
+    if !report.input_errors.is_empty() || !report.errors.is_empty() {
+        out.push('\n');
+    }
+    flowchart(cx, &report, &mut out);
+    findings(&report.violations, &mut out);
+    if !report.undetermined.is_empty() {
+        let mut section = format!(
+            "<details><summary>Undetermined ({}): a value these checks need is not known yet</summary>\n\n",
+            report.undetermined.len()
+        );
+        for u in &report.undetermined {
+            let line = format!(
+                "- {} {}: {} (not known: {})\n",
+                u.rule_id,
+                escape(&heading(&u.resource_id, u.resource_type.as_deref()).0),
+                escape(&u.message),
+                escape(&u.missing.join(", "))
+            );
+            if out.len() + section.len() + line.len() + CLOSING_ROOM / 2 > COMMENT_LIMIT {
+                section.push_str("- … more undetermined checks not shown\n");
+                break;
+            }
+            section.push_str(&line);
+        }
+        section.push_str("\n</details>\n");
+        out.push_str(&section);
+    }
+    out
+}
+
+/// The failing findings, most severe resource first, until the comment limit; then a line
+/// counting what was left out.
+fn findings(violations: &[Violation], out: &mut String) {
+    if violations.is_empty() {
+        return;
+    }
+    let mut by_resource: BTreeMap<&str, Vec<&Violation>> = BTreeMap::new();
+    for v in violations {
+        by_resource.entry(&v.resource_id).or_default().push(v);
+    }
+    let mut groups: Vec<(&str, Vec<&Violation>)> = by_resource.into_iter().collect();
+    groups.sort_by(|a, b| {
+        let max = |g: &Vec<&Violation>| g.iter().map(|v| v.severity).max();
+        max(&b.1).cmp(&max(&a.1)).then_with(|| a.0.cmp(b.0))
+    });
+    out.push_str("### Findings\n\n");
+    let mut shown = 0;
+    for (resource, vs) in &groups {
+        let mut section = String::new();
+        let (label, id) = heading(resource, vs[0].resource_type.as_deref());
+        let _ = writeln!(section, "#### {}\n", escape(&label));
+        let mut place = id.map(|id| format!("`{}`", code(&id))).unwrap_or_default();
+        if let Some(s) = &vs[0].source {
+            let at = match s.line {
+                Some(l) => format!("{}:{l}", s.file),
+                None => s.file.clone(),
+            };
+            if !place.is_empty() {
+                place.push_str(" · ");
+            }
+            let _ = write!(place, "`{}`", code(&at));
+        }
+        if !place.is_empty() {
+            let _ = writeln!(section, "{place}\n");
+        }
+        for v in vs {
+            let rule = match &v.doc_url {
+                Some(url) => format!("[{}]({url})", v.rule_id),
+                None => v.rule_id.clone(),
+            };
+            let _ = writeln!(
+                section,
+                "- **{}** {rule} {}\n  - Fix: {}",
+                v.severity.as_str().to_uppercase(),
+                escape(&v.message),
+                escape(&v.remediation)
+            );
+        }
+        section.push('\n');
+        if out.len() + section.len() + CLOSING_ROOM > COMMENT_LIMIT {
+            break;
+        }
+        out.push_str(&section);
+        shown += vs.len();
+    }
+    if shown < violations.len() {
+        let _ = writeln!(
+            out,
+            "… {} more findings not shown: the comment would pass GitHub's size limit (the full report: `--format json` or `--format sarif`).\n",
+            violations.len() - shown
+        );
+    }
+}
+
+/// One edge of the drawing: a link with a finding or an undetermined check on it.
+struct Edge<'l> {
+    link: &'l OutboundLink,
+    worst: Option<Severity>,
+}
+
+/// The failing and undetermined data paths as a Mermaid flowchart, edges coloured by their
+/// worst finding and dashed where only undetermined.
+fn flowchart(cx: &Context<'_>, report: &ahds_guard::Report, out: &mut String) {
+    let analysis = ahds_model::analyze(cx.estate);
+    let same = |a: Option<&str>, b: Option<&str>| match (a, b) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        _ => false,
+    };
+    // A finding is on a link when it names the link's feature and target; one about a
+    // target that was not found names the service instead.
+    let on = |link: &OutboundLink, feature: Option<&str>, target: Option<&str>, resource: &str| {
+        feature == Some(link.feature.as_str())
+            && match link.target_resource_id.as_deref() {
+                Some(t) => same(target, Some(t)),
+                None => resource.eq_ignore_ascii_case(&link.service_resource_id),
+            }
+    };
+    let mut edges: Vec<Edge<'_>> = Vec::new();
+    for link in &analysis.links {
+        let worst = report
+            .violations
+            .iter()
+            .filter(|v| {
+                on(
+                    link,
+                    v.feature.as_deref(),
+                    v.target_id.as_deref(),
+                    &v.resource_id,
+                )
+            })
+            .map(|v| v.severity)
+            .max();
+        let undetermined = report.undetermined.iter().any(|u| {
+            on(
+                link,
+                u.feature.as_deref(),
+                u.target_id.as_deref(),
+                &u.resource_id,
+            )
+        });
+        if worst.is_some() || undetermined {
+            edges.push(Edge { link, worst });
+        }
+    }
+    if edges.is_empty() {
+        return;
+    }
+    edges.sort_by_key(|e| std::cmp::Reverse(e.worst));
+    let left_out = edges.len().saturating_sub(MAX_EDGES);
+    edges.truncate(MAX_EDGES);
+    out.push_str("### Failing data paths\n\n```mermaid\nflowchart LR\n");
+    let mut nodes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut node = |key: &str, label: String, out: &mut String| -> usize {
+        let next = nodes.len();
+        *nodes.entry(key.to_ascii_lowercase()).or_insert_with(|| {
+            let _ = writeln!(out, "  n{next}[\"{}\"]", mermaid(&label));
+            next
+        })
+    };
+    let mut styles = String::new();
+    for (i, e) in edges.iter().enumerate() {
+        let l = e.link;
+        let service = node(
+            &l.service_resource_id,
+            format!(
+                "{} {}",
+                service_noun(l.service_type),
+                l.service_name
+                    .value()
+                    .map_or("(name not known)", String::as_str)
+            ),
+            out,
+        );
+        let target_key = l
+            .target_resource_id
+            .clone()
+            .unwrap_or_else(|| format!("{}:{:?}", l.feature.as_str(), l.reference.value.value()));
+        let target_name = l
+            .target_resource_id
+            .as_deref()
+            .and_then(|id| id.rsplit('/').next())
+            .or(l.reference.value.value().map(String::as_str))
+            .unwrap_or("(not known)");
+        let target = node(
+            &target_key,
+            format!("{} {target_name}", target_noun(l.target_type)),
+            out,
+        );
+        let label = match e.worst {
+            Some(s) => format!("{} · {}", l.feature.as_str(), s.as_str().to_uppercase()),
+            None => format!("{} · undetermined", l.feature.as_str()),
+        };
+        let arrow = if e.worst.is_some() { "-->" } else { "-.->" };
+        let _ = writeln!(
+            out,
+            "  n{service} {arrow}|\"{}\"| n{target}",
+            mermaid(&label)
+        );
+        let colour = match e.worst {
+            Some(Severity::Critical | Severity::High) => "#d73a49",
+            Some(Severity::Medium) => "#e36209",
+            Some(Severity::Low) => "#b08800",
+            Some(Severity::Info) => "#0366d6",
+            None => "#6a737d",
+        };
+        let _ = writeln!(styles, "  linkStyle {i} stroke:{colour},stroke-width:2px");
+    }
+    out.push_str(&styles);
+    out.push_str("```\n\n");
+    if left_out > 0 {
+        let _ = writeln!(out, "{left_out} more paths with findings are not drawn.\n");
+    }
+}
+
+fn service_noun(collection: &str) -> &'static str {
+    match collection {
+        "fhir_services" => "FHIR service",
+        "dicom_services" => "DICOM service",
+        "medtech_services" => "MedTech service",
+        "workspaces" => "workspace",
+        _ => "service",
+    }
+}
+
+fn target_noun(t: TargetType) -> &'static str {
+    match t {
+        TargetType::StorageAccount => "storage account",
+        TargetType::ContainerRegistry => "container registry",
+        TargetType::EventHubNamespace => "Event Hubs namespace",
+        TargetType::KeyVault => "key vault",
+    }
+}
+
+/// Text from the input as Markdown shows it literally: no HTML, links, emphasis, tables,
+/// headings or mentions.
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '@' => out.push_str("&#64;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside a code span: a backtick would end it.
+fn code(s: &str) -> String {
+    s.replace('`', "'")
+}
+
+/// Text inside a quoted Mermaid label, which takes entity codes.
+fn mermaid(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '#' => out.push_str("#35;"),
+            '`' => out.push_str("#96;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report of `n` findings on `n` resources, each named `name` plus its number.
+    fn report(n: usize, name: &str) -> ahds_guard::Report {
+        let mut r = ahds_guard::Report::default();
+        r.violations = (0..n)
+            .map(|i| {
+                serde_json::from_value(serde_json::json!({
+                    "rule_id": "AHDS-TS-001", "rule_name": "r", "severity": "high",
+                    "title": "t", "resource_id": format!("{name}{i}"),
+                    "message": format!("{name}{i} accepts traffic from all networks, {}", "and more words ".repeat(20)),
+                    "remediation": "Restrict it.",
+                }))
+                .unwrap()
+            })
+            .collect();
+        r.summary.violations = n;
+        r
+    }
+
+    fn rendered(r: &ahds_guard::Report) -> String {
+        let estate = ahds_model::Estate::new();
+        render(&Context::new(r, &[], &estate, std::path::Path::new("/")))
+    }
+
+    #[test]
+    fn a_comment_stays_within_githubs_limit_and_counts_what_it_leaves_out() {
+        let out = rendered(&report(2_000, "st"));
+        assert!(out.chars().count() <= COMMENT_LIMIT, "{}", out.len());
+        let shown = out.matches("- **HIGH**").count();
+        assert!(shown > 50 && shown < 2_000, "{shown}");
+        assert!(
+            out.contains(&format!("… {} more findings not shown", 2_000 - shown)),
+            "{}",
+            &out[out.len() - 400..]
+        );
+        // A small report is whole.
+        let small = rendered(&report(3, "st"));
+        assert_eq!(small.matches("- **HIGH**").count(), 3);
+        assert!(!small.contains("not shown"));
+    }
+
+    #[test]
+    fn a_resource_named_like_markup_is_text() {
+        let out = rendered(&report(1, "<script>alert(1)</script>@org/"));
+        assert!(!out.contains("<script>"), "{out}");
+        assert!(
+            out.contains("&lt;script&gt;alert(1)&lt;/script&gt;&#64;org/0"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn markup_in_input_values_prints_as_text() {
+        assert_eq!(
+            escape("<script>alert(1)</script> @team *x* [a](b) | #1"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; &#64;team \\*x\\* \\[a\\](b) \\| \\#1"
+        );
+        assert_eq!(mermaid("a\"b<c>#`"), "a#quot;b#lt;c#gt;#35;#96;");
+    }
+}
