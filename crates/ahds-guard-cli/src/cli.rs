@@ -32,6 +32,33 @@ pub(crate) enum Command {
     /// Collect a live Azure estate into one export `check` reads (Azure Resource Graph and
     /// Resource Manager, signed in as Azure tools are).
     Collect(CollectArgs),
+    /// Draw the data paths of an input, coloured by their findings (Graphviz DOT or a
+    /// Mermaid flowchart).
+    Graph(GraphArgs),
+}
+
+/// `graph`.
+#[derive(Debug, Args)]
+pub(crate) struct GraphArgs {
+    #[command(flatten)]
+    pub(crate) source: InputArgs,
+    /// `dot` for Graphviz (`| dot -Tsvg > paths.svg`), `mermaid` for Markdown.
+    #[arg(long, value_enum, default_value_t = GraphFormatArg::Dot)]
+    pub(crate) format: GraphFormatArg,
+    /// Draw only the paths with a finding or an undetermined check.
+    #[arg(long)]
+    pub(crate) failing: bool,
+    #[command(flatten)]
+    pub(crate) policy: PolicyArgs,
+}
+
+/// Formats of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphFormatArg {
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
 }
 
 /// `collect`.

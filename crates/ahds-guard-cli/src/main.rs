@@ -62,6 +62,7 @@ fn main() -> ExitCode {
         cli::Command::Schema(args) => commands::input::schema(&args),
         cli::Command::Baseline(args) => commands::baseline::run(&args),
         cli::Command::Collect(args) => commands::collect::run(&args),
+        cli::Command::Graph(args) => commands::graph::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -366,3 +366,42 @@ fn many_inputs_and_output_file() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("duplicate resource"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn graph_draws_every_path_and_marks_the_failing_ones() {
+    let out = run(&["graph", EXAMPLE], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dot = stdout(&out);
+    assert!(dot.starts_with("digraph ahds {") && dot.trim_end().ends_with('}'));
+    // Balanced quotes on every line: no label escapes its string.
+    for line in dot.lines() {
+        assert_eq!(
+            line.replace("\\\"", "").matches('"').count() % 2,
+            0,
+            "{line}"
+        );
+    }
+    // Eight outbound links (seven with a finding), three services in the workspace, two
+    // private endpoints and the two DNS zones of one of them.
+    assert_eq!(dot.matches(" -> ").count(), 8 + 3 + 2 + 2, "{dot}");
+    let coloured_edges = dot
+        .lines()
+        .filter(|l| l.contains(" -> ") && l.contains("penwidth=2"))
+        .count();
+    assert_eq!(coloured_edges, 7, "{dot}");
+    insta::assert_snapshot!("graph_dot", dot);
+    // Only the failing paths, as Mermaid: the same seven edges the Markdown report draws.
+    let mermaid = stdout(&run(
+        &["graph", EXAMPLE, "--format", "mermaid", "--failing"],
+        None,
+    ));
+    assert!(mermaid.starts_with("flowchart LR\n"));
+    assert_eq!(mermaid.matches(" -->|").count(), 7, "{mermaid}");
+    let md = stdout(&run(&["check", EXAMPLE, "--format", "markdown"], None));
+    assert!(md.contains(&mermaid), "{md}");
+}

@@ -21,6 +21,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod graph;
 mod json;
 mod junit;
 mod markdown;
@@ -160,6 +161,32 @@ pub fn render(format: Format, cx: &Context<'_>) -> Result<String, RenderError> {
         Format::Junit => junit::render(cx)?,
         Format::Markdown => markdown::render(cx),
     })
+}
+
+/// A drawing of the estate's data paths (see [`render_graph`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GraphFormat {
+    /// Graphviz DOT, one rank per column (`dot -Tsvg` draws it).
+    Dot,
+    /// A Mermaid flowchart, as GitHub and many documentation tools render it.
+    Mermaid,
+}
+
+/// The estate as a graph of its data paths: private DNS zones → private endpoints →
+/// workspaces → FHIR, DICOM and MedTech services → each outbound feature's target (the
+/// edge labelled with the feature and the role its identity needs there). Nodes and edges
+/// are coloured by their worst finding and dashed where a check is undetermined; with
+/// `failing_only`, only the paths with a finding or an undetermined check are drawn.
+pub fn render_graph(format: GraphFormat, cx: &Context<'_>, failing_only: bool) -> String {
+    let mut g = graph::build(cx.estate, cx.report);
+    if failing_only {
+        g = g.failing();
+    }
+    match format {
+        GraphFormat::Dot => graph::dot(&g),
+        GraphFormat::Mermaid => graph::mermaid(&g),
+    }
 }
 
 /// Text from the input as the text report prints it: control characters, ANSI escapes

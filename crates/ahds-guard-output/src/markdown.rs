@@ -6,10 +6,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use ahds_guard::{Severity, Violation};
-use ahds_model::{OutboundLink, TargetType};
 
-use crate::Context;
 use crate::text::{cleaned, heading};
+use crate::{Context, graph};
 
 /// GitHub refuses a comment body longer than this many characters.
 pub(crate) const COMMENT_LIMIT: usize = 65_536;
@@ -172,142 +171,20 @@ fn findings(violations: &[Violation], out: &mut String) {
     }
 }
 
-/// One edge of the drawing: a link with a finding or an undetermined check on it.
-struct Edge<'l> {
-    link: &'l OutboundLink,
-    worst: Option<Severity>,
-}
-
-/// The failing and undetermined data paths as a Mermaid flowchart, edges coloured by their
-/// worst finding and dashed where only undetermined.
+/// The failing and undetermined data paths as a Mermaid flowchart (see [`crate::graph`]).
 fn flowchart(cx: &Context<'_>, report: &ahds_guard::Report, out: &mut String) {
-    let analysis = ahds_model::analyze(cx.estate);
-    let same = |a: Option<&str>, b: Option<&str>| match (a, b) {
-        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-        _ => false,
-    };
-    // A finding is on a link when it names the link's feature and target; one about a
-    // target that was not found names the service instead.
-    let on = |link: &OutboundLink, feature: Option<&str>, target: Option<&str>, resource: &str| {
-        feature == Some(link.feature.as_str())
-            && match link.target_resource_id.as_deref() {
-                Some(t) => same(target, Some(t)),
-                None => resource.eq_ignore_ascii_case(&link.service_resource_id),
-            }
-    };
-    let mut edges: Vec<Edge<'_>> = Vec::new();
-    for link in &analysis.links {
-        let worst = report
-            .violations
-            .iter()
-            .filter(|v| {
-                on(
-                    link,
-                    v.feature.as_deref(),
-                    v.target_id.as_deref(),
-                    &v.resource_id,
-                )
-            })
-            .map(|v| v.severity)
-            .max();
-        let undetermined = report.undetermined.iter().any(|u| {
-            on(
-                link,
-                u.feature.as_deref(),
-                u.target_id.as_deref(),
-                &u.resource_id,
-            )
-        });
-        if worst.is_some() || undetermined {
-            edges.push(Edge { link, worst });
-        }
-    }
-    if edges.is_empty() {
+    let mut g = graph::build(cx.estate, report).failing();
+    if g.edges.is_empty() {
         return;
     }
-    edges.sort_by_key(|e| std::cmp::Reverse(e.worst));
-    let left_out = edges.len().saturating_sub(MAX_EDGES);
-    edges.truncate(MAX_EDGES);
-    out.push_str("### Failing data paths\n\n```mermaid\nflowchart LR\n");
-    let mut nodes: BTreeMap<String, usize> = BTreeMap::new();
-    let mut node = |key: &str, label: String, out: &mut String| -> usize {
-        let next = nodes.len();
-        *nodes.entry(key.to_ascii_lowercase()).or_insert_with(|| {
-            let _ = writeln!(out, "  n{next}[\"{}\"]", mermaid(&label));
-            next
-        })
-    };
-    let mut styles = String::new();
-    for (i, e) in edges.iter().enumerate() {
-        let l = e.link;
-        let service = node(
-            &l.service_resource_id,
-            format!(
-                "{} {}",
-                service_noun(l.service_type),
-                l.service_name
-                    .value()
-                    .map_or("(name not known)", String::as_str)
-            ),
-            out,
-        );
-        let target_key = l
-            .target_resource_id
-            .clone()
-            .unwrap_or_else(|| format!("{}:{:?}", l.feature.as_str(), l.reference.value.value()));
-        let target_name = l
-            .target_resource_id
-            .as_deref()
-            .and_then(|id| id.rsplit('/').next())
-            .or(l.reference.value.value().map(String::as_str))
-            .unwrap_or("(not known)");
-        let target = node(
-            &target_key,
-            format!("{} {target_name}", target_noun(l.target_type)),
-            out,
-        );
-        let label = match e.worst {
-            Some(s) => format!("{} · {}", l.feature.as_str(), s.as_str().to_uppercase()),
-            None => format!("{} · undetermined", l.feature.as_str()),
-        };
-        let arrow = if e.worst.is_some() { "-->" } else { "-.->" };
-        let _ = writeln!(
-            out,
-            "  n{service} {arrow}|\"{}\"| n{target}",
-            mermaid(&label)
-        );
-        let colour = match e.worst {
-            Some(Severity::Critical | Severity::High) => "#d73a49",
-            Some(Severity::Medium) => "#e36209",
-            Some(Severity::Low) => "#b08800",
-            Some(Severity::Info) => "#0366d6",
-            None => "#6a737d",
-        };
-        let _ = writeln!(styles, "  linkStyle {i} stroke:{colour},stroke-width:2px");
-    }
-    out.push_str(&styles);
+    // The failing graph has the worst paths first, so a cut keeps what matters.
+    let left_out = g.edges.len().saturating_sub(MAX_EDGES);
+    g.edges.truncate(MAX_EDGES);
+    out.push_str("### Failing data paths\n\n```mermaid\n");
+    out.push_str(&graph::mermaid(&g));
     out.push_str("```\n\n");
     if left_out > 0 {
         let _ = writeln!(out, "{left_out} more paths with findings are not drawn.\n");
-    }
-}
-
-fn service_noun(collection: &str) -> &'static str {
-    match collection {
-        "fhir_services" => "FHIR service",
-        "dicom_services" => "DICOM service",
-        "medtech_services" => "MedTech service",
-        "workspaces" => "workspace",
-        _ => "service",
-    }
-}
-
-fn target_noun(t: TargetType) -> &'static str {
-    match t {
-        TargetType::StorageAccount => "storage account",
-        TargetType::ContainerRegistry => "container registry",
-        TargetType::EventHubNamespace => "Event Hubs namespace",
-        TargetType::KeyVault => "key vault",
     }
 }
 
@@ -334,22 +211,6 @@ pub(crate) fn escape(s: &str) -> String {
 /// Text inside a code span: a backtick would end it.
 fn code(s: &str) -> String {
     s.replace('`', "'")
-}
-
-/// Text inside a quoted Mermaid label, which takes entity codes.
-fn mermaid(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("#quot;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            '#' => out.push_str("#35;"),
-            '`' => out.push_str("#96;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -412,6 +273,5 @@ mod tests {
             escape("<script>alert(1)</script> @team *x* [a](b) | #1"),
             "&lt;script&gt;alert(1)&lt;/script&gt; &#64;team \\*x\\* \\[a\\](b) \\| \\#1"
         );
-        assert_eq!(mermaid("a\"b<c>#`"), "a#quot;b#lt;c#gt;#35;#96;");
     }
 }
