@@ -125,6 +125,8 @@ pub(crate) enum ReportFormat {
     Junit,
     /// Markdown, for pull-request comments and `$GITHUB_STEP_SUMMARY`.
     Markdown,
+    /// One self-contained HTML file, with the data paths drawn.
+    Html,
 }
 
 /// One report to write: its format and, unless it goes to standard output, its file.
@@ -145,7 +147,9 @@ fn parse_format_target(s: &str) -> Result<FormatTarget, String> {
         None => (s, None),
     };
     let format = ReportFormat::from_str(name, true).map_err(|_| {
-        format!("`{name}` is not a report format; expected text, json, sarif or junit")
+        format!(
+            "`{name}` is not a report format; expected text, json, sarif, junit, markdown or html"
+        )
     })?;
     Ok(FormatTarget { format, path })
 }
@@ -219,7 +223,8 @@ pub(crate) struct PolicyArgs {
 pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub(crate) source: InputArgs,
-    /// Report format, and the file to write it to: `text`, `json`, `sarif` or `junit`,
+    /// Report format, and the file to write it to: `text`, `json`, `sarif`, `junit`,
+    /// `markdown` or `html`,
     /// optionally `=FILE`. Repeat it for several reports from one run; at most one goes to
     /// standard output (or to `--output`).
     #[arg(long, value_name = "FORMAT[=FILE]", default_value = "text", value_parser = parse_format_target)]

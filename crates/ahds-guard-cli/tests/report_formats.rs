@@ -405,3 +405,41 @@ fn graph_draws_every_path_and_marks_the_failing_ones() {
     let md = stdout(&run(&["check", EXAMPLE, "--format", "markdown"], None));
     assert!(md.contains(&mermaid), "{md}");
 }
+
+#[test]
+fn html_report_is_one_offline_file_drawing_every_path() {
+    let dir = std::env::temp_dir().join(format!("ahds-guard-html-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("report.html");
+    let target = format!("html={}", file.display());
+    let out = run(&["check", EXAMPLE, "--format", &target], None);
+    assert_eq!(out.status.code(), Some(1));
+    let html = std::fs::read_to_string(&file).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    // Well-formed: every element closed, every attribute quoted.
+    let mut reader = quick_xml::Reader::from_str(html.trim_start_matches("<!DOCTYPE html>"));
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed at {}: {e}", reader.buffer_position()),
+        }
+    }
+    // Nothing is loaded from anywhere: no source, stylesheet link, import or url().
+    for loads in [" src=", "<link", "@import", "url("] {
+        assert!(!html.contains(loads), "{loads}");
+    }
+    assert_eq!(
+        html.matches("<tr data-sev=").count(),
+        17,
+        "a row per violation"
+    );
+    // The drawing: every outbound path and the inbound side, the seven failing ones marked.
+    assert_eq!(html.matches("<path ").count(), 15);
+    assert_eq!(html.matches("stroke-width=\"2\"><title>").count(), 7);
+    assert!(
+        html.contains(
+            "<title>fhir.import · Storage Blob Data Contributor: missing · MEDIUM</title>"
+        )
+    );
+}

@@ -22,6 +22,7 @@
 //! ```
 
 mod graph;
+mod html;
 mod json;
 mod junit;
 mod markdown;
@@ -109,6 +110,11 @@ pub enum Format {
     /// Mermaid flowchart of the failing data paths, and the failing findings by resource,
     /// within GitHub's comment size limit (what is left out is counted).
     Markdown,
+    /// One self-contained HTML file (inline CSS, SVG and a small script; nothing loaded
+    /// from the network): the summary, the data paths drawn and coloured by their findings,
+    /// the findings as a table that filters by severity, rule and text, and the
+    /// undetermined, suppressed, baselined and skipped items.
+    Html,
 }
 
 /// What the formats need besides the report.
@@ -160,6 +166,7 @@ pub fn render(format: Format, cx: &Context<'_>) -> Result<String, RenderError> {
         Format::Sarif => sarif::render(cx)?,
         Format::Junit => junit::render(cx)?,
         Format::Markdown => markdown::render(cx),
+        Format::Html => html::render(cx),
     })
 }
 

@@ -71,11 +71,15 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
             ReportFormat::Sarif => Format::Sarif,
             ReportFormat::Junit => Format::Junit,
             ReportFormat::Markdown => Format::Markdown,
+            ReportFormat::Html => Format::Html,
         };
         let text = render(format, &cx)?;
         // JSON and SARIF escape every control character, so there is no style to strip;
         // passing 100 MB of them through the stripper cost a tenth of the run.
-        let styled = !matches!(format, Format::Json | Format::Sarif | Format::Markdown);
+        let styled = !matches!(
+            format,
+            Format::Json | Format::Sarif | Format::Markdown | Format::Html
+        );
         match (target.path.as_ref().or(args.output.as_ref()), styled) {
             (Some(path), styled) => {
                 write_file(path, text, styled && args.color != ColorArg::Always)?
