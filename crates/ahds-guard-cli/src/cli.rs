@@ -42,7 +42,7 @@ pub(crate) enum Command {
 pub(crate) struct GraphArgs {
     #[command(flatten)]
     pub(crate) source: InputArgs,
-    /// `dot` for Graphviz (`| dot -Tsvg > paths.svg`), `mermaid` for Markdown.
+    /// `dot` for Graphviz, `mermaid` for Markdown, `svg` for a drawing of its own.
     #[arg(long, value_enum, default_value_t = GraphFormatArg::Dot)]
     pub(crate) format: GraphFormatArg,
     /// Draw only the paths with a finding or an undetermined check.
@@ -59,6 +59,8 @@ pub(crate) enum GraphFormatArg {
     Dot,
     /// A Mermaid flowchart.
     Mermaid,
+    /// A standalone SVG drawing.
+    Svg,
 }
 
 /// `collect`.

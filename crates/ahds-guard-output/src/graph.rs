@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use ahds_guard::{Report, Severity};
-use ahds_model::{Analysis, Estate, Known, OutboundLink, Resource, TargetType};
+use ahds_model::{Analysis, Estate, Known, Resource, TargetType};
 
 use crate::text::cleaned;
 
@@ -62,23 +62,34 @@ impl Graph {
         self.nodes.len() - 1
     }
 
+    /// The first `n` edges and the nodes they join; the number of edges left out.
+    pub(crate) fn keep_edges(self, n: usize) -> (Graph, usize) {
+        let left_out = self.edges.len().saturating_sub(n);
+        if left_out == 0 {
+            return (self, 0);
+        }
+        (self.with_edges(n), left_out)
+    }
+
     /// The paths with a finding or an undetermined check, worst first, and the nodes
     /// they join.
-    pub(crate) fn failing(self) -> Graph {
-        let mut edges: Vec<&Edge> = self
-            .edges
-            .iter()
-            .filter(|e| e.worst.is_some() || e.undetermined)
-            .collect();
-        edges.sort_by_key(|e| std::cmp::Reverse(e.worst));
+    pub(crate) fn failing(mut self) -> Graph {
+        self.edges.retain(|e| e.worst.is_some() || e.undetermined);
+        self.edges.sort_by_key(|e| std::cmp::Reverse(e.worst));
+        let n = self.edges.len();
+        self.with_edges(n)
+    }
+
+    /// The first `n` edges and only the nodes they join, in the order edges meet them.
+    fn with_edges(self, n: usize) -> Graph {
         let mut out = Graph::default();
         let mut map: HashMap<usize, usize> = HashMap::new();
-        for e in edges {
+        for e in self.edges.iter().take(n) {
             let mut copy = |i: usize, out: &mut Graph| {
                 *map.entry(i).or_insert_with(|| {
-                    let n = &self.nodes[i];
-                    let j = out.node(&n.key, n.label.clone(), n.column);
-                    out.nodes[j].worst = n.worst;
+                    let node = &self.nodes[i];
+                    let j = out.node(&node.key, node.label.clone(), node.column);
+                    out.nodes[j].worst = node.worst;
                     j
                 })
             };
@@ -120,6 +131,12 @@ pub(crate) fn build(estate: &Estate, report: &Report) -> Graph {
     for s in &estate.medtech_services {
         add(&mut g, s.meta(), "MedTech service", Column::Service);
     }
+    // Only targets some service reaches: a tenant's other accounts are not drawn.
+    let reached: std::collections::HashSet<&str> = analysis
+        .links
+        .iter()
+        .filter_map(|l| l.target_id.as_deref())
+        .collect();
     for (noun, metas) in [
         (
             "storage account",
@@ -151,12 +168,7 @@ pub(crate) fn build(estate: &Estate, report: &Report) -> Graph {
         ),
     ] {
         for m in metas {
-            // Only targets some service reaches: a tenant's other accounts are not drawn.
-            if analysis
-                .links
-                .iter()
-                .any(|l| l.target_id.as_deref() == Some(m.key_str()))
-            {
+            if reached.contains(m.key_str()) {
                 add(&mut g, m, noun, Column::Target);
             }
         }
@@ -255,19 +267,36 @@ fn inbound(g: &mut Graph, analysis: &Analysis) {
 /// Each outbound link: its service to its target, labelled with the feature and the role
 /// the service's identity needs there, coloured by the worst finding on it.
 fn outbound(g: &mut Graph, analysis: &Analysis, report: &Report) {
-    let same = |a: Option<&str>, b: Option<&str>| match (a, b) {
-        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-        _ => false,
-    };
     // A finding is on a link when it names the link's feature and target; one about a
-    // target that was not found names the service instead.
-    let on = |link: &OutboundLink, feature: Option<&str>, target: Option<&str>, resource: &str| {
-        feature == Some(link.feature.as_str())
-            && match link.target_resource_id.as_deref() {
-                Some(t) => same(target, Some(t)),
-                None => resource.eq_ignore_ascii_case(&link.service_resource_id),
-            }
-    };
+    // target that was not found names the service instead. Indexed once, so drawing a
+    // tenant is not links × findings.
+    type Key = (String, String);
+    let key = |feature: &str, id: &str| (feature.to_string(), id.to_ascii_lowercase());
+    let mut worst_at: HashMap<Key, Severity> = HashMap::new();
+    let mut undetermined_at: std::collections::HashSet<Key> = std::collections::HashSet::new();
+    for v in &report.violations {
+        let Some(feature) = v.feature.as_deref() else {
+            continue;
+        };
+        for id in [v.target_id.as_deref(), Some(v.resource_id.as_str())]
+            .into_iter()
+            .flatten()
+        {
+            let w = worst_at.entry(key(feature, id)).or_insert(v.severity);
+            *w = (*w).max(v.severity);
+        }
+    }
+    for u in &report.undetermined {
+        let Some(feature) = u.feature.as_deref() else {
+            continue;
+        };
+        for id in [u.target_id.as_deref(), Some(u.resource_id.as_str())]
+            .into_iter()
+            .flatten()
+        {
+            undetermined_at.insert(key(feature, id));
+        }
+    }
     for link in &analysis.links {
         let Some(&service) = g.index.get(link.service_id.as_str()) else {
             continue;
@@ -290,27 +319,15 @@ fn outbound(g: &mut Graph, analysis: &Analysis, report: &Report) {
                 )
             }
         };
-        let worst = report
-            .violations
-            .iter()
-            .filter(|v| {
-                on(
-                    link,
-                    v.feature.as_deref(),
-                    v.target_id.as_deref(),
-                    &v.resource_id,
-                )
-            })
-            .map(|v| v.severity)
-            .max();
-        let undetermined = report.undetermined.iter().any(|u| {
-            on(
-                link,
-                u.feature.as_deref(),
-                u.target_id.as_deref(),
-                &u.resource_id,
-            )
-        });
+        // Resolved links by their target; unresolved ones by their service.
+        let on = key(
+            link.feature.as_str(),
+            link.target_resource_id
+                .as_deref()
+                .unwrap_or(&link.service_resource_id),
+        );
+        let worst = worst_at.get(&on).copied();
+        let undetermined = undetermined_at.contains(&on);
         let role = &link.facts.role;
         let mut label = link.feature.as_str().to_string();
         if role.checked {

@@ -10,11 +10,15 @@ use std::fmt::Write as _;
 use ahds_guard::{Severity, Violation};
 
 use crate::Context;
-use crate::graph::{self, Column, Graph};
+use crate::graph;
+use crate::svg;
 use crate::text::{cleaned, heading};
 
 /// Edges drawn at most: past this, the drawing keeps the paths with findings, worst first.
 const MAX_EDGES: usize = 400;
+/// Findings listed at most, most severe first, so the file stays a few MB for a tenant;
+/// every finding is in the JSON and SARIF reports.
+const MAX_ROWS: usize = 2_500;
 
 const STYLE: &str = "
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #1f2328; }
@@ -212,6 +216,14 @@ fn findings(violations: &[Violation], out: &mut String) {
     out.push_str("<table id=\"findings\">\n<thead><tr><th>Severity</th><th>Rule</th><th>Resource</th><th>Finding</th><th>Fix</th><th>Source</th></tr></thead>\n<tbody>\n");
     let mut sorted: Vec<&Violation> = violations.iter().collect();
     sorted.sort_by_key(|v| std::cmp::Reverse(v.severity));
+    if sorted.len() > MAX_ROWS {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">The {MAX_ROWS} most severe of {} findings are listed; every finding is in the JSON and SARIF reports.</p>",
+            sorted.len()
+        );
+        sorted.truncate(MAX_ROWS);
+    }
     for v in sorted {
         let rule = match &v.doc_url {
             Some(url) => format!("<a href=\"{}\">{}</a>", esc(url), esc(&v.rule_id)),
@@ -242,21 +254,13 @@ fn findings(violations: &[Violation], out: &mut String) {
     out.push_str("</tbody>\n</table>\n");
 }
 
-/// Layout of the drawing, in pixels.
-const NODE_W: usize = 220;
-const NODE_H: usize = 30;
-const GAP_X: usize = 80;
-const GAP_Y: usize = 14;
-const MARGIN: usize = 16;
-
 /// The data paths as an SVG drawing, laid out in one column per layer.
 fn drawing(cx: &Context<'_>, report: &ahds_guard::Report, out: &mut String) {
     let mut g = graph::build(cx.estate, report);
     let mut note = String::new();
     if g.edges.len() > MAX_EDGES {
         let all = g.edges.len();
-        g = g.failing();
-        g.edges.truncate(MAX_EDGES);
+        g = g.failing().keep_edges(MAX_EDGES).0;
         let _ = write!(
             note,
             "{all} paths in the estate: only the {} with the worst findings are drawn.",
@@ -270,129 +274,7 @@ fn drawing(cx: &Context<'_>, report: &ahds_guard::Report, out: &mut String) {
     if !note.is_empty() {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(&note));
     }
-    let positions = layout(&g);
-    let columns = positions.iter().map(|p| p.0).max().unwrap_or(0) + 1;
-    let rows = positions.iter().map(|p| p.1).max().unwrap_or(0) + 1;
-    let width = 2 * MARGIN + columns * NODE_W + (columns - 1) * GAP_X;
-    let height = 2 * MARGIN + rows * (NODE_H + GAP_Y);
-    let at = |i: usize| {
-        let (c, r) = positions[i];
-        (MARGIN + c * (NODE_W + GAP_X), MARGIN + r * (NODE_H + GAP_Y))
-    };
-    let _ = writeln!(
-        out,
-        "<div class=\"graph\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"system-ui, sans-serif\" font-size=\"12\">"
-    );
-    for e in &g.edges {
-        let (x1, y1) = at(e.from);
-        let (x2, y2) = at(e.to);
-        let (x1, y1) = (x1 + NODE_W, y1 + NODE_H / 2);
-        let y2 = y2 + NODE_H / 2;
-        let mid = (x1 + x2) / 2;
-        let failing = e.worst.is_some() || e.undetermined;
-        let dash = if e.worst.is_none() && e.undetermined {
-            " stroke-dasharray=\"6 4\""
-        } else {
-            ""
-        };
-        let title = match (e.worst, e.undetermined) {
-            (Some(s), _) => format!("{} · {}", e.label, s.as_str().to_uppercase()),
-            (None, true) => format!("{} · undetermined", e.label),
-            (None, false) => e.label.clone(),
-        };
-        let _ = writeln!(
-            out,
-            "<path d=\"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{dash}><title>{}</title></path>",
-            graph::colour(e.worst),
-            if failing { 2 } else { 1 },
-            esc(&title)
-        );
-    }
-    for (i, n) in g.nodes.iter().enumerate() {
-        let (x, y) = at(i);
-        let stroke = graph::colour(n.worst);
-        let _ = writeln!(
-            out,
-            "<g><title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{NODE_W}\" height=\"{NODE_H}\" rx=\"6\" fill=\"#fff\" stroke=\"{stroke}\" stroke-width=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
-            esc(&n.label),
-            if n.worst.is_some() { 2 } else { 1 },
-            x + 8,
-            y + NODE_H / 2 + 4,
-            esc(&shorten(&n.label, 31))
-        );
-    }
-    out.push_str("</svg></div>\n");
-}
-
-/// Each node's column and row: columns by layer (empty layers left out); rows in the
-/// graph's order, then each column after the first ordered by the mean row of the nodes
-/// that point to it, which keeps most edges from crossing.
-fn layout(g: &Graph) -> Vec<(usize, usize)> {
-    let layers = [
-        Column::DnsZone,
-        Column::PrivateEndpoint,
-        Column::Workspace,
-        Column::Service,
-        Column::Target,
-    ];
-    let used: Vec<Column> = layers
-        .into_iter()
-        .filter(|l| g.nodes.iter().any(|n| n.column == *l))
-        .collect();
-    let mut pos = vec![(0usize, 0usize); g.nodes.len()];
-    // Workspaces first: the inbound side is ordered by what it points to, the outbound
-    // side by what points to it.
-    let order = [
-        Column::Workspace,
-        Column::Service,
-        Column::Target,
-        Column::PrivateEndpoint,
-        Column::DnsZone,
-    ];
-    for layer in order {
-        let Some(c) = used.iter().position(|l| *l == layer) else {
-            continue;
-        };
-        let mut members: Vec<usize> = (0..g.nodes.len())
-            .filter(|&i| g.nodes[i].column == layer)
-            .collect();
-        let placed = |i: usize| g.nodes[i].column != layer;
-        let key = |i: usize| -> f64 {
-            let neighbours: Vec<usize> = g
-                .edges
-                .iter()
-                .filter_map(|e| match () {
-                    _ if e.to == i && placed(e.from) => Some(e.from),
-                    _ if e.from == i && placed(e.to) && layer < Column::Workspace => Some(e.to),
-                    _ => None,
-                })
-                .collect();
-            if neighbours.is_empty() {
-                return f64::MAX;
-            }
-            neighbours.iter().map(|&n| pos[n].1 as f64).sum::<f64>() / neighbours.len() as f64
-        };
-        if layer != Column::Workspace {
-            let keys: Vec<f64> = members.iter().map(|&i| key(i)).collect();
-            let mut order: Vec<usize> = (0..members.len()).collect();
-            order.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]));
-            members = order.into_iter().map(|k| members[k]).collect();
-        }
-        for (r, i) in members.into_iter().enumerate() {
-            pos[i] = (c, r);
-        }
-    }
-    pos
-}
-
-/// At most `max` characters, with an ellipsis when cut (the full text is the title).
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(max - 1).collect();
-    out.push('…');
-    out
+    let _ = writeln!(out, "<div class=\"graph\">{}</div>", svg::render(&g));
 }
 
 /// Text and attribute values as HTML and XML read them literally.
@@ -421,8 +303,6 @@ mod tests {
             esc("<script>a & 'b' \"c\"</script>"),
             "&lt;script&gt;a &amp; &#39;b&#39; &quot;c&quot;&lt;/script&gt;"
         );
-        assert_eq!(shorten("abcdef", 4), "abc…");
-        assert_eq!(shorten("abc", 4), "abc");
     }
 
     /// Reads a document through an XML parser: every tag closed, every attribute quoted.

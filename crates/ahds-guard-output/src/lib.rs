@@ -27,6 +27,7 @@ mod json;
 mod junit;
 mod markdown;
 mod sarif;
+mod svg;
 mod text;
 
 use std::path::{Path, PathBuf};
@@ -178,6 +179,8 @@ pub enum GraphFormat {
     Dot,
     /// A Mermaid flowchart, as GitHub and many documentation tools render it.
     Mermaid,
+    /// A standalone SVG drawing, laid out in layers, details on hover.
+    Svg,
 }
 
 /// The estate as a graph of its data paths: private DNS zones → private endpoints →
@@ -193,6 +196,7 @@ pub fn render_graph(format: GraphFormat, cx: &Context<'_>, failing_only: bool) -
     match format {
         GraphFormat::Dot => graph::dot(&g),
         GraphFormat::Mermaid => graph::mermaid(&g),
+        GraphFormat::Svg => svg::render(&g),
     }
 }
 

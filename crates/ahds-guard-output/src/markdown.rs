@@ -173,13 +173,12 @@ fn findings(violations: &[Violation], out: &mut String) {
 
 /// The failing and undetermined data paths as a Mermaid flowchart (see [`crate::graph`]).
 fn flowchart(cx: &Context<'_>, report: &ahds_guard::Report, out: &mut String) {
-    let mut g = graph::build(cx.estate, report).failing();
+    let g = graph::build(cx.estate, report).failing();
     if g.edges.is_empty() {
         return;
     }
     // The failing graph has the worst paths first, so a cut keeps what matters.
-    let left_out = g.edges.len().saturating_sub(MAX_EDGES);
-    g.edges.truncate(MAX_EDGES);
+    let (g, left_out) = g.keep_edges(MAX_EDGES);
     out.push_str("### Failing data paths\n\n```mermaid\n");
     out.push_str(&graph::mermaid(&g));
     out.push_str("```\n\n");

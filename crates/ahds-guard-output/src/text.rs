@@ -235,9 +235,8 @@ pub(crate) fn render(cx: &Context<'_>, quiet: bool, width: Option<usize>) -> Str
 /// Where the continuation lines of an item start: under the finding's text.
 const HANGING_INDENT: &str = "           ";
 
-/// Each line longer than `width` columns (ANSI styles not counted) broken at spaces,
-/// continuing under the hanging indent; a word longer than a line (an ARM id) is kept
-/// whole rather than broken mid-way.
+/// Each line longer than `width` columns (ANSI styles not counted) broken at spaces, or
+/// after the `/` and `,` inside an id or a list, continuing under the hanging indent.
 fn wrap(text: &str, width: usize) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     for line in text.split_inclusive('\n') {
@@ -246,12 +245,18 @@ fn wrap(text: &str, width: usize) -> String {
             out.push_str(line);
             continue;
         }
+        // The line's own indent is the first line's, so the words are measured after it.
+        let rest = body.trim_start_matches(' ');
+        let indent = &body[..body.len() - rest.len()];
         let options = textwrap::Options::new(width)
+            .initial_indent(indent)
             .subsequent_indent(HANGING_INDENT)
             .break_words(false)
-            .word_separator(textwrap::WordSeparator::AsciiSpace)
-            .word_splitter(textwrap::WordSplitter::NoHyphenation);
-        for (i, part) in textwrap::wrap(body, options).iter().enumerate() {
+            .word_separator(textwrap::WordSeparator::Custom(break_after_separators))
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            // First fit never lets a line run past the width to balance the others.
+            .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
+        for (i, part) in textwrap::wrap(rest, options).iter().enumerate() {
             if i > 0 {
                 out.push('\n');
             }
@@ -262,6 +267,39 @@ fn wrap(text: &str, width: usize) -> String {
         }
     }
     out
+}
+
+/// The words of a line for wrapping: split at spaces, and also after each `/` and `,` so
+/// an ARM id or a list breaks between its segments (as a browser breaks a URL) instead of
+/// running past the edge; never at a hyphen, so names stay whole.
+fn break_after_separators(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    let bytes = line.as_bytes();
+    let mut pieces = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' => {
+                while i < bytes.len() && bytes[i] == b' ' {
+                    i += 1;
+                }
+                pieces.push(&line[start..i]);
+                start = i;
+            }
+            b'/' | b',' => {
+                i += 1;
+                // A separator a space follows breaks there anyway.
+                if i < bytes.len() && bytes[i] != b' ' {
+                    pieces.push(&line[start..i]);
+                    start = i;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    if start < line.len() {
+        pieces.push(&line[start..]);
+    }
+    Box::new(pieces.into_iter().map(textwrap::core::Word::from))
 }
 
 /// How a group of findings is headed: a short label (`type name (resource group)`, or the
@@ -426,29 +464,40 @@ mod tests {
     }
 
     #[test]
-    fn long_lines_wrap_under_the_hanging_indent_and_ids_stay_whole() {
+    fn long_lines_wrap_under_the_hanging_indent_and_ids_break_after_slashes() {
         let id = "/subscriptions/s/resourceGroups/rg-health-prod/providers/Microsoft.Storage/storageAccounts/st";
         let line = format!(
             "  {}  AHDS-TS-002  storage account {id} restricts network access without letting trusted services through\nshort\n",
             paint(BOLD, "HIGH    ")
         );
-        let out = wrap(&line, 60);
-        let lines: Vec<&str> = out.lines().collect();
+        let out = wrap(&line, 50);
+        let plain = anstream::adapter::strip_str(&out).to_string();
+        let lines: Vec<&str> = plain.lines().collect();
         assert_eq!(lines.last(), Some(&"short"));
-        assert!(
-            lines.contains(&format!("{HANGING_INDENT}{id}").as_str()),
-            "{out}"
-        );
         for l in &lines[1..lines.len() - 1] {
             assert!(l.starts_with(HANGING_INDENT), "{l:?}");
-            let words_fit = textwrap::core::display_width(l) <= 60;
-            assert!(words_fit || l.trim() == id, "{l:?}");
         }
-        // Styles are not counted: the styled first line is as long as it would be plain.
-        let plain = wrap(&anstream::adapter::strip_str(&line).to_string(), 60);
-        assert_eq!(anstream::adapter::strip_str(&out).to_string(), plain);
-        // A hyphenated name is not broken at its hyphens.
-        assert!(out.contains("rg-health-prod"));
+        // Every line fits, styles not counted, and the id reads whole when rejoined.
+        assert!(lines.iter().all(|l| l.chars().count() <= 50), "{plain}");
+        let rejoined: String = plain.split_whitespace().collect();
+        assert!(rejoined.contains(id), "{plain}");
+        // Names are never broken at their hyphens.
+        assert!(
+            lines.iter().any(|l| l.contains("rg-health-prod")),
+            "{plain}"
+        );
+        // A list breaks after its commas.
+        let list = format!(
+            "{HANGING_INDENT}found: principals=[\"{}\",\"{}\"]\n",
+            "a".repeat(30),
+            "b".repeat(30)
+        );
+        let wrapped = wrap(&list, 70);
+        assert_eq!(wrapped.lines().count(), 2, "{wrapped}");
+        assert!(
+            wrapped.lines().next().is_some_and(|l| l.ends_with("\",")),
+            "{wrapped}"
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub(crate) fn run(args: &GraphArgs) -> Result<u8, Failure> {
     let format = match args.format {
         GraphFormatArg::Dot => GraphFormat::Dot,
         GraphFormatArg::Mermaid => GraphFormat::Mermaid,
+        GraphFormatArg::Svg => GraphFormat::Svg,
     };
     write_stdout(&render_graph(format, &cx, args.failing))?;
     // The drawing is made whatever the findings; an input that could not be read whole is
