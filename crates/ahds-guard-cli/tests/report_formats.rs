@@ -403,14 +403,7 @@ fn graph_draws_every_path_and_marks_the_failing_ones() {
     // The same drawing as the HTML report's, standalone and well-formed.
     let svg = stdout(&run(&["graph", EXAMPLE, "--format", "svg"], None));
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
-    let mut reader = quick_xml::Reader::from_str(&svg);
-    loop {
-        match reader.read_event() {
-            Ok(quick_xml::events::Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => panic!("not well-formed at {}: {e}", reader.buffer_position()),
-        }
-    }
+    assert_well_formed(&svg);
     assert_eq!(svg.matches("<path ").count(), 15);
     assert_eq!(svg.matches("<rect ").count(), 16);
 }
@@ -425,15 +418,7 @@ fn html_report_is_one_offline_file_drawing_every_path() {
     assert_eq!(out.status.code(), Some(1));
     let html = std::fs::read_to_string(&file).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
-    // Well-formed: every element closed, every attribute quoted.
-    let mut reader = quick_xml::Reader::from_str(html.trim_start_matches("<!DOCTYPE html>"));
-    loop {
-        match reader.read_event() {
-            Ok(quick_xml::events::Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => panic!("not well-formed at {}: {e}", reader.buffer_position()),
-        }
-    }
+    assert_well_formed(html.trim_start_matches("<!DOCTYPE html>"));
     // Nothing is loaded from anywhere: no source, stylesheet link, import or url().
     for loads in [" src=", "<link", "@import", "url("] {
         assert!(!html.contains(loads), "{loads}");
@@ -528,4 +513,16 @@ fn mermaid_output_parses_as_a_flowchart() {
         .and_then(|b| b.split("```").next())
         .expect("a mermaid block");
     assert_eq!(parse_mermaid(block), Ok((11, 7)), "{block}");
+}
+
+/// Reads a document through an XML parser: every element closed, every attribute quoted.
+fn assert_well_formed(doc: &str) {
+    let mut reader = quick_xml::Reader::from_str(doc);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed at {}: {e}", reader.buffer_position()),
+        }
+    }
 }

@@ -274,28 +274,25 @@ fn outbound(g: &mut Graph, analysis: &Analysis, report: &Report) {
     let key = |feature: &str, id: &str| (feature.to_string(), id.to_ascii_lowercase());
     let mut worst_at: HashMap<Key, Severity> = HashMap::new();
     let mut undetermined_at: std::collections::HashSet<Key> = std::collections::HashSet::new();
-    for v in &report.violations {
-        let Some(feature) = v.feature.as_deref() else {
-            continue;
+    // Each finding under its feature and both the target and the resource it names.
+    let keys = |feature: &Option<String>, target: &Option<String>, resource: &str| -> Vec<Key> {
+        let Some(feature) = feature.as_deref() else {
+            return Vec::new();
         };
-        for id in [v.target_id.as_deref(), Some(v.resource_id.as_str())]
+        [target.as_deref(), Some(resource)]
             .into_iter()
             .flatten()
-        {
-            let w = worst_at.entry(key(feature, id)).or_insert(v.severity);
+            .map(|id| key(feature, id))
+            .collect()
+    };
+    for v in &report.violations {
+        for k in keys(&v.feature, &v.target_id, &v.resource_id) {
+            let w = worst_at.entry(k).or_insert(v.severity);
             *w = (*w).max(v.severity);
         }
     }
     for u in &report.undetermined {
-        let Some(feature) = u.feature.as_deref() else {
-            continue;
-        };
-        for id in [u.target_id.as_deref(), Some(u.resource_id.as_str())]
-            .into_iter()
-            .flatten()
-        {
-            undetermined_at.insert(key(feature, id));
-        }
+        undetermined_at.extend(keys(&u.feature, &u.target_id, &u.resource_id));
     }
     for link in &analysis.links {
         let Some(&service) = g.index.get(link.service_id.as_str()) else {

@@ -2,12 +2,11 @@
 //! flowchart of the failing data paths (service → feature → target), and the failing
 //! findings grouped by resource, kept within GitHub's comment size limit.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use ahds_guard::{Severity, Violation};
 
-use crate::text::{cleaned, heading};
+use crate::text::{by_resource, cleaned, heading};
 use crate::{Context, graph};
 
 /// GitHub refuses a comment body longer than this many characters.
@@ -113,15 +112,7 @@ fn findings(violations: &[Violation], out: &mut String) {
     if violations.is_empty() {
         return;
     }
-    let mut by_resource: BTreeMap<&str, Vec<&Violation>> = BTreeMap::new();
-    for v in violations {
-        by_resource.entry(&v.resource_id).or_default().push(v);
-    }
-    let mut groups: Vec<(&str, Vec<&Violation>)> = by_resource.into_iter().collect();
-    groups.sort_by(|a, b| {
-        let max = |g: &Vec<&Violation>| g.iter().map(|v| v.severity).max();
-        max(&b.1).cmp(&max(&a.1)).then_with(|| a.0.cmp(b.0))
-    });
+    let groups = by_resource(violations);
     out.push_str("### Findings\n\n");
     let mut shown = 0;
     for (resource, vs) in &groups {

@@ -302,6 +302,21 @@ fn break_after_separators(line: &str) -> Box<dyn Iterator<Item = textwrap::core:
     Box::new(pieces.into_iter().map(textwrap::core::Word::from))
 }
 
+/// Findings grouped by resource, the resource with the most severe finding first (then by
+/// id), each group in report order.
+pub(crate) fn by_resource(violations: &[Violation]) -> Vec<(&str, Vec<&Violation>)> {
+    let mut groups: BTreeMap<&str, Vec<&Violation>> = BTreeMap::new();
+    for v in violations {
+        groups.entry(&v.resource_id).or_default().push(v);
+    }
+    let mut groups: Vec<(&str, Vec<&Violation>)> = groups.into_iter().collect();
+    groups.sort_by(|a, b| {
+        let max = |g: &Vec<&Violation>| g.iter().map(|v| v.severity).max();
+        max(&b.1).cmp(&max(&a.1)).then_with(|| a.0.cmp(b.0))
+    });
+    groups
+}
+
 /// How a group of findings is headed: a short label (`type name (resource group)`, or the
 /// Terraform address as it is), and the full ARM id once below it when the label is not
 /// the id itself.
@@ -328,17 +343,7 @@ fn render_clean(cx: &Context<'_>, quiet: bool) -> String {
     }
     let report = cx.report;
     let mut s = String::new();
-    // Group by resource, most severe resource first.
-    let mut by_resource: BTreeMap<&str, Vec<&Violation>> = BTreeMap::new();
-    for v in &report.violations {
-        by_resource.entry(&v.resource_id).or_default().push(v);
-    }
-    let mut groups: Vec<(&str, Vec<&Violation>)> = by_resource.into_iter().collect();
-    groups.sort_by(|a, b| {
-        let max = |g: &Vec<&Violation>| g.iter().map(|v| v.severity).max();
-        max(&b.1).cmp(&max(&a.1)).then_with(|| a.0.cmp(b.0))
-    });
-    for (resource, violations) in &groups {
+    for (resource, violations) in &by_resource(&report.violations) {
         let (label, id) = heading(resource, violations[0].resource_type.as_deref());
         let _ = writeln!(s, "{}", paint(BOLD, &label));
         if let Some(id) = id {
