@@ -120,46 +120,35 @@ pub(crate) fn render(cx: &Context<'_>) -> String {
     );
     drawing(cx, &report, &mut out);
     findings(&report.violations, &mut out);
-    if !report.undetermined.is_empty() {
-        let _ = writeln!(
-            out,
-            "<h2>Undetermined ({})</h2>\n<p class=\"note\">A value these checks need is not known yet.</p>\n<table>\n<thead><tr><th>Rule</th><th>Resource</th><th>Message</th><th>Not known</th></tr></thead>\n<tbody>",
-            report.undetermined.len()
-        );
-        for u in &report.undetermined {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&u.rule_id),
-                esc(&heading(&u.resource_id, u.resource_type.as_deref()).0),
-                esc(&u.message),
-                esc(&u.missing.join(", "))
-            );
-        }
-        out.push_str("</tbody>\n</table>\n");
-    }
-    if !report.suppressed.is_empty() {
-        let _ = writeln!(
-            out,
-            "<h2>Suppressed ({})</h2>\n<table>\n<thead><tr><th>Rule</th><th>Resource</th><th>Justification</th><th>Waiver</th></tr></thead>\n<tbody>",
-            report.suppressed.len()
-        );
-        for s in &report.suppressed {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"id\">{}</td><td>{}</td><td>{}{}</td></tr>",
-                esc(&s.violation.rule_id),
-                esc(&s.violation.resource_id),
-                esc(&s.justification),
-                esc(&s.waiver),
-                s.expires
-                    .as_ref()
-                    .map(|e| format!(", until {}", esc(e)))
-                    .unwrap_or_default()
-            );
-        }
-        out.push_str("</tbody>\n</table>\n");
-    }
+    table(
+        &mut out,
+        "Undetermined",
+        Some("A value these checks need is not known yet."),
+        ["Rule", "Resource", "Message", "Not known"],
+        report.undetermined.iter().map(|u| {
+            [
+                u.rule_id.clone(),
+                heading(&u.resource_id, u.resource_type.as_deref()).0,
+                u.message.clone(),
+                u.missing.join(", "),
+            ]
+        }),
+    );
+    table(
+        &mut out,
+        "Suppressed",
+        None,
+        ["Rule", "Resource", "Justification", "Waiver"],
+        report.suppressed.iter().map(|s| {
+            let until = s.expires.as_ref().map(|e| format!(", until {e}"));
+            [
+                s.violation.rule_id.clone(),
+                s.violation.resource_id.clone(),
+                s.justification.clone(),
+                format!("{}{}", s.waiver, until.unwrap_or_default()),
+            ]
+        }),
+    );
     list(
         &mut out,
         "Baselined",
@@ -179,6 +168,37 @@ pub(crate) fn render(cx: &Context<'_>) -> String {
     list(&mut out, "Notes", report.notes.iter().cloned());
     let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>");
     out
+}
+
+/// A section with a table of four columns, when there are rows; every cell escaped.
+fn table(
+    out: &mut String,
+    title: &str,
+    note: Option<&str>,
+    headers: [&str; 4],
+    rows: impl Iterator<Item = [String; 4]>,
+) {
+    let rows: Vec<[String; 4]> = rows.collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "<h2>{title} ({})</h2>", rows.len());
+    if let Some(note) = note {
+        let _ = writeln!(out, "<p class=\"note\">{note}</p>");
+    }
+    out.push_str("<table>\n<thead><tr>");
+    for h in headers {
+        let _ = write!(out, "<th>{h}</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for cell in row {
+            let _ = write!(out, "<td>{}</td>", esc(&cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 /// A section listing items, when there are any.
