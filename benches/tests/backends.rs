@@ -1,6 +1,6 @@
 //! The bytecode VM and the interpreter give byte-identical reports: on every fixture and on
 //! generated estates in all three input formats. The VM only runs the bundled rules
-//! because this holds (see `crates/ahds-guard/src/backend.rs`).
+//! because this holds (see `crates/ahds-guard/src/eval/backend.rs`).
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use ahds_guard::{CONFIG_FILE_NAME, Config, Evaluator, PolicySet};
-use ahds_guard_output::{CheckError, Checked, check_paths};
+use ahds_guard::{CheckError, Checked, check_paths};
 use ahds_ingest::{InputFormat, PathInputs, PathOptions, TerraformOptions, read_paths};
 
 use crate::Failure;

@@ -24,7 +24,7 @@ use globset::{GlobBuilder, GlobMatcher};
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use crate::severity::Severity;
+use crate::report::severity::Severity;
 
 /// The file name discovered in the working directory.
 pub const CONFIG_FILE_NAME: &str = ".ahds-guard.toml";

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use json_patch::PatchOperation;
 use serde_json::Value;
 
-use crate::catalog::{RuleInfo, RuleOrigin};
+use crate::policy::catalog::{RuleInfo, RuleOrigin};
 
 /// A rule's failing fixture and the passing one that fixes it.
 #[derive(Debug, Clone)]

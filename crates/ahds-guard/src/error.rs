@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use ahds_model::Place;
 
-use crate::metadata::MetadataError;
+use crate::policy::metadata::MetadataError;
 
 /// A policy or data file that could not be loaded. Every variant names the file, and the
 /// line where one is known.

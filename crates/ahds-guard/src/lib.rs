@@ -21,44 +21,49 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod backend;
-mod baseline;
-mod bundle;
-mod by_resource;
-mod catalog;
+mod check;
 mod config;
+#[doc(hidden)]
 pub mod docs;
 mod error;
-mod evaluator;
-mod metadata;
-mod policy_set;
+mod eval;
+mod output;
+mod policy;
 mod report;
-mod sandbox;
-mod severity;
-mod summary;
 mod testing;
-mod to_value;
-mod waivers;
 
-pub use backend::EngineChoice;
-pub use baseline::{BASELINE_VERSION, Baseline, BaselineEntry, BaselineError};
-pub use catalog::{COLLECTIONS, RuleInfo, RuleOrigin};
+/// The readers (`ahds-ingest`): Terraform plans and configurations, ARM templates and
+/// resource listings, Bicep, native and live exports, into a [`model::Estate`].
+pub use ahds_ingest as ingest;
+/// The typed model of an AHDS deployment the rules read (`ahds-model`): the estate, its
+/// services, outbound links, targets and network rules.
+pub use ahds_model as model;
+
+pub use ahds_ingest::{InputFormat, PathInputs, PathOptions, read, read_paths};
+pub use ahds_model::Estate;
+pub use check::{CheckError, Checked, check_paths};
 pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleSelection, Waiver};
 pub use error::{EvaluateError, LoadError};
-pub use evaluator::{DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, EvalStats, Evaluator};
-pub use metadata::MetadataError;
-pub use policy_set::{PolicyModule, PolicySet};
+pub use eval::backend::EngineChoice;
+pub use eval::evaluator::{DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, EvalStats, Evaluator};
+pub use output::{
+    Context, Format, GraphFormat, RenderError, default_sarif_root, render, render_graph, text_safe,
+};
+pub use policy::catalog::{RuleInfo, RuleOrigin};
+pub use policy::metadata::MetadataError;
+pub use policy::policy_set::{PolicyModule, PolicySet};
+pub use policy::sandbox::{DENIED_BUILTINS, MAX_LITERAL_NESTING, MAX_POLICY_BYTES, MAX_RULE_CHAIN};
+pub use report::baseline::{BASELINE_VERSION, Baseline, BaselineEntry, BaselineError};
+pub use report::severity::{Severity, SeverityParseError};
+pub use report::waivers::{EXPIRES_TAG, IGNORE_TAG, JUSTIFICATION_TAG};
 pub use report::{
     InputError, REPORT_VERSION, Report, RuleError, Summary, Suppressed, ToolInfo, Undetermined,
     Violation, WaiverKind,
 };
-pub use sandbox::{DENIED_BUILTINS, MAX_LITERAL_NESTING, MAX_POLICY_BYTES, MAX_RULE_CHAIN};
-pub use severity::{Severity, SeverityParseError};
 pub use testing::{
     Coverage, FileCoverage, TestOptions, TestOutcome, TestResult, TestRun, run_tests,
     run_tests_with,
 };
-pub use waivers::{EXPIRES_TAG, IGNORE_TAG, JUSTIFICATION_TAG};
 
 #[cfg(test)]
 mod tests {

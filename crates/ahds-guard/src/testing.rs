@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use regorus::Value;
 use serde::Serialize;
 
-use crate::backend::build_engine;
 use crate::error::LoadError;
-use crate::policy_set::PolicySet;
+use crate::eval::backend::build_engine;
+use crate::policy::policy_set::PolicySet;
 
 /// How one test ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

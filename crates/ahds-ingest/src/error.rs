@@ -91,7 +91,7 @@ impl IngestError {
 }
 
 /// Escapes one JSON pointer segment (RFC 6901).
-pub fn escape_pointer_segment(s: &str) -> String {
+pub(crate) fn escape_pointer_segment(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
 

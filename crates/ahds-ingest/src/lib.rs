@@ -32,7 +32,7 @@ use std::str::FromStr;
 
 pub use ahds_model::Estate;
 pub(crate) use error::Location;
-pub use error::{IngestError, IngestErrorKind, escape_pointer_segment};
+pub use error::{IngestError, IngestErrorKind};
 pub use hcl::{
     InlineWaiver, TerraformConfig, TerraformOptions, is_terraform_dir, read_terraform_config,
 };
@@ -256,7 +256,7 @@ pub fn read_listings(files: &[(&[u8], &str)]) -> Result<Ingested, Vec<IngestErro
 
 /// True when the bytes are an Azure Resource Manager listing of resources (not a template,
 /// parameters file, plan or native document), which [`read_listings`] reads together.
-pub fn is_arm_listing(bytes: &[u8]) -> bool {
+pub(crate) fn is_arm_listing(bytes: &[u8]) -> bool {
     let Some(shape) = std::str::from_utf8(bytes)
         .ok()
         .and_then(|text| shape::Shape::read(text).ok())
@@ -268,7 +268,7 @@ pub fn is_arm_listing(bytes: &[u8]) -> bool {
 
 /// What a file is to the template/parameters pairing, from its top level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocumentRole {
+pub(crate) enum DocumentRole {
     /// An ARM deployment template.
     ArmTemplate,
     /// An ARM deployment parameters file, read together with its template.
@@ -279,7 +279,7 @@ pub enum DocumentRole {
 
 /// Classifies a file for pairing templates with parameters files. Scans the text without
 /// building it.
-pub fn document_role(bytes: &[u8]) -> DocumentRole {
+pub(crate) fn document_role(bytes: &[u8]) -> DocumentRole {
     let Some(shape) = std::str::from_utf8(bytes)
         .ok()
         .and_then(|text| shape::Shape::read(text).ok())
@@ -301,15 +301,4 @@ fn role_of(shape: &shape::Shape) -> DocumentRole {
     } else {
         DocumentRole::Other
     }
-}
-
-/// True when the bytes are an ARM deployment parameters file, which is checked together
-/// with its template rather than on its own.
-pub fn is_parameters_file(bytes: &[u8]) -> bool {
-    document_role(bytes) == DocumentRole::ArmParameters
-}
-
-/// True when the bytes are an ARM deployment template.
-pub fn is_template(bytes: &[u8]) -> bool {
-    document_role(bytes) == DocumentRole::ArmTemplate
 }

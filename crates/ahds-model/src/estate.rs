@@ -132,6 +132,7 @@ fn native_version() -> u32 {
 ///
 /// Keeps the code that must visit every collection (counting, merging, the policy input
 /// document) from drifting out of step with the struct.
+#[doc(hidden)]
 #[macro_export]
 macro_rules! for_each_collection {
     ($m:ident) => {

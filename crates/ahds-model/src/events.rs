@@ -24,6 +24,7 @@ resource! {
 
 /// The kind of identity an event subscription delivers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub enum DeliveryIdentityType {
     /// The system topic's system-assigned identity.
     SystemAssigned,

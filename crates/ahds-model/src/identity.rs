@@ -10,6 +10,7 @@ use crate::resource_id::ResourceRef;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, schemars::JsonSchema,
 )]
+#[non_exhaustive]
 pub enum IdentityType {
     /// No managed identity.
     #[default]

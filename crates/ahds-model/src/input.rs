@@ -48,6 +48,7 @@ impl<'a> PolicyInput<'a> {
 /// A [`PolicyInput`] whose links leave out their targets' entries; see
 /// [`PolicyInput::without_link_targets`].
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct WithoutLinkTargets<'a>(PolicyInput<'a>);
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -249,6 +250,7 @@ fn part_names() -> Vec<&'static str> {
 
 /// One top-level member of the policy input document; see [`PolicyInput::parts`].
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct InputPart<'a> {
     name: &'static str,
     input: PolicyInput<'a>,

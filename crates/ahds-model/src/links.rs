@@ -10,6 +10,7 @@ use crate::rbac::{BuiltInRole, roles};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
 )]
+#[non_exhaustive]
 pub enum Feature {
     /// FHIR `$export` to a storage account.
     #[serde(rename = "fhir.export")]
@@ -101,6 +102,7 @@ impl Feature {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TargetType {
     /// `storage_accounts`
     #[serde(rename = "storage_accounts")]
@@ -119,6 +121,7 @@ pub enum TargetType {
 /// How a service's configuration names its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ReferenceKind {
     /// A storage account name.
     AccountName,
@@ -134,6 +137,7 @@ pub enum ReferenceKind {
 
 /// The target as the configuration names it.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct TargetReference {
     /// How it is named.
     pub by: ReferenceKind,
@@ -148,6 +152,7 @@ pub struct TargetReference {
 /// Whether the target was found in the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Resolution {
     /// The target is in the input.
     Resolved,
@@ -159,6 +164,7 @@ pub enum Resolution {
 
 /// The identity a link authenticates with.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct LinkIdentity {
     /// The resource that holds the identity (the service, or the Event Grid system topic
     /// for events), as reports name it.
@@ -172,6 +178,7 @@ pub struct LinkIdentity {
 
 /// The role a link's identity needs, and whether it holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct RoleFacts {
     /// The role's name.
     pub required_role: &'static str,
@@ -187,6 +194,7 @@ pub struct RoleFacts {
 
 /// An over-privileged role the link's identity holds on the target or a parent scope.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct PrivilegedGrant {
     /// The role name.
     pub role: &'static str,
@@ -198,6 +206,7 @@ pub struct PrivilegedGrant {
 
 /// Facts about a link that are awkward or slow to compute in Rego.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct LinkFacts {
     /// The service's region, normalised.
     pub service_region: Known<String>,
@@ -218,6 +227,7 @@ pub struct LinkFacts {
 
 /// One outbound connection: a service feature and the target it reaches.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct OutboundLink {
     /// The collection of the service (`fhir_services`, `workspaces` for events).
     pub service_type: &'static str,

@@ -13,6 +13,7 @@ use crate::resource_id::ResourceRef;
 
 /// Whether a resource accepts traffic over its public endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub enum PublicNetworkAccess {
     /// The public endpoint is reachable (subject to the firewall).
     Enabled,
@@ -36,6 +37,7 @@ pub enum DefaultAction {
 /// The range is held as an `ipnet` value (a single address as a host prefix, host bits
 /// cleared) for reasoning; the text is kept as written so reports show the user's value.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct IpRule {
     net: IpNet,
     text: Box<str>,
@@ -92,7 +94,8 @@ impl std::hash::Hash for IpRule {
 /// Why a string is not an IP address or CIDR range.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not an IP address or CIDR range")]
-pub struct IpRuleError(pub String);
+#[non_exhaustive]
+pub struct IpRuleError(String);
 
 impl FromStr for IpRule {
     type Err = IpRuleError;
@@ -193,6 +196,7 @@ pub struct NetworkAcl {
 
 /// The platform defaults of one kind of target, applied to settings a description omits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AclDefaults {
     /// `AzureServices` bypass / trusted service access when not set.
     pub trusted_services: bool,
@@ -219,6 +223,7 @@ impl AclDefaults {
 
 /// Network settings as a description gives them: a missing field takes the platform default
 /// ([`AclDefaults`]); an explicit `null` is unknown.
+#[doc(hidden)]
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkAclSpec {

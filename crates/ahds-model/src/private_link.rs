@@ -20,6 +20,7 @@ use crate::resource_id::ResourceRef;
     Deserialize,
     schemars::JsonSchema,
 )]
+#[non_exhaustive]
 pub enum ConnectionStatus {
     /// Approved: traffic flows.
     Approved,

@@ -6,6 +6,7 @@ use crate::resource_id::ResourceRef;
 
 /// A built-in Azure role, identified by the same definition GUID in every tenant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BuiltInRole {
     /// The role name as Azure shows it.
     pub name: &'static str,

@@ -12,6 +12,7 @@ pub type Source = crate::place::Place;
 
 /// The common fields of a resource, borrowed from any resource type.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Meta<'a> {
     /// The ARM id, when known.
     pub id: Option<&'a ResourceId>,

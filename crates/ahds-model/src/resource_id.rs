@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Why a string is not an ARM resource id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ResourceIdError {
     /// The id does not start with `/`.
     #[error("resource id `{0}` does not start with `/`")]
@@ -33,6 +34,7 @@ pub enum ResourceIdError {
 /// Ids at every scope parse: tenant (`/providers/...`), management group, subscription,
 /// resource group, resources and nested child resources.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct ResourceId {
     raw: String,
     lower: String,

@@ -13,6 +13,7 @@ use crate::{PrivateEndpoint, ResourceRef};
 /// A problem with one resource of an estate.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{pointer}: {message}")]
+#[non_exhaustive]
 pub struct EstateProblem {
     /// JSON pointer to the resource in the native layout (`/storage_accounts/3`).
     pub pointer: String,

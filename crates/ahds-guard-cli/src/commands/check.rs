@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::time::Instant;
 
+use ahds_guard::{Checked, Context, Format, default_sarif_root, render};
 use ahds_guard::{EngineChoice, Severity};
-use ahds_guard_output::{Checked, Context, Format, default_sarif_root, render};
 
 use crate::cli::{CheckArgs, ColorArg, EngineArg, FormatTarget, ReportFormat};
 use crate::commands::{write_colored, write_stdout};
@@ -176,24 +176,20 @@ fn write_file(path: &std::path::Path, text: String, strip: bool) -> Result<(), F
 pub(crate) fn print_input_problems(inputs: &Inputs) {
     let mut err = std::io::stderr().lock();
     for p in &inputs.ingested.problems {
-        let _ = writeln!(
-            err,
-            "error: {}",
-            ahds_guard_output::text_safe(&p.to_string())
-        );
+        let _ = writeln!(err, "error: {}", ahds_guard::text_safe(&p.to_string()));
     }
     for s in &inputs.skipped {
         let _ = writeln!(
             err,
             "note: {}: not in a known input format; passed over",
-            ahds_guard_output::text_safe(s)
+            ahds_guard::text_safe(s)
         );
     }
     for s in &inputs.special {
         let _ = writeln!(
             err,
             "note: {}: not a regular file (a FIFO, socket or device); passed over",
-            ahds_guard_output::text_safe(s)
+            ahds_guard::text_safe(s)
         );
     }
 }

@@ -1,6 +1,6 @@
 //! `ahds-guard graph`.
 
-use ahds_guard_output::{Checked, Context, GraphFormat, render_graph};
+use ahds_guard::{Checked, Context, GraphFormat, render_graph};
 
 use crate::cli::{GraphArgs, GraphFormatArg};
 use crate::commands::check::print_input_problems;

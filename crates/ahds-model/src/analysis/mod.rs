@@ -39,6 +39,7 @@ use resolve::{found, reference};
 
 /// A private endpoint connection of a workspace, from either side.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct ConnectionFact {
     /// The private endpoint's key, when known.
     pub private_endpoint: Option<String>,
@@ -56,6 +57,7 @@ pub struct ConnectionFact {
 
 /// Derived facts about a workspace.
 #[derive(Debug, Clone, PartialEq, Serialize, Default, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct WorkspaceFacts {
     /// Private endpoint connections, from the workspace and from endpoints targeting it.
     pub connections: Vec<ConnectionFact>,
@@ -69,6 +71,7 @@ pub struct WorkspaceFacts {
 
 /// Derived facts about a FHIR, DICOM or MedTech service.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct ServiceFacts {
     /// The key of its workspace (whether or not the workspace is in the input).
     pub workspace: Option<String>,
@@ -81,6 +84,7 @@ pub struct ServiceFacts {
 /// IP firewall facts of an outbound target. Facts only: which ranges count as broad and
 /// which admit the AHDS allowances is decided by the policies.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct NetworkFacts {
     /// Each IP rule as a range, in rule order; `null` when the rules are unknown.
     pub ip_ranges: Known<Vec<IpRange>>,
@@ -88,6 +92,7 @@ pub struct NetworkFacts {
 
 /// One IP rule as the address range it admits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct IpRange {
     /// The rule as written (`20.61.98.66`, `100.64.1.2/10`).
     pub rule: String,
@@ -112,6 +117,7 @@ pub enum IpFamily {
 
 /// Everything derived from an estate.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Analysis {
     /// Outbound links, in service order.
     pub links: Vec<OutboundLink>,
@@ -132,6 +138,7 @@ pub fn analyze(estate: &Estate) -> Analysis {
 /// FHIR and DICOM links on one; the workspace and target facts, the MedTech and event
 /// links on the other. The result is the same either way; on 10,000 workspaces the split
 /// takes about a quarter off the analysis.
+#[doc(hidden)]
 pub fn analyze_on_threads(estate: &Estate, threads: usize) -> Analysis {
     let idx = EstateIndex::build(estate);
     let grants = Grants::build(estate, &idx);

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::metadata::{AnnotationBlock, AnnotationTarget};
-use crate::severity::Severity;
+use crate::policy::metadata::{AnnotationBlock, AnnotationTarget};
+use crate::report::severity::Severity;
 
 /// Where a rule comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,7 +55,7 @@ pub struct RuleInfo {
 }
 
 /// The resource collections of the policy input.
-pub const COLLECTIONS: &[&str] = &[
+pub(crate) const COLLECTIONS: &[&str] = &[
     "workspaces",
     "fhir_services",
     "dicom_services",

@@ -349,7 +349,7 @@ fn static_path(expr: &Expr) -> (Vec<String>, Vec<&Expr>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::policy_set::PolicySet;
+    use crate::policy::policy_set::PolicySet;
 
     #[test]
     fn the_bundled_rules_name_their_members_and_leave_role_assignments_out() {
@@ -389,7 +389,7 @@ mod tests {
         ] {
             let text = format!("package t\n\n{source}\n");
             let mut set = PolicySet::empty();
-            set.add_module("t.rego", &text, crate::catalog::RuleOrigin::Custom)
+            set.add_module("t.rego", &text, crate::policy::catalog::RuleOrigin::Custom)
                 .unwrap();
             let used = set.input_use();
             assert_eq!(used.whole, whole, "{source}");

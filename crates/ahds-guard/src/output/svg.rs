@@ -5,8 +5,8 @@
 
 use std::fmt::Write as _;
 
-use crate::graph::{self, Column, Graph};
-use crate::html::esc;
+use super::graph::{self, Column, Graph};
+use super::html::esc;
 
 /// Layout of the drawing, in pixels.
 const NODE_W: usize = 220;

@@ -1,6 +1,6 @@
 //! The report as JSON (the contract of DESIGN.md §4).
 
-use ahds_guard::Report;
+use crate::Report;
 
 pub(crate) fn render(report: &Report) -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(report).map(|s| s + "\n")

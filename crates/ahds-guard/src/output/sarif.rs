@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use ahds_guard::{RuleInfo, Severity, Violation, WaiverKind};
+use crate::{RuleInfo, Severity, Violation, WaiverKind};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::json;
 use serde_sarif::sarif::{
@@ -14,7 +14,7 @@ use serde_sarif::sarif::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::Context;
+use super::Context;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/ahds-guard/ahds-guard";
@@ -399,7 +399,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
 }
 
 /// A notification for a part of the input that was not read, placed in its file.
-fn input_notification(e: &ahds_guard::InputError, root: &Path) -> Notification {
+fn input_notification(e: &crate::InputError, root: &Path) -> Notification {
     let mut region = Region::builder().build();
     region.start_line = e.place.line.map(i64::from);
     region.start_column = e.place.column.map(i64::from);

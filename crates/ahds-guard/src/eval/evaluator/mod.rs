@@ -14,14 +14,14 @@ use std::time::{Duration, Instant};
 use ahds_model::{Estate, Place, PolicyInput, Source, analyze, analyze_on_threads, validate};
 use regorus::{Engine, Value};
 
-use crate::backend::{EngineChoice, Session, VmProgram, build_engine};
-use crate::by_resource::ByResource;
-use crate::catalog::{RuleInfo, RuleOrigin};
 use crate::config::{CompiledWaiver, Config, ConfigError};
 use crate::error::{EvaluateError, LoadError};
-use crate::policy_set::PolicySet;
+use crate::eval::backend::{EngineChoice, Session, VmProgram, build_engine};
+use crate::policy::catalog::{RuleInfo, RuleOrigin};
+use crate::policy::module_summary::InputUse;
+use crate::policy::policy_set::PolicySet;
+use crate::report::by_resource::ByResource;
 use crate::report::{Report, RuleError, Undetermined, Violation};
-use crate::summary::InputUse;
 
 use entries::{Found, eval_set};
 
@@ -92,7 +92,7 @@ const RULE_STACK_BYTES: usize = 64 << 20;
 /// Where a rule is written: bundled rules by their path in the repository's `policies/`.
 fn rule_place(rule: &RuleInfo) -> Place {
     let file = match rule.origin {
-        crate::catalog::RuleOrigin::Bundled => format!("policies/{}", rule.file),
+        crate::policy::catalog::RuleOrigin::Bundled => format!("policies/{}", rule.file),
         _ => rule.file.clone(),
     };
     Place::in_file(file).at_line(rule.line, None)
@@ -285,9 +285,9 @@ impl Evaluator {
         .without_link_targets()
         .parts()
         .filter(|p| self.builds(p.name()));
-        let mut input = crate::to_value::parts_to_value(parts, threads)
+        let mut input = crate::eval::input_document::parts_to_value(parts, threads)
             .map_err(|e| EvaluateError::Input(e.to_string()))?;
-        crate::to_value::attach_link_targets(&mut input)
+        crate::eval::input_document::attach_link_targets(&mut input)
             .map_err(|e| EvaluateError::Input(e.to_string()))?;
         // Rules see only the document: free the analysis before they allocate.
         drop(analysis);
@@ -358,8 +358,8 @@ impl Evaluator {
         stats.rules = t.elapsed();
         let t = Instant::now();
         let known: Vec<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
-        crate::waivers::apply(&mut report, estate, &self.waivers, today);
-        crate::waivers::apply_inline(&mut report, estate, &known, today);
+        crate::report::waivers::apply(&mut report, estate, &self.waivers, today);
+        crate::report::waivers::apply_inline(&mut report, estate, &known, today);
         report.finish(estate.resource_count(), rules.len());
         stats.report = t.elapsed();
         Ok((report, stats))

@@ -17,9 +17,9 @@ use regorus::rvm::vm::{RegoVM, VmError};
 use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{CompiledPolicy, Engine, LimitError, Value};
 
-use crate::catalog::{RuleInfo, RuleOrigin};
 use crate::error::{LoadError, policy_place};
-use crate::policy_set::PolicySet;
+use crate::policy::catalog::{RuleInfo, RuleOrigin};
+use crate::policy::policy_set::PolicySet;
 
 /// Which engine runs the bundled rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -203,7 +203,7 @@ impl<'a> Session<'a> {
 
 /// Builds a regorus engine with a policy set's modules and data.
 pub(crate) fn build_engine(set: &PolicySet, include_tests: bool) -> Result<Engine, LoadError> {
-    crate::sandbox::check_set(&set.summaries())?;
+    crate::policy::sandbox::check_set(&set.summaries())?;
     let mut engine = Engine::new();
     engine.set_strict_builtin_errors(false);
     engine

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use ahds_guard::Violation;
+use crate::Violation;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use crate::Context;
+use super::Context;
 
 fn case_name(resource: &str, feature: Option<&str>, target: Option<&str>) -> String {
     match (feature, target) {

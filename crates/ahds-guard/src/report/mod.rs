@@ -1,12 +1,17 @@
 //! The report an evaluation returns: violations, undetermined checks, suppressed findings,
 //! rule errors, skipped resources and a summary.
 
+pub(crate) mod baseline;
+pub(crate) mod by_resource;
+pub(crate) mod severity;
+pub(crate) mod waivers;
+
 use std::collections::BTreeMap;
 
 use ahds_model::{Place, SkippedResource, Source};
 use serde::{Deserialize, Serialize};
 
-use crate::severity::Severity;
+use crate::report::severity::Severity;
 
 /// The version of the report layout.
 pub const REPORT_VERSION: u32 = 1;
@@ -239,7 +244,7 @@ pub struct Report {
     /// Baseline entries that match no finding any more: fixed, so the baseline can be
     /// refreshed (`ahds-guard baseline update`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub resolved: Vec<crate::baseline::BaselineEntry>,
+    pub resolved: Vec<crate::report::baseline::BaselineEntry>,
     /// Counts.
     pub summary: Summary,
 }

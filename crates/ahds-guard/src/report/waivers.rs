@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use ahds_model::Estate;
 use jiff::civil::Date;
 
-use crate::by_resource::ByResource;
 use crate::config::CompiledWaiver;
+use crate::report::by_resource::ByResource;
 use crate::report::{Report, Suppressed, WaiverKind};
 
 /// The tag that lists rule ids to ignore on a resource (comma-separated).

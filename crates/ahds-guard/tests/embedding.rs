@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use ahds_guard::Evaluator;
-use ahds_guard_output::{Context, Format, check_paths, render};
+use ahds_guard::{Context, Format, check_paths, render};
 use ahds_ingest::PathOptions;
 
 fn root() -> PathBuf {

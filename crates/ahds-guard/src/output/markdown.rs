@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
-use ahds_guard::{Severity, Violation};
+use crate::{Severity, Violation};
 
-use crate::text::{by_resource, cleaned, heading};
-use crate::{Context, graph};
+use super::text::{by_resource, cleaned, heading};
+use super::{Context, graph};
 
 /// GitHub refuses a comment body longer than this many characters.
 pub(crate) const COMMENT_LIMIT: usize = 65_536;
@@ -162,8 +162,8 @@ fn findings(violations: &[Violation], out: &mut String) {
     }
 }
 
-/// The failing and undetermined data paths as a Mermaid flowchart (see [`crate::graph`]).
-fn flowchart(cx: &Context<'_>, report: &ahds_guard::Report, out: &mut String) {
+/// The failing and undetermined data paths as a Mermaid flowchart (see [`super::graph`]).
+fn flowchart(cx: &Context<'_>, report: &crate::Report, out: &mut String) {
     let g = graph::build(cx.estate, report).failing();
     if g.edges.is_empty() {
         return;
@@ -208,9 +208,8 @@ mod tests {
     use super::*;
 
     /// A report of `n` findings on `n` resources, each named `name` plus its number.
-    fn report(n: usize, name: &str) -> ahds_guard::Report {
-        let mut r = ahds_guard::Report::default();
-        r.violations = (0..n)
+    fn report(n: usize, name: &str) -> crate::Report {
+        let violations = (0..n)
             .map(|i| {
                 serde_json::from_value(serde_json::json!({
                     "rule_id": "AHDS-TS-001", "rule_name": "r", "severity": "high",
@@ -221,11 +220,15 @@ mod tests {
                 .unwrap()
             })
             .collect();
+        let mut r = crate::Report {
+            violations,
+            ..Default::default()
+        };
         r.summary.violations = n;
         r
     }
 
-    fn rendered(r: &ahds_guard::Report) -> String {
+    fn rendered(r: &crate::Report) -> String {
         let estate = ahds_model::Estate::new();
         render(&Context::new(r, &[], &estate, std::path::Path::new("/")))
     }

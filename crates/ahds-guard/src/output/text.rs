@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use ahds_guard::{Severity, Undetermined, Violation};
+use crate::{Severity, Undetermined, Violation};
 use anstyle::{AnsiColor, Effects, Style};
 
-use crate::Context;
+use super::Context;
 
 fn severity_style(s: Severity) -> Style {
     match s {

@@ -1,25 +1,5 @@
-//! Reads paths into an `ahds-guard` [`Report`] and writes reports in the formats the CLI
-//! offers, so an application can do what `ahds-guard check` does without running it.
-//!
-//! - [`check_paths`] reads files and directories with [`ahds_ingest::read_paths`]
-//!   (template and parameters pairing, Terraform roots, Bicep builds), evaluates them, and
-//!   returns a report that already lists every part of the input that could not be read.
-//! - [`render`] writes a report as text for people, JSON (the report contract), SARIF 2.1.0
-//!   for code scanning, or JUnit XML for CI test viewers.
-//!
-//! ```no_run
-//! use ahds_guard::Evaluator;
-//! use ahds_guard_output::{Context, Format, check_paths, render};
-//! use ahds_ingest::PathOptions;
-//!
-//! let evaluator = Evaluator::bundled()?;
-//! let checked = check_paths(&evaluator, &["infra/".into()], &PathOptions::default())?;
-//! let rules = evaluator.active_rules();
-//! let root = std::env::current_dir()?;
-//! let cx = Context::new(&checked.report, &rules, &checked.inputs.ingested.estate, &root);
-//! std::fs::write("ahds.sarif", render(Format::Sarif, &cx)?)?;
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! Report writers: text for people, JSON (the report contract), SARIF 2.1.0, JUnit XML,
+//! Markdown, HTML, and drawings of the estate's data paths.
 
 mod graph;
 mod html;
@@ -31,62 +11,11 @@ mod svg;
 mod text;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-use ahds_guard::{EvalStats, EvaluateError, Evaluator, InputError, Report, RuleInfo};
-use ahds_ingest::{IngestError, PathInputs, PathOptions, PathsError, read_paths};
 use ahds_model::Estate;
 
-/// A report and what it was made from.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Checked {
-    /// The report, with the inputs' unread parts in [`Report::input_errors`] (which makes
-    /// it incomplete: [`Report::is_incomplete`]).
-    pub report: Report,
-    /// What was read: the estate, the problems of unread parts, files passed over.
-    pub inputs: PathInputs,
-    /// How long reading the paths took.
-    pub read: Duration,
-    /// How long each phase of the evaluation took.
-    pub stats: EvalStats,
-}
-
-/// Why paths could not be checked at all.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum CheckError {
-    /// No input could be read (a missing path, an unrecognised named file).
-    #[error(transparent)]
-    Paths(#[from] PathsError),
-    /// The estate could not be evaluated.
-    #[error(transparent)]
-    Evaluate(#[from] EvaluateError),
-}
-
-/// Reads `paths`, evaluates what they hold and lists their unread parts in the report.
-pub fn check_paths(
-    evaluator: &Evaluator,
-    paths: &[PathBuf],
-    options: &PathOptions,
-) -> Result<Checked, CheckError> {
-    let started = Instant::now();
-    let inputs = read_paths(paths, options)?;
-    let read = started.elapsed();
-    let (mut report, stats) = evaluator.evaluate_with_stats(&inputs.ingested.estate)?;
-    report.add_input_errors(inputs.ingested.problems.iter().map(input_error));
-    Ok(Checked {
-        report,
-        inputs,
-        read,
-        stats,
-    })
-}
-
-/// A reader's problem as the report lists it.
-pub fn input_error(problem: &IngestError) -> InputError {
-    InputError::new(problem.place.clone(), problem.message.clone())
-}
+use crate::policy::RuleInfo;
+use crate::report::Report;
 
 /// A report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,7 +134,7 @@ pub fn render_graph(format: GraphFormat, cx: &Context<'_>, failing_only: bool) -
 /// (a CI workflow command such as `::add-mask::`).
 ///
 /// ```
-/// assert_eq!(ahds_guard_output::text_safe("a\n::error::x"), "a\\n::error::x");
+/// assert_eq!(ahds_guard::text_safe("a\n::error::x"), "a\\n::error::x");
 /// ```
 pub fn text_safe(s: &str) -> std::borrow::Cow<'_, str> {
     text::clean(s)

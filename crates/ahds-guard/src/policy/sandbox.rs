@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use regorus::unstable::BUILTINS;
 
 use crate::error::{LoadError, policy_place};
-use crate::summary::ModuleSummary;
+use crate::policy::module_summary::ModuleSummary;
 
 /// The largest policy file accepted (1 MiB; the whole bundled catalog is under 200 KiB).
 pub const MAX_POLICY_BYTES: usize = 1 << 20;

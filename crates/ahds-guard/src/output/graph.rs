@@ -6,10 +6,10 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use ahds_guard::{Report, Severity};
+use crate::{Report, Severity};
 use ahds_model::{Analysis, Estate, Known, Resource, TargetType};
 
-use crate::text::cleaned;
+use super::text::cleaned;
 
 /// Where a node stands, left to right: the graph is layered by nature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -351,6 +351,8 @@ fn target_noun(t: TargetType) -> &'static str {
         TargetType::ContainerRegistry => "container registry",
         TargetType::EventHubNamespace => "Event Hubs namespace",
         TargetType::KeyVault => "key vault",
+        // A kind of target newer than this drawing.
+        _ => "target",
     }
 }
 

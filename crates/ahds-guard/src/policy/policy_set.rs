@@ -7,12 +7,12 @@ use std::path::Path;
 use ahds_model::Place;
 use regorus::unstable::{Parser, Rule, RuleHead};
 
-use crate::bundle;
-use crate::catalog::{RuleInfo, RuleOrigin, rule_info};
 use crate::error::{LoadError, policy_place};
-use crate::metadata::{AnnotationBlock, AnnotationTarget, parse_annotations};
-use crate::sandbox::check_source;
-use crate::summary::{InputUse, ModuleSummary, summarize};
+use crate::policy::bundle;
+use crate::policy::catalog::{RuleInfo, RuleOrigin, rule_info};
+use crate::policy::metadata::{AnnotationBlock, AnnotationTarget, parse_annotations};
+use crate::policy::module_summary::{InputUse, ModuleSummary, summarize};
+use crate::policy::sandbox::check_source;
 
 /// One Rego file of a policy set.
 #[derive(Debug, Clone)]

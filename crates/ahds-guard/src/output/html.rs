@@ -7,12 +7,12 @@
 
 use std::fmt::Write as _;
 
-use ahds_guard::{Severity, Violation};
+use crate::{Severity, Violation};
 
-use crate::Context;
-use crate::graph;
-use crate::svg;
-use crate::text::{cleaned, heading};
+use super::Context;
+use super::graph;
+use super::svg;
+use super::text::{cleaned, heading};
 
 /// Edges drawn at most: past this, the drawing keeps the paths with findings, worst first.
 const MAX_EDGES: usize = 400;
@@ -275,7 +275,7 @@ fn findings(violations: &[Violation], out: &mut String) {
 }
 
 /// The data paths as an SVG drawing, laid out in one column per layer.
-fn drawing(cx: &Context<'_>, report: &ahds_guard::Report, out: &mut String) {
+fn drawing(cx: &Context<'_>, report: &crate::Report, out: &mut String) {
     let mut g = graph::build(cx.estate, report);
     let mut note = String::new();
     if g.edges.len() > MAX_EDGES {
@@ -345,17 +345,19 @@ mod tests {
     #[test]
     fn input_values_are_text_wherever_they_appear() {
         let hostile = "<script>alert(1)</script>\"'&";
-        let mut report = ahds_guard::Report::default();
-        report.violations = vec![
-            serde_json::from_value(serde_json::json!({
-                "rule_id": "AHDS-TS-001", "rule_name": "r", "severity": "high", "title": "t",
-                "resource_id": hostile, "message": format!("{hostile} is open"),
-                "remediation": hostile, "doc_url": "https://example.org/?a=1&b=\"2\"",
-                "source": {"file": hostile, "line": 3},
-            }))
-            .unwrap(),
-        ];
-        report.notes = vec![hostile.to_string()];
+        let report = crate::Report {
+            violations: vec![
+                serde_json::from_value(serde_json::json!({
+                    "rule_id": "AHDS-TS-001", "rule_name": "r", "severity": "high", "title": "t",
+                    "resource_id": hostile, "message": format!("{hostile} is open"),
+                    "remediation": hostile, "doc_url": "https://example.org/?a=1&b=\"2\"",
+                    "source": {"file": hostile, "line": 3},
+                }))
+                .unwrap(),
+            ],
+            notes: vec![hostile.to_string()],
+            ..Default::default()
+        };
         let estate = ahds_ingest::read(
             br#"{"version": 1, "workspaces": [{"name": "<b>ws</b>", "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.HealthcareApis/workspaces/ws"}]}"#,
             "estate.json",
