@@ -46,6 +46,7 @@ pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleSelection, Waiver};
 pub use error::{EvaluateError, LoadError};
 pub use eval::backend::EngineChoice;
 pub use eval::evaluator::{DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, EvalStats, Evaluator};
+pub use eval::input_document::{INPUT_VERSION, input_schema};
 pub use output::{
     Context, Format, GraphFormat, RenderError, default_sarif_root, render, render_graph, text_safe,
 };

@@ -56,7 +56,7 @@ fn rule_reference_is_current() {
 
 #[test]
 fn input_reference_and_schemas_are_current() {
-    let input = ahds_model::input_schema();
+    let input = ahds_guard::input_schema();
     check(
         "docs/input-document.md",
         &ahds_guard::docs::input_markdown(&input),
@@ -156,7 +156,7 @@ fn rego_test_fixtures_have_the_input_document_shape() {
                     let empty = match property["type"].as_str() {
                         Some("array") => serde_json::json!([]),
                         Some("object") => serde_json::json!({}),
-                        Some("integer") => serde_json::json!(ahds_model::INPUT_VERSION),
+                        Some("integer") => serde_json::json!(ahds_guard::INPUT_VERSION),
                         Some("boolean") => serde_json::json!(true),
                         _ => continue,
                     };

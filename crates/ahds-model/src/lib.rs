@@ -9,12 +9,12 @@
 //!
 //! [`analyze`] derives what policies need from it — every [`OutboundLink`] from a service
 //! feature to its target, resolved by name, host or id, with IP, identity and role facts
-//! precomputed — and [`PolicyInput`] serializes both as the document Rego rules see.
+//! precomputed. `ahds-guard` builds the document Rego rules see from both.
 //!
 //! Values a plan does not know yet are [`Known::Unknown`], never `false` or empty.
 //!
 //! ```
-//! use ahds_model::{analyze, Estate, PolicyInput};
+//! use ahds_model::{analyze, Estate, Resolution};
 //!
 //! let estate: Estate = serde_json::from_str(r#"{
 //!   "workspaces": [{ "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.HealthcareApis/workspaces/ws", "name": "ws" }],
@@ -29,8 +29,7 @@
 //! let analysis = analyze(&estate);
 //! assert_eq!(analysis.links.len(), 1);
 //! assert_eq!(analysis.links[0].feature.as_str(), "fhir.export");
-//! let input = serde_json::to_value(PolicyInput { estate: &estate, analysis: &analysis })?;
-//! assert_eq!(input["links"][0]["status"], "not_found");
+//! assert_eq!(analysis.links[0].status, Resolution::NotFound);
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
@@ -39,7 +38,6 @@ mod estate;
 mod events;
 mod identity;
 mod index;
-mod input;
 mod known;
 mod links;
 mod location;
@@ -66,7 +64,6 @@ pub use events::{
     DeliveryIdentity, DeliveryIdentityType, EventDestination, EventSubscription, SystemTopic,
 };
 pub use identity::{IdentityType, ManagedIdentity, UserAssignedIdentity, UserAssignedIdentityRef};
-pub use input::{INPUT_VERSION, InputPart, LINK_TARGET_FIELD, PolicyInput, WithoutLinkTargets};
 pub use known::{Known, Tri, tri_and, tri_or};
 pub use links::{
     Feature, LinkFacts, LinkIdentity, OutboundLink, PrivilegedGrant, ReferenceKind, Resolution,
@@ -85,7 +82,7 @@ pub use private_link::{
 pub use rbac::{BuiltInRole, RoleAssignment, builtin_role, roles};
 pub use resource::{Meta, Resource, Source};
 pub use resource_id::{ResourceId, ResourceIdError, ResourceRef};
-pub use schema::{input_schema, native_schema};
+pub use schema::native_schema;
 pub use services::{
     Cors, CustomerManagedKey, DicomService, DicomStorage, ExportConfig, FhirService, ImportConfig,
     MedTechIngestion, MedTechService, Workspace,

@@ -29,7 +29,7 @@ pub(crate) fn input(args: &InputArgs) -> Result<u8, Failure> {
 pub(crate) fn schema(args: &SchemaArgs) -> Result<u8, Failure> {
     let schema = match args.kind {
         SchemaKind::Native => ahds_model::native_schema(),
-        SchemaKind::Input => ahds_model::input_schema(),
+        SchemaKind::Input => ahds_guard::input_schema(),
     };
     let text = match (args.format, args.kind) {
         (SchemaFormat::Json, _) => serde_json::to_string_pretty(&schema)? + "\n",

@@ -11,7 +11,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ahds_model::{Estate, Place, PolicyInput, Source, analyze, analyze_on_threads, validate};
+use ahds_model::{Estate, Place, Source, analyze, analyze_on_threads, validate};
+
+use crate::eval::input_document::PolicyInput;
 use regorus::{Engine, Value};
 
 use crate::config::{CompiledWaiver, Config, ConfigError};

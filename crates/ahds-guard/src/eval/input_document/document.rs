@@ -13,34 +13,33 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::analysis::{Analysis, NetworkFacts, ServiceFacts, WorkspaceFacts};
-use crate::estate::Estate;
-use crate::for_each_collection;
-use crate::links::{OutboundLink, TargetType};
-use crate::resource::Resource;
-use crate::targets::{ContainerRegistry, EventHubNamespace, KeyVault, StorageAccount};
+use ahds_model::for_each_collection;
+use ahds_model::{
+    Analysis, ContainerRegistry, Estate, EventHubNamespace, KeyVault, NetworkFacts, OutboundLink,
+    Resource, ServiceFacts, StorageAccount, TargetType, WorkspaceFacts,
+};
 
 /// The version of the input document layout. Bumped on incompatible changes.
 pub const INPUT_VERSION: u32 = 2;
 
 /// The field of a resolved link that holds its target's entry: the same object as
 /// `input[link.target_type][link.target_id]`.
-pub const LINK_TARGET_FIELD: &str = "target";
+pub(crate) const LINK_TARGET_FIELD: &str = "target";
 
 /// A borrowed view of an estate and its analysis that serializes as the policy input.
 #[derive(Debug, Clone, Copy)]
-pub struct PolicyInput<'a> {
+pub(crate) struct PolicyInput<'a> {
     /// The estate.
-    pub estate: &'a Estate,
+    pub(crate) estate: &'a Estate,
     /// Its analysis.
-    pub analysis: &'a Analysis,
+    pub(crate) analysis: &'a Analysis,
 }
 
 impl<'a> PolicyInput<'a> {
     /// The same document except that links have no [`LINK_TARGET_FIELD`]. For a caller
     /// that builds an in-memory document and attaches each target's entry itself, sharing
     /// it with the collection instead of serializing it once more per link.
-    pub fn without_link_targets(self) -> WithoutLinkTargets<'a> {
+    pub(crate) fn without_link_targets(self) -> WithoutLinkTargets<'a> {
         WithoutLinkTargets(self)
     }
 }
@@ -49,7 +48,7 @@ impl<'a> PolicyInput<'a> {
 /// [`PolicyInput::without_link_targets`].
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
-pub struct WithoutLinkTargets<'a>(PolicyInput<'a>);
+pub(crate) struct WithoutLinkTargets<'a>(PolicyInput<'a>);
 
 #[derive(Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
@@ -214,7 +213,7 @@ impl<'a> PolicyInput<'a> {
     /// The document's top-level members, in order: an object of each part under its
     /// [`InputPart::name`] is the document. A caller building a large document can
     /// serialize the parts on several threads.
-    pub fn parts(self) -> impl ExactSizeIterator<Item = InputPart<'a>> {
+    pub(crate) fn parts(self) -> impl ExactSizeIterator<Item = InputPart<'a>> {
         part_names().into_iter().map(move |name| InputPart {
             name,
             input: self,
@@ -226,7 +225,7 @@ impl<'a> PolicyInput<'a> {
 impl<'a> WithoutLinkTargets<'a> {
     /// The document's top-level members, as [`PolicyInput::parts`] but with links
     /// leaving out their targets' entries.
-    pub fn parts(self) -> impl ExactSizeIterator<Item = InputPart<'a>> {
+    pub(crate) fn parts(self) -> impl ExactSizeIterator<Item = InputPart<'a>> {
         self.0.parts().map(|p| InputPart {
             link_targets: false,
             ..p
@@ -251,7 +250,7 @@ fn part_names() -> Vec<&'static str> {
 /// One top-level member of the policy input document; see [`PolicyInput::parts`].
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
-pub struct InputPart<'a> {
+pub(crate) struct InputPart<'a> {
     name: &'static str,
     input: PolicyInput<'a>,
     link_targets: bool,
@@ -259,12 +258,12 @@ pub struct InputPart<'a> {
 
 impl InputPart<'_> {
     /// The member's name in the document.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         self.name
     }
 
     /// About how many records the part holds: links and resources count one each.
-    pub fn weight(&self) -> usize {
+    pub(crate) fn weight(&self) -> usize {
         let e = self.input.estate;
         macro_rules! len {
             ($f:ident, $t:ty) => {

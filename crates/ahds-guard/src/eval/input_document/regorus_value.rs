@@ -13,7 +13,7 @@ use std::fmt;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ahds_model::{InputPart, LINK_TARGET_FIELD};
+use super::document::InputPart;
 use regorus::{Rc, Value};
 use serde::ser::{self, Serialize};
 
@@ -28,7 +28,7 @@ pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error>
     })
 }
 
-/// Serializes the parts of a document (see [`ahds_model::PolicyInput::parts`]) on up to
+/// Serializes the parts of a document (see [`super::PolicyInput::parts`]) on up to
 /// `threads` threads, largest first, and puts them together in one object. Each thread
 /// shares equal strings within what it builds.
 pub(crate) fn parts_to_value<'a, P>(parts: P, threads: usize) -> Result<Value, Error>
@@ -71,52 +71,9 @@ where
     Ok(object(doc))
 }
 
-/// Gives every link of a document built from [`PolicyInput::without_link_targets`] its
-/// target's entry as [`LINK_TARGET_FIELD`] (null when unresolved), as
-/// [`PolicyInput`] itself would write it. The entry is the collection's own value, shared:
-/// serializing it again for each link would grow the document by a third.
-///
-/// [`PolicyInput::without_link_targets`]: ahds_model::PolicyInput::without_link_targets
-/// [`PolicyInput`]: ahds_model::PolicyInput
-pub(crate) fn attach_link_targets(doc: &mut Value) -> Result<(), Error> {
-    let shape = |what: &str| Error(format!("the input document's {what}"));
-    let root = doc
-        .as_object_mut()
-        .map_err(|_| shape("top level is not an object"))?;
-    let links_key = Value::from("links");
-    let Some(mut links) = root.remove(&links_key) else {
-        return Ok(());
-    };
-    let (field, type_key, id_key) = (
-        Value::from(LINK_TARGET_FIELD),
-        Value::from("target_type"),
-        Value::from("target_id"),
-    );
-    let items = links
-        .as_array_mut()
-        .map_err(|_| shape("`links` is not an array"))?;
-    for link in items.iter_mut() {
-        let link = link
-            .as_object_mut()
-            .map_err(|_| shape("link is not an object"))?;
-        let target = match (link.get(&type_key), link.get(&id_key)) {
-            (Some(kind), Some(id)) if *id != Value::Null => root
-                .get(kind)
-                .and_then(|collection| collection.as_object().ok())
-                .and_then(|collection| collection.get(id))
-                .cloned()
-                .unwrap_or(Value::Null),
-            _ => Value::Null,
-        };
-        link.insert(field.clone(), target);
-    }
-    root.insert(links_key, links);
-    Ok(())
-}
-
 /// Why a value could not be serialized.
 #[derive(Debug)]
-pub(crate) struct Error(String);
+pub(crate) struct Error(pub(super) String);
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -472,6 +429,8 @@ impl ser::SerializeStructVariant for MapSerializer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::input_document::document::{LINK_TARGET_FIELD, PolicyInput};
+    use crate::eval::input_document::link_targets::attach_link_targets;
     use serde::Serialize;
 
     /// The direct path must build exactly what the serde_json path builds.
@@ -533,7 +492,7 @@ mod tests {
                 .unwrap()
                 .estate;
             let analysis = ahds_model::analyze(&estate);
-            let input = ahds_model::PolicyInput {
+            let input = PolicyInput {
                 estate: &estate,
                 analysis: &analysis,
             };
