@@ -256,7 +256,7 @@ fn azapi_bodies_are_read_through_the_arm_mapping() {
             "azurerm_healthcare_workspace.ws".into()
         ))
     );
-    assert_eq!(fhir.origin.as_ref().unwrap().line, Some(44));
+    assert_eq!(fhir.place.as_ref().unwrap().line, Some(44));
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
 }
 

@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
-use crate::error::{IngestError, IngestErrorKind, Location};
+use crate::error::{IngestError, IngestErrorKind, Position};
 use crate::native::{NATIVE_KEYS, read_native};
-use crate::shape::{Kind, Shape};
+use crate::top_level::{Kind, TopLevel};
 use crate::{Ingested, InputFormat, terraform};
 
 /// Reads text in a format, detecting it for [`InputFormat::Auto`].
@@ -23,18 +23,18 @@ pub(crate) fn read_text(
     let format = match format {
         InputFormat::Auto => {
             // Detect on the top level alone, so a native document is parsed only once.
-            let shape = Shape::read(text).map_err(|e| json_error(&e, file))?;
-            detect(&shape).ok_or_else(|| {
+            let top = TopLevel::read(text).map_err(|e| json_error(&e, file))?;
+            detect(&top).ok_or_else(|| {
                 vec![IngestError::new(
                     file,
-                    Location::pointer(""),
+                    Position::pointer(""),
                     format!(
                         "not a recognised input: tried the native format (an object of resource \
                          lists such as `workspaces`), a Terraform plan (`terraform show -json`: \
                          `format_version` and `planned_values`), and Azure Resource Manager JSON (a \
                          resource with `id` and `type`, an array of resources, a `value` or `data` list, or a \
                          deployment template with `$schema` and `resources`){}",
-                        hint(&shape)
+                        hint(&top)
                     ),
                 )
                 .of_kind(IngestErrorKind::Unrecognised)]
@@ -62,7 +62,7 @@ pub(crate) fn read_text(
             if !terraform::looks_like_plan(&doc) {
                 return Err(vec![IngestError::new(
                     file,
-                    Location::pointer(""),
+                    Position::pointer(""),
                     "not a Terraform plan: `terraform show -json PLANFILE` output has \
                      `format_version` and `planned_values`",
                 )]);
@@ -75,7 +75,7 @@ pub(crate) fn read_text(
         }
         InputFormat::TerraformConfig => Err(vec![IngestError::new(
             file,
-            Location::pointer(""),
+            Position::pointer(""),
             "Terraform sources are read from their directory, not from one document",
         )]),
         InputFormat::Arm => {
@@ -95,41 +95,40 @@ pub(crate) fn parse_json(text: &str, file: &str) -> Result<Value, Vec<IngestErro
 fn json_error(e: &serde_json::Error, file: &str) -> Vec<IngestError> {
     vec![IngestError::new(
         file,
-        Location::at(e.line(), e.column()),
+        Position::at(e.line(), e.column()),
         crate::native::json_message(e),
     )]
 }
 
 /// Which format a document is in, if any, from its top level.
-pub(crate) fn detect(shape: &Shape) -> Option<InputFormat> {
-    if shape.has("format_version") && (shape.has("planned_values") || shape.has("resource_changes"))
-    {
+pub(crate) fn detect(top: &TopLevel) -> Option<InputFormat> {
+    if top.has("format_version") && (top.has("planned_values") || top.has("resource_changes")) {
         return Some(InputFormat::TerraformPlan);
     }
-    match shape.kind {
+    match top.kind {
         // A list of resources; a list of anything else is no input at all.
-        Kind::Array if shape.first_is_object == Some(false) => None,
+        Kind::Array if top.first_is_object == Some(false) => None,
         Kind::Array => Some(InputFormat::Arm),
         Kind::Object => {
-            let schema = shape.schema.as_deref().unwrap_or("");
+            let schema = top.schema.as_deref().unwrap_or("");
             if schema.contains("deploymentTemplate") || schema.contains("deploymentParameters") {
                 return Some(InputFormat::Arm);
             }
-            if shape.value_is_array || shape.data_is_array {
+            if top.value_is_array || top.data_is_array {
                 return Some(InputFormat::Arm);
             }
-            if shape.type_name.as_deref().is_some_and(|t| t.contains('/')) {
+            if top.type_name.as_deref().is_some_and(|t| t.contains('/')) {
                 return Some(InputFormat::Arm);
             }
             // Any resource list of the native format decides it, so that a misspelt
             // neighbour is reported by the native reader as an unknown field.
             let native = |k: &String| NATIVE_KEYS.contains(&k.as_str());
-            if shape.keys.is_empty()
-                || shape
+            if top.keys.is_empty()
+                || top
                     .keys
                     .iter()
                     .any(|k| native(k) && k != "$schema" && k != "version")
-                || shape.keys.iter().all(native)
+                || top.keys.iter().all(native)
             {
                 return Some(InputFormat::Native);
             }
@@ -140,14 +139,14 @@ pub(crate) fn detect(shape: &Shape) -> Option<InputFormat> {
 }
 
 /// What the document holds instead, with the nearest native key for a likely typo.
-fn hint(shape: &Shape) -> String {
-    if let Kind::Scalar(kind) = shape.kind {
+fn hint(top: &TopLevel) -> String {
+    if let Kind::Scalar(kind) = top.kind {
         return format!("; the document is {kind}");
     }
-    if shape.kind == Kind::Array {
+    if top.kind == Kind::Array {
         return "; the document is an array of values that are not resources (objects)".into();
     }
-    let keys: Vec<&str> = shape.keys.iter().map(String::as_str).collect();
+    let keys: Vec<&str> = top.keys.iter().map(String::as_str).collect();
     let mut s = format!("; its top-level keys are `{}`", keys.join("`, `"));
     for k in keys {
         let nearest = NATIVE_KEYS

@@ -6,7 +6,7 @@ use ahds_model::Place;
 
 /// Where in a file, as the readers find it; an error turns it into a [`Place`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct Location {
+pub(crate) struct Position {
     /// 1-based line, when known.
     pub(crate) line: Option<usize>,
     /// 1-based column, when known.
@@ -15,10 +15,10 @@ pub(crate) struct Location {
     pub(crate) pointer: Option<String>,
 }
 
-impl Location {
+impl Position {
     /// A location given by line and column.
     pub(crate) fn at(line: usize, column: usize) -> Self {
-        Location {
+        Position {
             line: Some(line),
             column: Some(column),
             pointer: None,
@@ -27,7 +27,7 @@ impl Location {
 
     /// A location given by a JSON pointer.
     pub(crate) fn pointer(pointer: impl Into<String>) -> Self {
-        Location {
+        Position {
             line: None,
             column: None,
             pointer: Some(pointer.into()),
@@ -67,7 +67,7 @@ impl fmt::Display for IngestError {
 
 impl IngestError {
     /// An error at a place in `file`.
-    pub(crate) fn new(file: &str, location: Location, message: impl Into<String>) -> Self {
+    pub(crate) fn new(file: &str, location: Position, message: impl Into<String>) -> Self {
         let number = |n: Option<usize>| n.and_then(|n| u32::try_from(n).ok());
         let place = Place {
             file: file.to_string(),

@@ -22,16 +22,16 @@ mod native;
 mod paths;
 mod positions;
 mod sanitize;
-mod shape;
 mod strict_json;
 mod terraform;
+mod top_level;
 mod util;
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use ahds_model::Estate;
-pub(crate) use error::Location;
+pub(crate) use error::Position;
 pub use error::{IngestError, IngestErrorKind};
 pub use hcl::{
     InlineWaiver, TerraformConfig, TerraformOptions, is_terraform_dir, read_terraform_config,
@@ -117,7 +117,7 @@ pub fn read(bytes: &[u8], file: &str, format: InputFormat) -> Result<Ingested, V
         let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
         vec![IngestError::new(
             file,
-            Location::at(line, column),
+            Position::at(line, column),
             format!(
                 "input is not UTF-8 (invalid byte at offset {})",
                 e.valid_up_to()
@@ -128,7 +128,7 @@ pub fn read(bytes: &[u8], file: &str, format: InputFormat) -> Result<Ingested, V
     if text.trim().is_empty() {
         return Err(vec![IngestError::new(
             file,
-            Location::at(1, 1),
+            Position::at(1, 1),
             "input is empty",
         )]);
     }
@@ -180,14 +180,14 @@ pub fn read_template_with_parameters(
     let text = std::str::from_utf8(template).map_err(|_| {
         vec![IngestError::new(
             file,
-            Location::at(1, 1),
+            Position::at(1, 1),
             "template is not UTF-8",
         )]
     })?;
     let ptext = std::str::from_utf8(parameters).map_err(|_| {
         vec![IngestError::new(
             parameters_file,
-            Location::at(1, 1),
+            Position::at(1, 1),
             "parameters file is not UTF-8",
         )]
     })?;
@@ -196,7 +196,7 @@ pub fn read_template_with_parameters(
     if !arm::is_template(&doc) {
         return Err(vec![IngestError::new(
             file,
-            Location::pointer(""),
+            Position::pointer(""),
             "not an ARM deployment template",
         )]);
     }
@@ -221,7 +221,7 @@ pub fn read_listings(files: &[(&[u8], &str)]) -> Result<Ingested, Vec<IngestErro
             Ok(text) => texts.push((text.strip_prefix('\u{feff}').unwrap_or(text), file)),
             Err(_) => errors.push(IngestError::new(
                 file,
-                Location::at(1, 1),
+                Position::at(1, 1),
                 "input is not UTF-8",
             )),
         }
@@ -232,7 +232,7 @@ pub fn read_listings(files: &[(&[u8], &str)]) -> Result<Ingested, Vec<IngestErro
             Ok(doc) if arm::is_template(&doc) || arm::is_parameters_file(&doc) => {
                 errors.push(IngestError::new(
                     file,
-                    Location::pointer(""),
+                    Position::pointer(""),
                     "a deployment template or parameters file, not a listing of resources",
                 ));
             }
@@ -259,7 +259,7 @@ pub fn read_listings(files: &[(&[u8], &str)]) -> Result<Ingested, Vec<IngestErro
 pub(crate) fn is_arm_listing(bytes: &[u8]) -> bool {
     let Some(shape) = std::str::from_utf8(bytes)
         .ok()
-        .and_then(|text| shape::Shape::read(text).ok())
+        .and_then(|text| top_level::TopLevel::read(text).ok())
     else {
         return false;
     };
@@ -282,7 +282,7 @@ pub(crate) enum DocumentRole {
 pub(crate) fn document_role(bytes: &[u8]) -> DocumentRole {
     let Some(shape) = std::str::from_utf8(bytes)
         .ok()
-        .and_then(|text| shape::Shape::read(text).ok())
+        .and_then(|text| top_level::TopLevel::read(text).ok())
     else {
         return DocumentRole::Other;
     };
@@ -290,7 +290,7 @@ pub(crate) fn document_role(bytes: &[u8]) -> DocumentRole {
 }
 
 /// A document's part in template/parameters pairing, from its top-level shape.
-fn role_of(shape: &shape::Shape) -> DocumentRole {
+fn role_of(shape: &top_level::TopLevel) -> DocumentRole {
     let schema = shape.schema.as_deref().unwrap_or("");
     if schema.contains("deploymentParameters") {
         DocumentRole::ArmParameters

@@ -1,10 +1,10 @@
 //! The native format: the model's own JSON (see `ahds_model::Estate`).
 
-use ahds_model::{Estate, Resource, RoleAssignment, Source, for_each_collection};
+use ahds_model::{Estate, Place, Resource, RoleAssignment, for_each_collection};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{IngestError, Location, path_to_pointer};
+use crate::error::{IngestError, Position, path_to_pointer};
 use crate::positions::Positions;
 
 /// The top-level keys of a native document.
@@ -65,7 +65,7 @@ fn typed(text: &str, file: &str) -> Result<Estate, IngestError> {
     let estate: Estate = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         let inner = e.into_inner();
-        let location = Location {
+        let location = Position {
             line: (inner.line() > 0).then_some(inner.line()),
             column: (inner.column() > 0).then_some(inner.column()),
             pointer: (!pointer.is_empty()).then_some(pointer),
@@ -73,7 +73,7 @@ fn typed(text: &str, file: &str) -> Result<Estate, IngestError> {
         IngestError::new(file, location, json_message(&inner))
     })?;
     de.end().map_err(|e| {
-        IngestError::new(file, Location::at(e.line(), e.column()), json_message(&e))
+        IngestError::new(file, Position::at(e.line(), e.column()), json_message(&e))
     })?;
     Ok(estate)
 }
@@ -94,7 +94,7 @@ fn per_resource(
     let fatal = |key: &str, message: String| {
         vec![IngestError::new(
             file,
-            Location {
+            Position {
                 line: positions.line_of(&format!("/{key}")),
                 column: None,
                 pointer: Some(format!("/{key}")),
@@ -170,7 +170,7 @@ fn read_each<T: serde::de::DeserializeOwned>(
                 let base = format!("/{collection}/{i}");
                 problems.push(IngestError::new(
                     file,
-                    Location {
+                    Position {
                         line: positions.line_of(&base),
                         column: None,
                         pointer: Some(format!("{base}{}", path_to_pointer(e.path()))),
@@ -190,7 +190,7 @@ fn set_sources<T: Resource>(items: &mut [T], collection: &str, file: &str, posit
             .line_of(&pointer)
             .and_then(|l| u32::try_from(l).ok());
         let address = item.meta().address.map(str::to_string);
-        item.set_source(Source {
+        item.set_place(Place {
             column: None,
             file: file.to_string(),
             pointer: Some(pointer),

@@ -3,7 +3,7 @@
 
 use ahds_model::{Estate, Resource, for_each_collection, validate};
 
-use crate::error::{IngestError, Location};
+use crate::error::{IngestError, Position};
 
 /// The collection and index of the resource a pointer is in (`/private_endpoints/2/...`).
 fn resource_of(pointer: &str) -> Option<(&str, usize)> {
@@ -12,12 +12,12 @@ fn resource_of(pointer: &str) -> Option<(&str, usize)> {
 }
 
 /// The source of the resource at a pointer (`/storage_accounts/3`), for the message.
-fn place(estate: &Estate, pointer: &str) -> Option<ahds_model::Source> {
+fn place(estate: &Estate, pointer: &str) -> Option<ahds_model::Place> {
     let (collection, index) = resource_of(pointer)?;
     macro_rules! find {
         ($f:ident, $t:ty) => {
             if collection == stringify!($f) {
-                return estate.$f.get(index).and_then(|r| r.meta().source.cloned());
+                return estate.$f.get(index).and_then(|r| r.meta().place.cloned());
             }
         };
     }
@@ -27,7 +27,7 @@ fn place(estate: &Estate, pointer: &str) -> Option<ahds_model::Source> {
             .role_assignments
             .as_ref()
             .and_then(|r| r.get(index))
-            .and_then(|r| r.meta().source.cloned());
+            .and_then(|r| r.meta().place.cloned());
     }
     None
 }
@@ -52,7 +52,7 @@ pub(crate) fn drop_invalid(estate: &mut Estate, default_file: &str) -> Vec<Inges
         };
         problems.push(IngestError::new(
             &file,
-            Location {
+            Position {
                 line,
                 column: None,
                 pointer,

@@ -4,9 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::events::{EventSubscription, SystemTopic};
 use crate::identity::UserAssignedIdentity;
+use crate::place::Place;
 use crate::private_link::PrivateEndpoint;
 use crate::rbac::RoleAssignment;
-use crate::resource::{Meta, Resource, Source};
+use crate::resource::{Meta, Resource};
 use crate::services::{DicomService, FhirService, MedTechService, Workspace};
 use crate::targets::{ContainerRegistry, EventHubNamespace, KeyVault, StorageAccount};
 use crate::traffic::{Firewall, NetworkSecurityGroup};
@@ -25,7 +26,7 @@ pub struct SkippedResource {
     pub reason: String,
     /// Where it was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    pub source: Option<Place>,
 }
 
 /// Everything one deployment description holds, in the typed model.

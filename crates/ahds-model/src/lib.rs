@@ -80,7 +80,7 @@ pub use private_link::{
     WorkspaceConnection,
 };
 pub use rbac::{BuiltInRole, RoleAssignment, builtin_role, roles};
-pub use resource::{Meta, Resource, Source};
+pub use resource::{Meta, Resource};
 pub use resource_id::{ResourceId, ResourceIdError, ResourceRef};
 pub use schema::native_schema;
 pub use services::{

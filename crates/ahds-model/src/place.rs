@@ -1,4 +1,4 @@
-//! Where something is in the input: one type for a resource's origin, a reader's error, an
+//! Where something is in the input: one type for where a resource was read, a reader's error, an
 //! input error in a report and a policy or configuration error.
 
 use std::fmt;

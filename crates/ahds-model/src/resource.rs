@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 use crate::known::Known;
 use crate::resource_id::ResourceId;
 
-/// Where a resource was read from, for reports and editors: its file, pointer or address,
-/// and line.
-pub type Source = crate::place::Place;
+use crate::place::Place;
 
 /// The common fields of a resource, borrowed from any resource type.
 #[derive(Debug, Clone, Copy)]
@@ -25,7 +23,7 @@ pub struct Meta<'a> {
     /// Resource tags.
     pub tags: &'a BTreeMap<String, String>,
     /// Where the resource was read from.
-    pub source: Option<&'a Source>,
+    pub place: Option<&'a Place>,
     /// The subscription given without an ARM id.
     pub subscription_hint: Option<&'a str>,
     /// The ARM resource type (`Microsoft.HealthcareApis/workspaces`), whatever the input
@@ -81,11 +79,11 @@ pub trait Resource {
     /// The common fields.
     fn meta(&self) -> Meta<'_>;
     /// Sets where the resource was read from.
-    fn set_source(&mut self, source: Source);
+    fn set_place(&mut self, place: Place);
 }
 
 /// Declares a resource struct with the common fields (`id`, `address`, `name`, `location`,
-/// `tags`, `origin`) followed by its own.
+/// `tags`, `subscription`, `place`) followed by its own.
 macro_rules! resource {
     (
         $(#[$m:meta])*
@@ -118,7 +116,7 @@ macro_rules! resource {
             pub subscription: Option<String>,
             /// Where the resource was read from (set by the readers, not part of the format).
             #[serde(skip)]
-            pub origin: Option<$crate::resource::Source>,
+            pub place: Option<$crate::Place>,
             $( $(#[$fm])* pub $f: $t, )*
         }
 
@@ -132,13 +130,13 @@ macro_rules! resource {
                     name: &self.name,
                     location: &self.location,
                     tags: &self.tags,
-                    source: self.origin.as_ref(),
+                    place: self.place.as_ref(),
                     subscription_hint: self.subscription.as_deref(),
                     resource_type: $arm_type,
                 }
             }
-            fn set_source(&mut self, source: $crate::resource::Source) {
-                self.origin = Some(source);
+            fn set_place(&mut self, place: $crate::Place) {
+                self.place = Some(place);
             }
         }
     };

@@ -207,7 +207,7 @@ fn base_ids(root: &Path) -> BTreeMap<String, ArtifactLocation> {
     )])
 }
 
-fn locations(resource_id: &str, source: Option<&ahds_model::Source>, root: &Path) -> Vec<Location> {
+fn locations(resource_id: &str, source: Option<&ahds_model::Place>, root: &Path) -> Vec<Location> {
     let logical = LogicalLocation::builder()
         .fully_qualified_name(resource_id.to_string())
         .name(

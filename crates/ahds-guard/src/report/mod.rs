@@ -8,7 +8,7 @@ pub(crate) mod waivers;
 
 use std::collections::BTreeMap;
 
-use ahds_model::{Place, SkippedResource, Source};
+use ahds_model::{Place, SkippedResource};
 use serde::{Deserialize, Serialize};
 
 use crate::report::severity::Severity;
@@ -52,7 +52,7 @@ pub struct Violation {
     pub doc_url: Option<String>,
     /// Where the resource was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    pub source: Option<Place>,
 }
 
 /// A rule could not decide because a fact it needs is unknown.
@@ -82,7 +82,7 @@ pub struct Undetermined {
     pub target_id: Option<String>,
     /// Where the resource was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    pub source: Option<Place>,
 }
 
 /// A violation that a waiver suppressed.

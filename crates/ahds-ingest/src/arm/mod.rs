@@ -6,14 +6,14 @@ mod expr;
 pub(crate) mod props;
 mod resources;
 
-pub(crate) use resources::{ArmResource, Origin, map_resources, types_read};
+pub(crate) use resources::{ArmResource, Provenance, map_resources, types_read};
 mod shapes;
 mod template;
 
 use ahds_model::Estate;
 use serde_json::Value;
 
-use crate::error::{IngestError, Location};
+use crate::error::{IngestError, Position};
 use crate::positions::Positions;
 
 pub(crate) use template::{is_parameters_file, is_template};
@@ -30,12 +30,12 @@ pub(crate) fn read_arm(
     if is_parameters_file(doc) {
         return Err(vec![IngestError::new(
             file,
-            Location::pointer("/$schema"),
+            Position::pointer("/$schema"),
             "this is a deployment parameters file: check it together with its template",
         )]);
     }
     let (resources, mut problems) = listing_entries(doc, text, file)?;
-    let (estate, mut mapped) = map_resources(&resources, file, resources::Origin::Listing);
+    let (estate, mut mapped) = map_resources(&resources, file, resources::Provenance::Listing);
     problems.append(&mut mapped);
     Ok((estate, problems))
 }
@@ -55,7 +55,7 @@ pub(crate) fn read_listings(docs: &[(Value, &str, &str)]) -> (Estate, Vec<Ingest
         }
     }
     let file = docs.first().map_or("-", |(_, _, f)| f);
-    let (estate, mut mapped) = map_resources(&resources, file, resources::Origin::Listing);
+    let (estate, mut mapped) = map_resources(&resources, file, resources::Provenance::Listing);
     problems.append(&mut mapped);
     (estate, problems)
 }
@@ -77,7 +77,7 @@ fn listing_entries<'d>(
             _ => {
                 return Err(vec![IngestError::new(
                     file,
-                    Location::pointer(""),
+                    Position::pointer(""),
                     "not Azure Resource Manager JSON: expected a resource, an array of resources, \
                      a `value` list or an Azure Resource Graph `data` list",
                 )]);
@@ -86,7 +86,7 @@ fn listing_entries<'d>(
         _ => {
             return Err(vec![IngestError::new(
                 file,
-                Location::pointer(""),
+                Position::pointer(""),
                 "not Azure Resource Manager JSON: the document is not an object or array",
             )]);
         }
@@ -98,7 +98,7 @@ fn listing_entries<'d>(
         // An audit that read nothing must not pass as a clean estate.
         problems.push(IngestError::new(
             file,
-            Location::pointer(base),
+            Position::pointer(base),
             "the listing holds no resources: nothing was checked",
         ));
     }
@@ -112,7 +112,7 @@ fn listing_entries<'d>(
         if !r.is_object() || props::str_at(r, &["type"]).is_none() {
             problems.push(IngestError::new(
                 file,
-                Location {
+                Position {
                     line: positions.line_of(&pointer),
                     column: None,
                     pointer: Some(pointer.clone()),
@@ -159,7 +159,7 @@ fn collection_failures(doc: &Value, file: &str, positions: &Positions) -> Vec<In
             let message = f.get("message").and_then(Value::as_str).unwrap_or("");
             IngestError::new(
                 file,
-                Location {
+                Position {
                     line: positions.line_of(&pointer),
                     column: None,
                     pointer: Some(pointer),

@@ -7,7 +7,7 @@ use hcl_edit::Span;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
 
-use crate::error::{IngestError, Location};
+use crate::error::{IngestError, Position};
 
 /// One `.tf` file: its name as shown to people and where its lines start.
 #[derive(Debug)]
@@ -42,7 +42,7 @@ impl SourceFile {
 
 /// A place in a module's files: the file's index and a 1-based line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Place {
+pub(crate) struct FileLine {
     pub(crate) file: usize,
     pub(crate) line: usize,
 }
@@ -54,7 +54,7 @@ pub(crate) struct ResourceDef {
     pub(crate) rtype: String,
     pub(crate) name: String,
     pub(crate) block: Block,
-    pub(crate) at: Place,
+    pub(crate) at: FileLine,
     /// The last line of the block.
     pub(crate) end_line: usize,
 }
@@ -65,14 +65,14 @@ pub(crate) struct CallDef {
     pub(crate) name: String,
     pub(crate) source: Option<String>,
     pub(crate) block: Block,
-    pub(crate) at: Place,
+    pub(crate) at: FileLine,
 }
 
 /// A `variable` block.
 #[derive(Debug)]
 pub(crate) struct VariableDef {
     pub(crate) default: Option<Expression>,
-    pub(crate) at: Place,
+    pub(crate) at: FileLine,
 }
 
 /// Everything a module directory declares.
@@ -81,9 +81,9 @@ pub(crate) struct ModuleDef {
     pub(crate) dir: PathBuf,
     pub(crate) files: Vec<SourceFile>,
     pub(crate) variables: BTreeMap<String, VariableDef>,
-    pub(crate) locals: HashMap<String, (Expression, Place)>,
+    pub(crate) locals: HashMap<String, (Expression, FileLine)>,
     pub(crate) resources: Vec<ResourceDef>,
-    pub(crate) outputs: BTreeMap<String, (Expression, Place)>,
+    pub(crate) outputs: BTreeMap<String, (Expression, FileLine)>,
     pub(crate) calls: Vec<CallDef>,
     /// `provider "azurerm"` blocks by configuration key (`azurerm`, `azurerm.hub`).
     pub(crate) providers: BTreeMap<String, Block>,
@@ -104,7 +104,7 @@ impl ModuleDef {
         self.call_index.get(name).copied()
     }
 
-    pub(crate) fn file_name(&self, place: Place) -> &str {
+    pub(crate) fn file_name(&self, place: FileLine) -> &str {
         &self.files[place.file].name
     }
 }
@@ -136,7 +136,7 @@ pub(crate) fn load_module(dir: &Path, shown_dir: &str, errors: &mut Vec<IngestEr
         Err(e) => {
             errors.push(IngestError::new(
                 shown_dir,
-                Location::default(),
+                Position::default(),
                 format!("cannot read module directory: {e}"),
             ));
             return def;
@@ -145,7 +145,7 @@ pub(crate) fn load_module(dir: &Path, shown_dir: &str, errors: &mut Vec<IngestEr
     for path in files {
         let name = shown_path(shown_dir, &path);
         let text = match std::fs::read(&path)
-            .map_err(|e| IngestError::new(&name, Location::default(), format!("cannot read: {e}")))
+            .map_err(|e| IngestError::new(&name, Position::default(), format!("cannot read: {e}")))
             .and_then(|bytes| source_text(bytes, &name))
         {
             Ok(t) => t,
@@ -164,7 +164,7 @@ pub(crate) fn load_module(dir: &Path, shown_dir: &str, errors: &mut Vec<IngestEr
                 let loc = e.location();
                 errors.push(IngestError::new(
                     &name,
-                    Location::at(loc.line(), loc.column()),
+                    Position::at(loc.line(), loc.column()),
                     format!("not valid HCL: {}", e.message()),
                 ));
             }
@@ -191,7 +191,7 @@ pub(crate) fn source_text(bytes: Vec<u8>, name: &str) -> Result<String, IngestEr
             let column = String::from_utf8_lossy(&valid[start..]).chars().count() + 1;
             Err(IngestError::new(
                 name,
-                Location::at(line, column),
+                Position::at(line, column),
                 "not UTF-8 text: Terraform reads only UTF-8",
             ))
         }
@@ -219,7 +219,7 @@ fn add_body(def: &mut ModuleDef, file: usize, body: Body, errors: &mut Vec<Inges
         let span = block.span().unwrap_or(0..0);
         let (line, _) = def.files[file].line_col(span.start);
         let (end_line, _) = def.files[file].line_col(span.end.saturating_sub(1));
-        let at = Place { file, line };
+        let at = FileLine { file, line };
         let labels: Vec<String> = block
             .labels
             .iter()
@@ -229,7 +229,7 @@ fn add_body(def: &mut ModuleDef, file: usize, body: Body, errors: &mut Vec<Inges
         let duplicate = |what: String, errors: &mut Vec<IngestError>| {
             errors.push(IngestError::new(
                 &fname,
-                Location::at(line, 1),
+                Position::at(line, 1),
                 format!("{what} is declared twice"),
             ));
         };
@@ -281,7 +281,7 @@ fn add_body(def: &mut ModuleDef, file: usize, body: Body, errors: &mut Vec<Inges
                         .map_or(line, |s| def.files[file].line_col(s.start).0);
                     def.locals.insert(
                         attr.key.as_str().to_string(),
-                        (attr.value.clone(), Place { file, line }),
+                        (attr.value.clone(), FileLine { file, line }),
                     );
                 }
             }
@@ -334,7 +334,7 @@ impl ModuleDef {
             }
             Err(e) => errors.push(IngestError::new(
                 name,
-                Location::default(),
+                Position::default(),
                 e.message().to_string(),
             )),
         }

@@ -20,9 +20,9 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 
-use ahds_model::{SkippedResource, Source};
+use ahds_model::{Place, SkippedResource};
 
-use crate::error::{IngestError, Location};
+use crate::error::{IngestError, Position};
 use crate::{Ingested, InputFormat};
 use eval::{Modules, Session};
 use load::ModuleDef;
@@ -91,7 +91,7 @@ pub struct TerraformConfig {
 /// let read = read_terraform_config(&dir, "infra", &TerraformOptions::default()).unwrap();
 /// let acr = &read.ingested.estate.container_registries[0];
 /// assert_eq!(acr.name.value().map(String::as_str), Some("cr{var.env}"));
-/// assert_eq!(acr.origin.as_ref().unwrap().file, "infra/main.tf");
+/// assert_eq!(acr.place.as_ref().unwrap().file, "infra/main.tf");
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub fn read_terraform_config(
@@ -105,29 +105,29 @@ pub fn read_terraform_config(
         if errors.is_empty() {
             errors.push(IngestError::new(
                 shown,
-                Location::default(),
+                Position::default(),
                 "no `.tf` files in the directory",
             ));
         }
         return Err(errors);
     }
     let root = Rc::new(root);
-    let tfvars::RootValues { values, origins } =
+    let tfvars::RootValues { values, given_in } =
         tfvars::root_values(dir, shown, options, &mut errors);
     let mut notes: Vec<String> = Vec::new();
-    for (k, origin) in origins
+    for (k, given) in given_in
         .iter()
         .filter(|(k, _)| !root.variables.contains_key(*k))
     {
-        if origin.starts_with("--var ") {
+        if given.starts_with("--var ") {
             // Terraform refuses a `-var` for a variable the configuration lacks.
             errors.push(IngestError::new(
-                origin,
-                Location::default(),
+                given,
+                Position::default(),
                 format!("`{k}` is not a variable of the configuration in `{shown}`"),
             ));
         } else {
-            notes.push(format!("{origin}: a value for `{k}`, which the configuration does not declare (Terraform warns and ignores it)"));
+            notes.push(format!("{given}: a value for `{k}`, which the configuration does not declare (Terraform warns and ignores it)"));
         }
     }
     notes.sort();
@@ -144,12 +144,12 @@ pub fn read_terraform_config(
         .insert(canonical(dir), (Rc::clone(&root), shown.to_string()));
     let session = Session::new(Rc::clone(&root), values, &loader);
     let (doc, places) = synth::plan(&session);
-    let sources: HashMap<String, Source> = places
+    let sources: HashMap<String, Place> = places
         .iter()
         .map(|(address, (file, line, _))| {
             (
                 address.clone(),
-                Source {
+                Place {
                     column: None,
                     file: file.clone(),
                     pointer: None,
@@ -176,7 +176,7 @@ pub fn read_terraform_config(
         let unfetched = estate.skipped.len();
         errors.push(IngestError::new(
             &root.files[0].name,
-            Location::at(1, 1),
+            Position::at(1, 1),
             if unfetched > 0 {
                 format!("no resources to check in `{shown}`: its {unfetched} module(s) are not on disk (run `terraform init`)")
             } else {
@@ -258,7 +258,7 @@ impl DirModules {
     fn fail(&self, file: &str, line: usize, message: String) {
         self.errors
             .borrow_mut()
-            .push(IngestError::new(file, Location::at(line, 1), message));
+            .push(IngestError::new(file, Position::at(line, 1), message));
     }
 }
 
@@ -309,7 +309,7 @@ impl Modules for DirModules {
                         reason: format!(
                             "module source `{source}` is not on disk: run `terraform init` so `.terraform/modules` holds it"
                         ),
-                        source: Some(Source {
+                        source: Some(Place {
                             column: None,
                             file: file.clone(),
                             pointer: None,

@@ -12,7 +12,7 @@ use super::TerraformOptions;
 use super::eval::{Modules, Scope, Session};
 use super::load::{ModuleDef, SourceFile};
 use super::value::Val;
-use crate::error::{IngestError, Location};
+use crate::error::{IngestError, Position};
 
 /// A session with no modules, for the constant expressions of variable files.
 struct NoModules;
@@ -27,7 +27,7 @@ impl Modules for NoModules {
 /// none for `TF_VAR_*`, which Terraform does not check against the declarations).
 pub(crate) struct RootValues {
     pub(crate) values: HashMap<String, Val>,
-    pub(crate) origins: HashMap<String, String>,
+    pub(crate) given_in: HashMap<String, String>,
 }
 
 pub(crate) fn root_values(
@@ -37,7 +37,7 @@ pub(crate) fn root_values(
     errors: &mut Vec<IngestError>,
 ) -> RootValues {
     let mut values = HashMap::new();
-    let mut origins = HashMap::new();
+    let mut given_in = HashMap::new();
     for (k, v) in &options.env {
         values.insert(k.clone(), raw_value(v, &format!("TF_VAR_{k}"), errors));
     }
@@ -73,7 +73,7 @@ pub(crate) fn root_values(
                     let mut read = HashMap::new();
                     read_file(&text, &name, &mut read, errors);
                     for k in read.keys() {
-                        origins.insert(k.clone(), name.clone());
+                        given_in.insert(k.clone(), name.clone());
                     }
                     values.extend(read);
                 }
@@ -81,16 +81,16 @@ pub(crate) fn root_values(
             },
             Err(e) => errors.push(IngestError::new(
                 &name,
-                Location::default(),
+                Position::default(),
                 format!("cannot read variable file: {e}"),
             )),
         }
     }
     for (k, v) in &options.vars {
         values.insert(k.clone(), raw_value(v, &format!("--var {k}"), errors));
-        origins.insert(k.clone(), format!("--var {k}"));
+        given_in.insert(k.clone(), format!("--var {k}"));
     }
-    RootValues { values, origins }
+    RootValues { values, given_in }
 }
 
 /// A value given on the command line or in the environment: HCL when it is a list or an
@@ -105,7 +105,7 @@ fn raw_value(text: &str, shown: &str, errors: &mut Vec<IngestError>) -> Val {
                 let loc = e.location();
                 errors.push(IngestError::new(
                     shown,
-                    Location::at(loc.line(), loc.column()),
+                    Position::at(loc.line(), loc.column()),
                     format!("the value is not valid HCL: {}", e.message()),
                 ));
                 return Val::unknown();
@@ -150,12 +150,12 @@ fn read_file(
             }
             Ok(_) => errors.push(IngestError::new(
                 name,
-                Location::pointer(""),
+                Position::pointer(""),
                 "a JSON variable file must be an object",
             )),
             Err(e) => errors.push(IngestError::new(
                 name,
-                Location::at(e.line(), e.column()),
+                Position::at(e.line(), e.column()),
                 format!("variable file is not valid JSON: {e}"),
             )),
         }
@@ -175,7 +175,7 @@ fn read_file(
                     .map_or(1, |s| text[..s.start].matches('\n').count() + 1);
                 errors.push(IngestError::new(
                     name,
-                    Location::at(line, 1),
+                    Position::at(line, 1),
                     format!(
                         "a variable file holds `name = value` lines, not blocks (`{}`)",
                         b.ident.as_str()
@@ -187,7 +187,7 @@ fn read_file(
             let loc = e.location();
             errors.push(IngestError::new(
                 name,
-                Location::at(loc.line(), loc.column()),
+                Position::at(loc.line(), loc.column()),
                 format!("variable file is not valid HCL: {}", e.message()),
             ));
         }

@@ -21,7 +21,7 @@ const STDERR_KEPT: u64 = 16 << 10;
 const DRAIN: Duration = Duration::from_secs(2);
 
 fn error(name: &str, message: String) -> Vec<IngestError> {
-    vec![IngestError::new(name, crate::Location::default(), message)]
+    vec![IngestError::new(name, crate::Position::default(), message)]
 }
 
 /// The compiled template of a `.bicep` file, within `timeout` and at most `limit` bytes.

@@ -105,7 +105,7 @@ fn is_parameters_file(path: &Path) -> bool {
 fn unreadable(name: &str, why: impl std::fmt::Display) -> IngestError {
     IngestError::new(
         name,
-        crate::Location::default(),
+        crate::Position::default(),
         format!("cannot read: {why}"),
     )
 }
@@ -240,7 +240,7 @@ pub(crate) fn read_limited(
     let too_large = || {
         vec![IngestError::new(
             name,
-            crate::Location::default(),
+            crate::Position::default(),
             format!(
                 "larger than the input size limit of {limit} bytes; raise it with --max-input-size"
             ),
@@ -403,7 +403,7 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
         {
             errors.push(IngestError::new(
                 &p.name,
-                crate::Location::pointer("/$schema"),
+                crate::Position::pointer("/$schema"),
                 "deployment parameters file without its template (name them `x.json` and `x.parameters.json`)",
             ));
         }

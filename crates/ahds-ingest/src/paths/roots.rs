@@ -14,7 +14,7 @@ pub(super) fn qualify(estate: &mut Estate, root: &str) {
                 if let Some(a) = &mut r.address {
                     *a = q(a);
                 }
-                if let Some(s) = &mut r.origin {
+                if let Some(s) = &mut r.place {
                     if let Some(a) = &mut s.address {
                         *a = q(a);
                     }
@@ -27,7 +27,7 @@ pub(super) fn qualify(estate: &mut Estate, root: &str) {
         if let Some(a) = &mut r.address {
             *a = q(a);
         }
-        if let Some(s) = &mut r.origin {
+        if let Some(s) = &mut r.place {
             if let Some(a) = &mut s.address {
                 *a = q(a);
             }

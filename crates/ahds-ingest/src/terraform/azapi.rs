@@ -15,12 +15,12 @@
 
 use std::collections::HashMap;
 
-use ahds_model::{Estate, Known, ResourceRef, Source};
+use ahds_model::{Estate, Known, Place, ResourceRef};
 use serde_json::{Map, Value, json};
 
 use super::plan::PlanResource;
 use super::{Builder, Mapped, Res, attribute_symbol, name_of};
-use crate::arm::{ArmResource, Origin, map_resources};
+use crate::arm::{ArmResource, Provenance, map_resources};
 
 /// How deep `parent_id` chains are followed.
 const MAX_PARENTS: usize = 16;
@@ -219,7 +219,7 @@ impl<'p, 'a> Builder<'p, 'a> {
         struct Built {
             address: String,
             synthetic: bool,
-            source: Source,
+            source: Place,
             subscription: String,
         }
         let mut values = Vec::new();
@@ -295,7 +295,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                 address: s.address.clone(),
             })
             .collect();
-        let (mut estate, problems) = map_resources(&arms, self.file, Origin::Template);
+        let (mut estate, problems) = map_resources(&arms, self.file, Provenance::Template);
         self.problems.extend(problems);
         // Read as the Terraform resources they are: their addresses, files and lines.
         macro_rules! adopt {
@@ -303,14 +303,14 @@ impl<'p, 'a> Builder<'p, 'a> {
                 for r in &mut estate.$f {
                     // By the address the source carries: two azapi resources may build
                     // the same id (the same name under the same parent).
-                    let key = r.origin.as_ref().and_then(|o| o.address.clone());
+                    let key = r.place.as_ref().and_then(|o| o.address.clone());
                     if let Some(b) = key.and_then(|k| built.get(&k)) {
                         if b.synthetic {
                             r.id = None;
                             r.subscription = Some(b.subscription.clone());
                         }
                         r.address = Some(b.address.clone());
-                        r.origin = Some(b.source.clone());
+                        r.place = Some(b.source.clone());
                     }
                 }
             };
@@ -469,8 +469,11 @@ impl<'p, 'a> Builder<'p, 'a> {
             line: source.line,
             address: Some(res.r.address.clone()),
         };
-        let (estate, problems) =
-            map_resources(std::slice::from_ref(&arm), &source.file, Origin::Template);
+        let (estate, problems) = map_resources(
+            std::slice::from_ref(&arm),
+            &source.file,
+            Provenance::Template,
+        );
         self.problems.extend(problems);
         estate
     }

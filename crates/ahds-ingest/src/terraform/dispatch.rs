@@ -91,14 +91,14 @@ impl<'p, 'a> Builder<'p, 'a> {
             let attr = bad.attr.replace('/', ".");
             self.problems.push(IngestError::new(
                 &src.file,
-                Location::at(src.line.map_or(1, |l| l as usize), 1),
+                Position::at(src.line.map_or(1, |l| l as usize), 1),
                 format!("{} `{}`: `{attr}`: {}", r.rtype, r.address, bad.message),
             ));
             return;
         }
         self.problems.push(IngestError::new(
             self.file,
-            Location::pointer(format!("{}/values/{}", r.pointer, bad.attr)),
+            Position::pointer(format!("{}/values/{}", r.pointer, bad.attr)),
             format!("{} `{}`: {}", r.rtype, r.address, bad.message),
         ));
     }

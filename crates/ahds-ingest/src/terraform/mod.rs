@@ -26,12 +26,12 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
 use ahds_model::{
-    Estate, IdentityType, Known, ManagedIdentity, ResourceId, ResourceRef, SkippedResource, Source,
+    Estate, IdentityType, Known, ManagedIdentity, Place, ResourceId, ResourceRef, SkippedResource,
     UserAssignedIdentityRef,
 };
 use serde_json::Value;
 
-use crate::error::{IngestError, Location};
+use crate::error::{IngestError, Position};
 use crate::util::ResourceIndex;
 use attrs::Attr;
 pub(crate) use config::ModulePath;
@@ -58,12 +58,12 @@ pub(crate) fn read_plan(
 pub(crate) fn read_plan_with_sources(
     doc: &Value,
     file: &str,
-    sources: &HashMap<String, Source>,
+    sources: &HashMap<String, Place>,
 ) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
     let plan = Plan::read(doc).map_err(|e| {
         vec![IngestError::new(
             file,
-            Location::pointer(e.pointer),
+            Position::pointer(e.pointer),
             e.message,
         )]
     })?;
@@ -82,7 +82,7 @@ pub(crate) fn read_plan_with_sources(
     let cycles = std::mem::take(&mut *b.reference_cycles.borrow_mut());
     for (pointer, message) in cycles {
         b.problems
-            .push(IngestError::new(file, Location::pointer(pointer), message));
+            .push(IngestError::new(file, Position::pointer(pointer), message));
     }
     Ok((b.estate, b.problems))
 }
@@ -97,7 +97,7 @@ pub(crate) struct Builder<'p, 'a> {
     index: ResourceIndex,
     problems: Vec<IngestError>,
     /// The source file and line of each address, when the plan was written from sources.
-    sources: &'p HashMap<String, Source>,
+    sources: &'p HashMap<String, Place>,
     /// Module reference cycles met while following references: (pointer, message).
     reference_cycles: RefCell<BTreeSet<(String, String)>>,
     /// Ids built for resources created in the same run (azapi resources and their parents).
@@ -120,11 +120,11 @@ pub(crate) struct Bad {
 pub(crate) type Mapped<T> = Result<T, Bad>;
 
 impl<'p, 'a> Builder<'p, 'a> {
-    pub(crate) fn source(&self, r: &PlanResource<'_>) -> Source {
+    pub(crate) fn source(&self, r: &PlanResource<'_>) -> Place {
         if let Some(src) = self.sources.get(&r.address) {
             return src.clone();
         }
-        Source {
+        Place {
             column: None,
             file: self.file.to_string(),
             pointer: Some(r.pointer.clone()),
@@ -348,7 +348,7 @@ pub(crate) struct Common {
     pub(crate) location: Known<String>,
     pub(crate) tags: std::collections::BTreeMap<String, String>,
     pub(crate) subscription: Option<String>,
-    pub(crate) source: Source,
+    pub(crate) source: Place,
 }
 
 /// Fills the common fields of a model resource from [`Common`].
@@ -362,7 +362,7 @@ macro_rules! resource_from {
             location: c.location,
             tags: c.tags,
             subscription: c.subscription,
-            origin: Some(c.source),
+            place: Some(c.source),
             $($f: $v,)*
         }
     }};

@@ -251,7 +251,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                     location: c.location,
                     tags: Default::default(),
                     subscription: c.subscription,
-                    origin: Some(c.source),
+                    place: Some(c.source),
                     security_rules: vec![rule],
                 };
                 self.estate().network_security_groups.push(nsg);
@@ -300,7 +300,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                     location: c.location,
                     tags: Default::default(),
                     subscription: c.subscription,
-                    origin: Some(c.source),
+                    place: Some(c.source),
                     network_rule_collections: vec![collection],
                 });
             }

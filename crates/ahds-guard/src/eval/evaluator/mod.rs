@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ahds_model::{Estate, Place, Source, analyze, analyze_on_threads, validate};
+use ahds_model::{Estate, Place, analyze, analyze_on_threads, validate};
 
 use crate::eval::input_document::PolicyInput;
 use regorus::{Engine, Value};
@@ -297,7 +297,7 @@ impl Evaluator {
         let t = Instant::now();
         let sources: Sources<'_> = ByResource::build(estate, |m| {
             Some(ResourceFacts {
-                source: m.source,
+                source: m.place,
                 resource_type: m.resource_type,
             })
         });
@@ -371,7 +371,7 @@ impl Evaluator {
 /// What a finding carries of its resource: where it was read from, and its ARM type.
 #[derive(Clone, Copy)]
 struct ResourceFacts<'a> {
-    source: Option<&'a Source>,
+    source: Option<&'a Place>,
     resource_type: &'static str,
 }
 

@@ -16,7 +16,7 @@ macro_rules! build {
             location: c.location,
             tags: c.tags,
             subscription: None,
-            origin: Some(c.source),
+            place: Some(c.source),
             $($f: $v,)*
         }
     }};
@@ -30,11 +30,11 @@ mod targets;
 
 use std::collections::{BTreeMap, HashSet};
 
-use ahds_model::{Estate, Known, ResourceId, ResourceRef, SkippedResource, Source};
+use ahds_model::{Estate, Known, Place, ResourceId, ResourceRef, SkippedResource};
 use serde_json::Value;
 
 use super::props::{known_str, prop, str_at};
-use crate::error::{IngestError, Location};
+use crate::error::{IngestError, Position};
 use crate::util::ResourceIndex;
 use fields::{id_of, reference};
 
@@ -95,7 +95,7 @@ pub(super) struct Common {
     pub(super) name: Known<String>,
     pub(super) location: Known<String>,
     pub(super) tags: BTreeMap<String, String>,
-    pub(super) source: Source,
+    pub(super) source: Place,
 }
 
 /// A mapper: reads one resource into the estate (or attaches it to its parent).
@@ -233,7 +233,7 @@ const LINKED_ONLY: &[&str] = &[
 
 /// Where resource JSON comes from, which decides what an absent setting means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Origin {
+pub(crate) enum Provenance {
     /// A template (or Bicep) declares it: an absent setting is the platform default.
     Template,
     /// A live listing (an export, `az resource list`, Resource Graph rows): an absent
@@ -244,7 +244,7 @@ pub(crate) enum Origin {
 pub(crate) fn map_resources(
     resources: &[ArmResource<'_>],
     file: &str,
-    origin: Origin,
+    provenance: Provenance,
 ) -> (Estate, Vec<IngestError>) {
     let mut m = Mapper {
         file,
@@ -252,7 +252,7 @@ pub(crate) fn map_resources(
         index: ResourceIndex::default(),
         problems: Vec::new(),
         role_assignments: None,
-        origin,
+        provenance,
         namespaces_with_rules: HashSet::new(),
     };
     // Children attach to their parents in a second pass, so the order of the list does
@@ -308,14 +308,14 @@ pub(super) struct Mapper<'f> {
     pub(super) index: ResourceIndex,
     pub(super) problems: Vec<IngestError>,
     pub(super) role_assignments: Option<Vec<ahds_model::RoleAssignment>>,
-    pub(super) origin: Origin,
+    pub(super) provenance: Provenance,
     /// Event Hubs namespaces (by slot) whose `networkRuleSets/default` child was read.
     pub(super) namespaces_with_rules: HashSet<usize>,
 }
 
 impl Mapper<'_> {
-    fn source(&self, r: &ArmResource<'_>) -> Source {
-        Source {
+    fn source(&self, r: &ArmResource<'_>) -> Place {
+        Place {
             column: None,
             file: r.file.to_string(),
             pointer: Some(r.pointer.clone()),
@@ -371,7 +371,7 @@ impl Mapper<'_> {
                 .unwrap_or("resource");
             self.problems.push(IngestError::new(
                 r.file,
-                Location {
+                Position {
                     line: r.line.map(|l| l as usize),
                     column: None,
                     pointer: Some(format!("{}{}", r.pointer, b.at)),

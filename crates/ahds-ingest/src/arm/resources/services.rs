@@ -9,7 +9,7 @@ use super::fields::{
     cmk, connection_status, cors, id_of, identity, login_server, parent_of, public_access,
     reference, workspace_of,
 };
-use super::{ArmResource, Common, Mapped, Mapper, Origin, bad, orphan};
+use super::{ArmResource, Common, Mapped, Mapper, Provenance, bad, orphan};
 use crate::arm::props::{items, known_bool, known_list, known_str, path, prop, str_at};
 
 /// A FHIR or DICOM service's public access and CORS, unknown when the listing carries no
@@ -35,7 +35,7 @@ impl Mapper<'_> {
     /// `properties` does not: what the rules read from them is unknown, and a note says
     /// which export has them (and that features such as export are not visible either).
     fn settings_listed(&mut self, r: &ArmResource<'_>, c: &Common) -> bool {
-        if self.origin != Origin::Listing || prop(r.value, "properties").is_some() {
+        if self.provenance != Provenance::Listing || prop(r.value, "properties").is_some() {
             return true;
         }
         let id = c.id.as_ref().map_or("resource", ResourceId::as_str);

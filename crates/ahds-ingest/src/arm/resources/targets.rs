@@ -9,7 +9,7 @@ use ahds_model::{
 use super::fields::{
     default_action, id_of, ip_rules, parent_of, principal_of, public_access, strings, subnet_refs,
 };
-use super::{ArmResource, Common, Mapped, Mapper, Origin, orphan, under};
+use super::{ArmResource, Common, Mapped, Mapper, Provenance, orphan, under};
 use crate::arm::props::{
     is_unknown, items, known_bool, known_list, known_str, path, prop, setting_str, str_at,
 };
@@ -72,7 +72,7 @@ impl Mapper<'_> {
                 });
             }
         }
-        if self.origin == Origin::Listing {
+        if self.provenance == Provenance::Listing {
             if prop(v, "properties").is_none() {
                 self.note_missing(&c, "its `properties`");
                 spec = unknown_network();
@@ -103,7 +103,7 @@ impl Mapper<'_> {
             spec.ip_rules = ip_rules(set, &["ipRules"], "value")
                 .map_err(under("/properties/networkRuleSet"))?;
         }
-        if self.origin == Origin::Listing && prop(v, "properties").is_none() {
+        if self.provenance == Provenance::Listing && prop(v, "properties").is_none() {
             self.note_missing(&c, "its `properties`");
             spec = unknown_network();
         }
@@ -123,7 +123,7 @@ impl Mapper<'_> {
             public_network_access: Some(public_access(v)?),
             ..NetworkAclSpec::default()
         };
-        if self.origin == Origin::Listing {
+        if self.provenance == Provenance::Listing {
             // The firewall lives in the `networkRuleSets/default` child: unknown unless the
             // listing carries it (noted once the children are read).
             spec = if prop(v, "properties").is_none() {
@@ -191,7 +191,7 @@ impl Mapper<'_> {
                 ip_rules(a, &["ipRules"], "value").map_err(under("/properties/networkAcls"))?;
             spec.virtual_network_rules = subnet_refs(a, &["virtualNetworkRules"], &["id"]);
         }
-        if self.origin == Origin::Listing && prop(v, "properties").is_none() {
+        if self.provenance == Provenance::Listing && prop(v, "properties").is_none() {
             self.note_missing(&c, "its `properties`");
             spec = unknown_network();
         }
@@ -226,7 +226,7 @@ impl Mapper<'_> {
     /// Event Hubs namespaces of a listing without their `networkRuleSets/default` child,
     /// which Azure Resource Graph does not index.
     pub(super) fn note_namespaces_without_rules(&mut self) {
-        if self.origin != Origin::Listing {
+        if self.provenance != Provenance::Listing {
             return;
         }
         for (i, ns) in self.estate.eventhub_namespaces.iter().enumerate() {
@@ -234,7 +234,7 @@ impl Mapper<'_> {
                 continue;
             }
             let id = ns.id.as_ref().map_or("namespace", ResourceId::as_str);
-            let file = ns.origin.as_ref().map_or(self.file, |s| s.file.as_str());
+            let file = ns.place.as_ref().map_or(self.file, |s| s.file.as_str());
             self.estate.notes.push(format!(
                 "{}: `{id}`: the listing does not carry its firewall (the `networkRuleSets/default` child, which Azure Resource Graph does not index), so its default action, trusted-service access and IP rules are unknown; add the output of `az rest --method get --url {id}/networkRuleSets/default?api-version=2024-01-01` to the input",
                 file

@@ -14,13 +14,13 @@
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use ahds_model::{Estate, SkippedResource, Source};
+use ahds_model::{Estate, Place, SkippedResource};
 use serde_json::Value;
 
 use super::expr::{CopyIndex, RESOURCE_GROUP, SUBSCRIPTION, Scope, budget, eval_value};
 use super::props::{prop, str_at};
-use super::resources::{ArmResource, Origin, map_resources};
-use crate::error::{IngestError, Location, escape_pointer_segment};
+use super::resources::{ArmResource, Provenance, map_resources};
+use crate::error::{IngestError, Position, escape_pointer_segment};
 use crate::positions::Positions;
 
 mod declared;
@@ -99,9 +99,9 @@ pub(crate) fn read_template(
                     .rsplit('\n')
                     .next()
                     .map_or(1, |l| l.chars().count() + 1);
-                Location::at(line, column)
+                Position::at(line, column)
             }
-            None => Location::default(),
+            None => Position::default(),
         };
         let shown: String = expression.chars().take(80).collect();
         return Err(vec![IngestError::new(
@@ -127,7 +127,7 @@ pub(crate) fn read_template(
             address: Some(address.clone()),
         })
         .collect();
-    let (mut estate, mut problems) = map_resources(&arm, file, Origin::Template);
+    let (mut estate, mut problems) = map_resources(&arm, file, Provenance::Template);
     estate.notes.extend(
         out.notes
             .iter()
@@ -136,7 +136,7 @@ pub(crate) fn read_template(
     for (pointer, message) in out.errors {
         // Positions are kept for containers; a scalar takes its container's line.
         let parent = pointer.rsplit_once('/').map_or("", |(p, _)| p);
-        let location = Location {
+        let location = Position {
             line: positions
                 .line_of(&pointer)
                 .or_else(|| positions.line_of(parent)),
@@ -152,7 +152,7 @@ pub(crate) fn read_template(
                 resource_type: ty,
                 resource: address,
                 reason,
-                source: Some(Source {
+                source: Some(Place {
                     column: None,
                     file: file.to_string(),
                     line: positions

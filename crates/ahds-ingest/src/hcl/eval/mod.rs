@@ -7,14 +7,14 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::load::{ModuleDef, Place};
+use super::load::{FileLine, ModuleDef};
 use super::value::Val;
 
 mod expr;
 mod modules;
 mod named;
 
-use crate::error::{IngestError, Location};
+use crate::error::{IngestError, Position};
 pub(crate) use expr::strip_hidden;
 
 pub(crate) use crate::terraform::ModulePath;
@@ -222,18 +222,18 @@ impl<'m> Session<'m> {
     }
 
     /// `file:line` of a place, for notes.
-    pub(crate) fn place_text(&self, inst: usize, place: Place) -> String {
+    pub(crate) fn place_text(&self, inst: usize, place: FileLine) -> String {
         let def = self.def(inst);
         format!("{}:{}", def.file_name(place), place.line)
     }
 
-    fn place_of(&self, inst: usize, file: usize, span: Option<std::ops::Range<usize>>) -> Place {
+    fn place_of(&self, inst: usize, file: usize, span: Option<std::ops::Range<usize>>) -> FileLine {
         let def = self.def(inst);
         let line = match (span, def.files.get(file)) {
             (Some(s), Some(f)) => f.line_col(s.start).0,
             _ => 1,
         };
-        Place { file, line }
+        FileLine { file, line }
     }
 
     pub(crate) fn note(&self, text: String) {
@@ -243,7 +243,7 @@ impl<'m> Session<'m> {
         }
     }
 
-    pub(crate) fn error(&self, inst: usize, place: Place, message: String) {
+    pub(crate) fn error(&self, inst: usize, place: FileLine, message: String) {
         self.push_error(inst, place.file, place.line, 1, message);
     }
 
@@ -266,7 +266,7 @@ impl<'m> Session<'m> {
     fn push_error(&self, inst: usize, file: usize, line: usize, column: usize, message: String) {
         let def = self.def(inst);
         let name = def.files.get(file).map_or("", |f| f.name.as_str());
-        let e = IngestError::new(name, Location::at(line, column), message);
+        let e = IngestError::new(name, Position::at(line, column), message);
         let mut errors = self.errors.borrow_mut();
         if !errors.contains(&e) {
             errors.push(e);

@@ -7,7 +7,7 @@ use hcl_edit::Span;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 
-use super::super::load::Place;
+use super::super::load::FileLine;
 use super::super::value::Val;
 use super::expr::pairs;
 use super::{
@@ -143,7 +143,7 @@ impl Session<'_> {
         scope: &Scope,
         body: &Body,
         what: &str,
-        place: Place,
+        place: FileLine,
     ) -> Expansion {
         if let (Some(c), Some(_)) = (body.get_attribute("count"), body.get_attribute("for_each")) {
             self.error_at(

@@ -17,7 +17,7 @@ pub(crate) enum Kind {
 
 /// The top level of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Shape {
+pub(crate) struct TopLevel {
     pub(crate) kind: Kind,
     /// Top-level keys in document order (objects only).
     pub(crate) keys: Vec<String>,
@@ -33,9 +33,9 @@ pub(crate) struct Shape {
     pub(crate) first_is_object: Option<bool>,
 }
 
-impl Shape {
+impl TopLevel {
     /// Scans a document's text. Fails where the text is not JSON, like a full parse would.
-    pub(crate) fn read(text: &str) -> Result<Shape, serde_json::Error> {
+    pub(crate) fn read(text: &str) -> Result<TopLevel, serde_json::Error> {
         serde_json::from_str(text)
     }
 
@@ -43,8 +43,8 @@ impl Shape {
         self.keys.iter().any(|k| k == key)
     }
 
-    fn scalar(name: &'static str) -> Shape {
-        Shape {
+    fn scalar(name: &'static str) -> TopLevel {
+        TopLevel {
             kind: Kind::Scalar(name),
             keys: Vec::new(),
             schema: None,
@@ -56,7 +56,7 @@ impl Shape {
     }
 }
 
-impl<'de> Deserialize<'de> for Shape {
+impl<'de> Deserialize<'de> for TopLevel {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(ShapeVisitor)
     }
@@ -65,61 +65,61 @@ impl<'de> Deserialize<'de> for Shape {
 struct ShapeVisitor;
 
 impl<'de> Visitor<'de> for ShapeVisitor {
-    type Value = Shape;
+    type Value = TopLevel;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON document")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-        let mut shape = Shape::scalar("an object");
-        shape.kind = Kind::Object;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
+        let mut top = TopLevel::scalar("an object");
+        top.kind = Kind::Object;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "$schema" => shape.schema = map.next_value::<MaybeString>()?.0,
-                "type" => shape.type_name = map.next_value::<MaybeString>()?.0,
-                "value" => shape.value_is_array = map.next_value::<IsArray>()?.0,
-                "data" => shape.data_is_array = map.next_value::<IsArray>()?.0,
+                "$schema" => top.schema = map.next_value::<MaybeString>()?.0,
+                "type" => top.type_name = map.next_value::<MaybeString>()?.0,
+                "value" => top.value_is_array = map.next_value::<IsArray>()?.0,
+                "data" => top.data_is_array = map.next_value::<IsArray>()?.0,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
-            shape.keys.push(key);
+            top.keys.push(key);
         }
-        Ok(shape)
+        Ok(top)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TopLevel, A::Error> {
         let first = seq.next_element::<ValueKind>()?;
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        let mut shape = Shape::scalar("an array");
-        shape.kind = Kind::Array;
-        shape.first_is_object = first.map(|k| k == ValueKind::Object);
-        Ok(shape)
+        let mut top = TopLevel::scalar("an array");
+        top.kind = Kind::Array;
+        top.first_is_object = first.map(|k| k == ValueKind::Object);
+        Ok(top)
     }
 
-    fn visit_unit<E>(self) -> Result<Shape, E> {
-        Ok(Shape::scalar("null"))
+    fn visit_unit<E>(self) -> Result<TopLevel, E> {
+        Ok(TopLevel::scalar("null"))
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
-        Ok(Shape::scalar("a boolean"))
+    fn visit_bool<E>(self, _: bool) -> Result<TopLevel, E> {
+        Ok(TopLevel::scalar("a boolean"))
     }
 
-    fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
-        Ok(Shape::scalar("a number"))
+    fn visit_i64<E>(self, _: i64) -> Result<TopLevel, E> {
+        Ok(TopLevel::scalar("a number"))
     }
 
-    fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
-        Ok(Shape::scalar("a number"))
+    fn visit_u64<E>(self, _: u64) -> Result<TopLevel, E> {
+        Ok(TopLevel::scalar("a number"))
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
-        Ok(Shape::scalar("a number"))
+    fn visit_f64<E>(self, _: f64) -> Result<TopLevel, E> {
+        Ok(TopLevel::scalar("a number"))
     }
 
-    fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
-        Ok(Shape::scalar("a string"))
+    fn visit_str<E>(self, _: &str) -> Result<TopLevel, E> {
+        Ok(TopLevel::scalar("a string"))
     }
 }
 
@@ -227,7 +227,7 @@ mod tests {
 
     #[test]
     fn reads_the_top_level_only() {
-        let s = Shape::read(
+        let s = TopLevel::read(
             r#"{"$schema": "https://x/deploymentTemplate.json#", "value": [{"a": [1, {"b": null}]}], "data": {}, "type": 3, "zz": "q"}"#,
         )
         .unwrap();
@@ -240,17 +240,17 @@ mod tests {
         assert!(s.value_is_array);
         assert!(!s.data_is_array);
         assert_eq!(s.type_name, None);
-        assert_eq!(Shape::read("[1, 2]").unwrap().kind, Kind::Array);
+        assert_eq!(TopLevel::read("[1, 2]").unwrap().kind, Kind::Array);
         assert_eq!(
-            Shape::read(" \"x\" ").unwrap().kind,
+            TopLevel::read(" \"x\" ").unwrap().kind,
             Kind::Scalar("a string")
         );
     }
 
     #[test]
     fn fails_where_the_text_is_not_json() {
-        let e = Shape::read("{\n  \"a\": [1,\n}").unwrap_err();
+        let e = TopLevel::read("{\n  \"a\": [1,\n}").unwrap_err();
         assert_eq!(e.line(), 3);
-        assert!(Shape::read("{} trailing").is_err());
+        assert!(TopLevel::read("{} trailing").is_err());
     }
 }
