@@ -91,26 +91,37 @@ pub(crate) fn known_false() -> Known<bool> {
     Known::Value(false)
 }
 
-/// A three-valued truth: `Some(true)`, `Some(false)` or `None` for undetermined.
-///
-/// Used for precomputed facts; serialized as `true`, `false` or `null`.
-pub type Tri = Option<bool>;
-
-/// Kleene conjunction: false wins over unknown, unknown wins over true.
-pub fn tri_and(a: Tri, b: Tri) -> Tri {
-    match (a, b) {
-        (Some(false), _) | (_, Some(false)) => Some(false),
-        (Some(true), Some(true)) => Some(true),
-        _ => None,
+impl<T> From<Option<T>> for Known<T> {
+    /// `None` is unknown.
+    fn from(v: Option<T>) -> Self {
+        match v {
+            Some(v) => Known::Value(v),
+            None => Known::Unknown,
+        }
     }
 }
 
-/// Kleene disjunction: true wins over unknown, unknown wins over false.
-pub fn tri_or(a: Tri, b: Tri) -> Tri {
-    match (a, b) {
-        (Some(true), _) | (_, Some(true)) => Some(true),
-        (Some(false), Some(false)) => Some(false),
-        _ => None,
+/// Three-valued logic on facts that may be undetermined (Kleene's: `Unknown` is "could be
+/// either"). Input values and derived facts are both `Known<bool>`.
+impl Known<bool> {
+    /// Conjunction: false wins over unknown, unknown wins over true.
+    #[must_use]
+    pub fn and(self, other: Known<bool>) -> Known<bool> {
+        match (self, other) {
+            (Known::Value(false), _) | (_, Known::Value(false)) => Known::Value(false),
+            (Known::Value(true), Known::Value(true)) => Known::Value(true),
+            _ => Known::Unknown,
+        }
+    }
+
+    /// Disjunction: true wins over unknown, unknown wins over false.
+    #[must_use]
+    pub fn or(self, other: Known<bool>) -> Known<bool> {
+        match (self, other) {
+            (Known::Value(true), _) | (_, Known::Value(true)) => Known::Value(true),
+            (Known::Value(false), Known::Value(false)) => Known::Value(false),
+            _ => Known::Unknown,
+        }
     }
 }
 
@@ -162,10 +173,11 @@ mod tests {
 
     #[test]
     fn kleene_logic() {
-        assert_eq!(tri_and(Some(true), None), None);
-        assert_eq!(tri_and(Some(false), None), Some(false));
-        assert_eq!(tri_or(Some(true), None), Some(true));
-        assert_eq!(tri_or(Some(false), None), None);
-        assert_eq!(tri_or(Some(false), Some(false)), Some(false));
+        use Known::{Unknown, Value};
+        assert_eq!(Value(true).and(Unknown), Unknown);
+        assert_eq!(Value(false).and(Unknown), Value(false));
+        assert_eq!(Value(true).or(Unknown), Value(true));
+        assert_eq!(Value(false).or(Unknown), Unknown);
+        assert_eq!(Value(false).or(Value(false)), Value(false));
     }
 }

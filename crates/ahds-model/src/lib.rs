@@ -64,7 +64,7 @@ pub use events::{
     DeliveryIdentity, DeliveryIdentityType, EventDestination, EventSubscription, SystemTopic,
 };
 pub use identity::{IdentityType, ManagedIdentity, UserAssignedIdentity, UserAssignedIdentityRef};
-pub use known::{Known, Tri, tri_and, tri_or};
+pub use known::Known;
 pub use links::{
     Feature, LinkFacts, LinkIdentity, OutboundLink, PrivilegedGrant, ReferenceKind, Resolution,
     RoleFacts, TargetReference, TargetType,

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::known::{Known, Tri};
+use crate::known::Known;
 use crate::rbac::{BuiltInRole, roles};
 
 /// An AHDS feature that makes outbound connections.
@@ -170,7 +170,7 @@ pub struct LinkIdentity {
     /// for events), as reports name it.
     pub owner: String,
     /// Whether the service has a managed identity the feature can use.
-    pub has_identity: Tri,
+    pub has_identity: Known<bool>,
     /// Principal keys: lower-cased object ids, and `identity:<key>` for identities whose
     /// object id is not known yet.
     pub principals: Vec<String>,
@@ -189,7 +189,7 @@ pub struct RoleFacts {
     /// False when the input carries no role assignments, so the check is skipped.
     pub checked: bool,
     /// Whether the identity holds the role at the target or a parent scope.
-    pub held: Tri,
+    pub held: Known<bool>,
 }
 
 /// An over-privileged role the link's identity holds on the target or a parent scope.
@@ -211,14 +211,14 @@ pub struct LinkFacts {
     /// The service's region, normalised.
     pub service_region: Known<String>,
     /// Whether service and target are in the same region.
-    pub same_region: Tri,
+    pub same_region: Known<bool>,
     /// Whether service and target are in the same subscription.
-    pub same_subscription: Tri,
+    pub same_subscription: Known<bool>,
     /// For storage targets of FHIR export/import: whether a resource-instance rule admits
     /// the workspace or the FHIR service. `null` elsewhere or when unknown.
-    pub instance_rule: Tri,
+    pub instance_rule: Known<bool>,
     /// For event links: whether the subscription delivers with a managed identity.
-    pub delivery_with_identity: Tri,
+    pub delivery_with_identity: Known<bool>,
     /// The role the identity needs.
     pub role: RoleFacts,
     /// Owner, Contributor or User Access Administrator grants on the target or a parent.

@@ -10,7 +10,7 @@
 //! A symbol is `{`, a letter, then anything but `{`, `}` and `/`, then `}`: Azure resource
 //! names cannot hold braces, so a real name never reads as one.
 
-use crate::known::Tri;
+use crate::known::Known;
 
 /// One piece of a possibly symbolic string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,18 +89,18 @@ pub fn symbols(s: &str) -> Vec<&str> {
 /// makes it undecidable before deployment.
 ///
 /// ```
-/// use ahds_model::symbolic::same;
-/// assert_eq!(same("{ws}-fhir", "{WS}-FHIR"), Some(true));
-/// assert_eq!(same("fhir", "dicom"), Some(false));
-/// assert_eq!(same("{ws}-fhir", "contoso-fhir"), None);
+/// use ahds_model::{Known, symbolic::same};
+/// assert_eq!(same("{ws}-fhir", "{WS}-FHIR"), Known::Value(true));
+/// assert_eq!(same("fhir", "dicom"), Known::Value(false));
+/// assert_eq!(same("{ws}-fhir", "contoso-fhir"), Known::Unknown);
 /// ```
-pub fn same(a: &str, b: &str) -> Tri {
+pub fn same(a: &str, b: &str) -> Known<bool> {
     if a.eq_ignore_ascii_case(b) {
-        Some(true)
+        Known::Value(true)
     } else if is_symbolic(a) || is_symbolic(b) {
-        None
+        Known::Unknown
     } else {
-        Some(false)
+        Known::Value(false)
     }
 }
 
@@ -135,10 +135,10 @@ mod tests {
 
     #[test]
     fn symbols_decide_equality_only_when_identical() {
-        assert_eq!(same("/x/{a}", "/X/{A}"), Some(true));
-        assert_eq!(same("{a}", "{b}"), None);
-        assert_eq!(same("{a}", "a"), None);
-        assert_eq!(same("a", "b"), Some(false));
+        assert_eq!(same("/x/{a}", "/X/{A}"), Known::Value(true));
+        assert_eq!(same("{a}", "{b}"), Known::Unknown);
+        assert_eq!(same("{a}", "a"), Known::Unknown);
+        assert_eq!(same("a", "b"), Known::Value(false));
         assert_eq!(escape("{a}/b"), "(a)%2Fb");
     }
 }

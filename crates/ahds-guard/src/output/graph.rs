@@ -329,9 +329,9 @@ fn outbound(g: &mut Graph, analysis: &Analysis, report: &Report) {
         let mut label = link.feature.as_str().to_string();
         if role.checked {
             let held = match role.held {
-                Some(true) => "held",
-                Some(false) => "missing",
-                None => "not known",
+                Known::Value(true) => "held",
+                Known::Value(false) => "missing",
+                Known::Unknown => "not known",
             };
             let _ = write!(label, " · {}: {held}", role.required_role);
         }

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::estate::Estate;
 use crate::identity::ManagedIdentity;
 use crate::index::{EstateIndex, host_of};
-use crate::known::{Known, Tri, tri_and, tri_or};
+use crate::known::Known;
 use crate::links::{
     Feature, LinkFacts, LinkIdentity, OutboundLink, PrivilegedGrant, ReferenceKind, Resolution,
     RoleFacts, TargetReference, TargetType,
@@ -78,7 +78,7 @@ pub struct ServiceFacts {
     /// The outbound features the service uses, sorted.
     pub features: Vec<Feature>,
     /// Whether the service has a managed identity its features can use.
-    pub has_identity: Tri,
+    pub has_identity: Known<bool>,
 }
 
 /// IP firewall facts of an outbound target. Facts only: which ranges count as broad and

@@ -199,12 +199,12 @@ impl<'a> Context<'a> {
                 }
                 (Some(_), None) => LinkIdentity {
                     owner: es.meta().display_id(),
-                    has_identity: None,
+                    has_identity: Known::Unknown,
                     principals: Vec::new(),
                 },
                 (None, t) => LinkIdentity {
                     owner: t.map_or_else(|| es.meta().display_id(), |t| t.meta().display_id()),
-                    has_identity: Some(false),
+                    has_identity: Known::Value(false),
                     principals: Vec::new(),
                 },
             };
@@ -257,7 +257,7 @@ impl<'a> Context<'a> {
             let mut link = link;
             link.via = Some(es.meta().key());
             link.via_resource_id = Some(es.meta().display_id());
-            link.facts.delivery_with_identity = delivery;
+            link.facts.delivery_with_identity = delivery.into();
             self.analysis.links.push(link);
         }
     }

@@ -17,20 +17,22 @@ impl<'a> Context<'a> {
         Scope { keys, id }
     }
 
-    pub(super) fn instance_rule(&self, storage: usize, end: &ServiceEnd<'_>) -> Tri {
+    pub(super) fn instance_rule(&self, storage: usize, end: &ServiceEnd<'_>) -> Known<bool> {
         let sa = &self.estate.storage_accounts[storage];
-        let rules = sa.network.resource_access_rules.value()?;
+        let Some(rules) = sa.network.resource_access_rules.value() else {
+            return Known::Unknown;
+        };
         let mut admitted_keys = vec![end.meta.key()];
         if let Some(ws) = &end.workspace {
             admitted_keys.push(ws.clone());
         }
-        let mut result = Some(false);
+        let mut result = Known::Value(false);
         for rule in rules {
             match rule.resource_id.value() {
-                None => result = tri_or(result, None),
+                None => result = result.or(Known::Unknown),
                 Some(_) => {
                     if admitted_keys.iter().any(|k| rule.admits(k)) {
-                        return Some(true);
+                        return Known::Value(true);
                     }
                 }
             }
@@ -38,9 +40,9 @@ impl<'a> Context<'a> {
         result
     }
 
-    pub(super) fn access_policies_grant(&self, vault: usize, principals: &[String]) -> Tri {
+    pub(super) fn access_policies_grant(&self, vault: usize, principals: &[String]) -> Known<bool> {
         let kv = &self.estate.key_vaults[vault];
-        let mut result = Some(false);
+        let mut result = Known::Value(false);
         for p in &kv.access_policies {
             let mut keys = Vec::new();
             if let Some(o) = p.object_id.value() {
@@ -50,16 +52,16 @@ impl<'a> Context<'a> {
                 keys.push(format!("identity:{}", self.idx.canonical(r)));
             }
             let principal = if keys.is_empty() {
-                None
+                Known::Unknown
             } else {
-                Some(keys.iter().any(|k| principals.contains(k)))
+                Known::Value(keys.iter().any(|k| principals.contains(k)))
             };
-            let perms = p.key_permissions.value().map(|perms| {
+            let perms = p.key_permissions.as_ref().map(|perms| {
                 ["get", "wrapkey", "unwrapkey"]
                     .iter()
                     .all(|need| perms.iter().any(|have| have.eq_ignore_ascii_case(need)))
             });
-            result = tri_or(result, tri_and(principal, perms));
+            result = result.or(principal.and(perms));
         }
         result
     }
@@ -89,8 +91,9 @@ impl<'a> Context<'a> {
         }
         principals.sort();
         principals.dedup();
-        let has_identity =
-            kind.map(|k| k.has_system() || (k.has_user() && !identity.user_assigned.is_empty()));
+        let has_identity = kind
+            .map(|k| k.has_system() || (k.has_user() && !identity.user_assigned.is_empty()))
+            .into();
         LinkIdentity {
             owner: owner.display_id(),
             has_identity,
@@ -190,41 +193,49 @@ impl<'a> Grants<'a> {
     }
 
     /// Whether the scope of `ra` covers `scope`.
-    fn covers(&self, ra: &RoleAssignment, scope: &Scope) -> Tri {
-        match ra.scope.value()? {
+    fn covers(&self, ra: &RoleAssignment, scope: &Scope) -> Known<bool> {
+        let Some(scope_of_ra) = ra.scope.value() else {
+            return Known::Unknown;
+        };
+        match scope_of_ra {
             ResourceRef::Id(s) => match &scope.id {
-                Some(t) => Some(s.contains(t) || scope.keys.iter().any(|k| k == s.key())),
+                Some(t) => Known::Value(s.contains(t) || scope.keys.iter().any(|k| k == s.key())),
                 // A new target has no id yet: an existing resource's id cannot be it, but a
                 // resource group or subscription might contain it.
-                None if s.is_resource() => Some(false),
-                None => None,
+                None if s.is_resource() => Known::Value(false),
+                None => Known::Unknown,
             },
             ResourceRef::Address(a) => {
                 let key = self.idx.canonical_key(a);
                 if scope.keys.contains(&key) {
-                    Some(true)
+                    Known::Value(true)
                 } else if self.idx.contains(a) {
-                    Some(false)
+                    Known::Value(false)
                 } else {
-                    None // an address of something the input does not model (a resource group)
+                    // An address of something the input does not model (a resource group).
+                    Known::Unknown
                 }
             }
         }
     }
 
-    fn role_matches(ra: &RoleAssignment, role: BuiltInRole) -> Tri {
+    fn role_matches(ra: &RoleAssignment, role: BuiltInRole) -> Known<bool> {
         let id = ra.role_definition_id.as_ref();
         let name = ra.role_definition_name.as_ref();
         let id_v = id.and_then(|k| k.value()).map(String::as_str);
         let name_v = name.and_then(|k| k.value()).map(String::as_str);
         if let Some(r) = builtin_role(id_v, name_v) {
-            return Some(r == role);
+            return Known::Value(r == role);
         }
         let unknown = id.is_some_and(Known::is_unknown)
             || name.is_some_and(Known::is_unknown)
             || id_v.is_some_and(symbolic::is_symbolic)
             || name_v.is_some_and(symbolic::is_symbolic);
-        if unknown { None } else { Some(false) }
+        if unknown {
+            Known::Unknown
+        } else {
+            Known::Value(false)
+        }
     }
 
     fn assignments_for(&self, principals: &[String]) -> Vec<&'a RoleAssignment> {
@@ -239,14 +250,16 @@ impl<'a> Grants<'a> {
         out
     }
 
-    pub(super) fn holds(&self, principals: &[String], scope: &Scope, role: BuiltInRole) -> Tri {
-        let mut result = Some(false);
+    pub(super) fn holds(
+        &self,
+        principals: &[String],
+        scope: &Scope,
+        role: BuiltInRole,
+    ) -> Known<bool> {
+        let mut result = Known::Value(false);
         for ra in self.assignments_for(principals) {
-            result = tri_or(
-                result,
-                tri_and(self.covers(ra, scope), Self::role_matches(ra, role)),
-            );
-            if result == Some(true) {
+            result = result.or(self.covers(ra, scope).and(Self::role_matches(ra, role)));
+            if result == Known::Value(true) {
                 return result;
             }
         }
@@ -258,8 +271,8 @@ impl<'a> Grants<'a> {
             .flatten()
             .chain(self.unattributed_anywhere.iter());
         for ra in unattributed {
-            if tri_and(self.covers(ra, scope), Self::role_matches(ra, role)) != Some(false) {
-                return tri_or(result, None);
+            if self.covers(ra, scope).and(Self::role_matches(ra, role)) != Known::Value(false) {
+                return result.or(Known::Unknown);
             }
         }
         result
@@ -273,8 +286,8 @@ impl<'a> Grants<'a> {
                 roles::CONTRIBUTOR,
                 roles::USER_ACCESS_ADMINISTRATOR,
             ] {
-                if Self::role_matches(ra, role) == Some(true)
-                    && self.covers(ra, scope) == Some(true)
+                if Self::role_matches(ra, role) == Known::Value(true)
+                    && self.covers(ra, scope) == Known::Value(true)
                 {
                     out.push(PrivilegedGrant {
                         role: role.name,

@@ -34,27 +34,27 @@ impl<'a> Context<'a> {
         let service_region = end.meta.location.as_ref().map(|l| normalize_location(l));
         let mut facts = LinkFacts {
             service_region: service_region.clone(),
-            same_region: None,
-            same_subscription: None,
-            instance_rule: None,
-            delivery_with_identity: None,
+            same_region: Known::Unknown,
+            same_subscription: Known::Unknown,
+            instance_rule: Known::Unknown,
+            delivery_with_identity: Known::Unknown,
             role: RoleFacts {
                 required_role: feature.required_role().name,
                 required_role_id: feature.required_role().guid,
                 model: "rbac",
                 checked: self.estate.role_assignments.is_some(),
-                held: None,
+                held: Known::Unknown,
             },
             privileged_roles: Vec::new(),
         };
         if let (Some(t), Some(tm)) = (target, target_meta) {
             facts.same_region = match (service_region.value(), tm.location.value()) {
                 (Some(a), Some(b)) => symbolic::same(a, &normalize_location(b)),
-                _ => None,
+                _ => Known::Unknown,
             };
             facts.same_subscription = match (end.meta.subscription(), tm.subscription()) {
                 (Some(a), Some(b)) => symbolic::same(a, b),
-                _ => None,
+                _ => Known::Unknown,
             };
             if let (Target::Storage(i), Feature::FhirExport | Feature::FhirImport) = (t, feature) {
                 facts.instance_rule = self.instance_rule(i, end);
@@ -78,7 +78,11 @@ impl<'a> Context<'a> {
                     Known::Unknown => {
                         facts.role.model = "unknown";
                         facts.role.checked = true;
-                        facts.role.held = if rbac == policies { rbac } else { None };
+                        facts.role.held = if rbac == policies {
+                            rbac
+                        } else {
+                            Known::Unknown
+                        };
                     }
                 }
             }
@@ -113,7 +117,7 @@ impl<'a> Context<'a> {
             return false;
         }
         let e = self.estate;
-        let undecided = |a: &str, b: &str| symbolic::same(a, b).is_none();
+        let undecided = |a: &str, b: &str| symbolic::same(a, b).is_unknown();
         // An event hub id names its namespace as its parent.
         let parent = ResourceId::parse(value).ok().and_then(|v| v.parent());
         let host = host_of(value);

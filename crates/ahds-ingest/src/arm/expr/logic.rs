@@ -39,7 +39,7 @@ pub(super) fn call_partial(lname: &str, vals: &[Value]) -> Option<Value> {
 /// Whether two values are equal; `None` when a symbol leaves it open.
 fn equal(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
-        (Value::String(x), Value::String(y)) => symbolic::same(x, y),
+        (Value::String(x), Value::String(y)) => symbolic::same(x, y).into_value(),
         (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
             let mut all = Some(true);
             for (p, q) in x.iter().zip(y) {
