@@ -71,6 +71,28 @@ fn input_reference_and_schemas_are_current() {
     );
 }
 
+/// Rustdoc's intra-doc links (`[`Type::field`]`) mean nothing in generated Markdown: each
+/// field's description must be its own text.
+#[test]
+fn generated_references_hold_no_rustdoc_links() {
+    let input = ahds_guard::docs::input_markdown(&ahds_guard::input_schema());
+    let rules =
+        ahds_guard::docs::rules_markdown_with_examples(common::evaluator().rules(), &examples());
+    for (name, text) in [("input", &input), ("rules", &rules)] {
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("[`") {
+            let after = &rest[at..];
+            let end = after.find("`]").map_or(after.len(), |e| e + 2);
+            assert!(
+                after[end..].starts_with('('),
+                "{name} reference has a rustdoc link: {}",
+                &after[..end]
+            );
+            rest = &after[end..];
+        }
+    }
+}
+
 fn validator(rel: &str) -> jsonschema::Validator {
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(common::root().join(rel)).unwrap()).unwrap();

@@ -222,27 +222,32 @@ impl AclDefaults {
 }
 
 /// Network settings as a description gives them: a missing field takes the platform default
-/// ([`AclDefaults`]); an explicit `null` is unknown.
+/// of the kind of target; an explicit `null` is unknown. In the policy input every field is
+/// present, with the defaults applied.
 #[doc(hidden)]
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkAclSpec {
-    /// See [`NetworkAcl::public_network_access`].
+    /// Public network access: `Enabled`, `Disabled` or `SecuredByPerimeter`. Missing:
+    /// `Enabled`.
     #[serde(default, deserialize_with = "crate::known::optional::deserialize")]
     pub public_network_access: Option<Known<PublicNetworkAccess>>,
-    /// See [`NetworkAcl::default_action`].
+    /// The firewall's action for traffic no rule admits: `Allow` or `Deny`. Missing: `Allow`.
     #[serde(default, deserialize_with = "crate::known::optional::deserialize")]
     pub default_action: Option<Known<DefaultAction>>,
-    /// See [`NetworkAcl::trusted_services`].
+    /// Whether trusted Microsoft services may pass the firewall (`AzureServices` bypass,
+    /// `trustedServiceAccessEnabled`). Missing: on for storage accounts, container registries
+    /// and key vaults, off for Event Hubs namespaces.
     #[serde(default, deserialize_with = "crate::known::optional::deserialize")]
     pub trusted_services: Option<Known<bool>>,
-    /// See [`NetworkAcl::ip_rules`].
+    /// IP addresses and CIDR ranges the firewall admits. Missing: none.
     #[serde(default, deserialize_with = "crate::known::optional::deserialize")]
     pub ip_rules: Option<Known<Vec<IpRule>>>,
-    /// See [`NetworkAcl::virtual_network_rules`].
+    /// Subnets (ARM ids or input addresses) the firewall admits. Missing: none.
     #[serde(default, deserialize_with = "crate::known::optional::deserialize")]
     pub virtual_network_rules: Option<Known<Vec<ResourceRef>>>,
-    /// See [`NetworkAcl::resource_access_rules`].
+    /// Resource-instance rules of a storage account: Azure resources admitted by id
+    /// (`resourceAccessRules`). Missing: none.
     #[serde(default, deserialize_with = "crate::known::optional::deserialize")]
     pub resource_access_rules: Option<Known<Vec<ResourceAccessRule>>>,
 }
