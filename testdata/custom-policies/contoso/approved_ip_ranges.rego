@@ -19,21 +19,30 @@ import data.ahds.lib
 
 approved := {r | some r in data.contoso.approved_ip_ranges}
 
-# Each target once, however many features reach it.
-targets contains [link.target_type, link.target_id] if {
-	some link in input.links
-	lib.resolved(link)
-}
-
+# A target several features reach is reported once: `deny` is a set, and the finding names
+# the target alone.
 deny contains v if {
-	some [kind, key] in targets
-	t := input[kind][key]
+	some link in input.links
+	link.status == "resolved"
+	t := link.target
 	is_array(t.network.ip_rules)
 	some rule in t.network.ip_rules
 	not rule in approved
 	v := {
-		"msg": sprintf("%s admits %s, which is not an approved Contoso range", [lib.label(kind, t), rule]),
+		"msg": sprintf("%s admits %s, which is not an approved Contoso range", [lib.label(link.target_type, t), rule]),
 		"resource_id": t.resource_id,
 		"evidence": {"ip_rule": rule, "approved": sort(approved)},
+	}
+}
+
+# Rules a plan does not know yet (null) are neither approved nor not: say so.
+undetermined contains u if {
+	some link in input.links
+	link.status == "resolved"
+	link.target.network.ip_rules == null
+	u := {
+		"msg": sprintf("%s: its IP rules are not known yet", [lib.label(link.target_type, link.target)]),
+		"resource_id": link.target.resource_id,
+		"missing": ["network.ip_rules"],
 	}
 }
