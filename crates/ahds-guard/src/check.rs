@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use ahds_ingest::{IngestError, PathInputs, PathOptions, PathsError, read_paths};
 
-use crate::error::EvaluateError;
+use crate::eval::error::EvaluateError;
 use crate::eval::{EvalStats, Evaluator};
 use crate::report::{InputError, Report};
 

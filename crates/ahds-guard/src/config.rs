@@ -20,11 +20,12 @@
 use std::collections::BTreeMap;
 
 use ahds_model::Place;
-use globset::{GlobBuilder, GlobMatcher};
+use globset::GlobBuilder;
 use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::report::severity::Severity;
+use crate::report::waivers::{CompiledWaiver, ResourceMatcher};
 
 /// The file name discovered in the working directory.
 pub const CONFIG_FILE_NAME: &str = ".ahds-guard.toml";
@@ -124,40 +125,6 @@ pub struct Config {
     /// The file's text, to turn spans into lines.
     #[serde(skip)]
     text: String,
-}
-
-/// A waiver ready to match findings.
-#[derive(Debug, Clone)]
-pub(crate) struct CompiledWaiver {
-    pub(crate) rule: String,
-    pub(crate) resource: String,
-    pub(crate) matcher: ResourceMatcher,
-    pub(crate) justification: String,
-    pub(crate) expires: Option<Date>,
-    /// `file:line` of the waiver, for notes.
-    pub(crate) place: String,
-}
-
-/// How a waiver's `resource` matches.
-#[derive(Debug, Clone)]
-pub(crate) enum ResourceMatcher {
-    Exact(String),
-    Glob(GlobMatcher),
-}
-
-impl ResourceMatcher {
-    pub(crate) fn matches(&self, resource: &str) -> bool {
-        match self {
-            ResourceMatcher::Exact(e) => {
-                if e.starts_with('/') {
-                    e.eq_ignore_ascii_case(resource)
-                } else {
-                    e == resource
-                }
-            }
-            ResourceMatcher::Glob(g) => g.is_match(resource),
-        }
-    }
 }
 
 impl Config {

@@ -25,7 +25,6 @@ mod check;
 mod config;
 #[doc(hidden)]
 pub mod docs;
-mod error;
 mod eval;
 mod output;
 mod policy;
@@ -43,14 +42,15 @@ pub use ahds_ingest::{InputFormat, PathInputs, PathOptions, read, read_paths};
 pub use ahds_model::Estate;
 pub use check::{CheckError, Checked, check_paths};
 pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleSelection, Waiver};
-pub use error::{EvaluateError, LoadError};
 pub use eval::backend::EngineChoice;
+pub use eval::error::EvaluateError;
 pub use eval::evaluator::{DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, EvalStats, Evaluator};
 pub use eval::input_document::{INPUT_VERSION, input_schema};
 pub use output::{
     Context, Format, GraphFormat, RenderError, default_sarif_root, render, render_graph, text_safe,
 };
 pub use policy::catalog::{RuleInfo, RuleOrigin};
+pub use policy::error::LoadError;
 pub use policy::metadata::MetadataError;
 pub use policy::policy_set::{PolicyModule, PolicySet};
 pub use policy::sandbox::{DENIED_BUILTINS, MAX_LITERAL_NESTING, MAX_POLICY_BYTES, MAX_RULE_CHAIN};

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use regorus::Value;
 use serde::Serialize;
 
-use crate::error::LoadError;
 use crate::eval::backend::build_engine;
+use crate::policy::error::LoadError;
 use crate::policy::policy_set::PolicySet;
 
 /// How one test ended.

@@ -17,8 +17,8 @@ use regorus::rvm::vm::{RegoVM, VmError};
 use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{CompiledPolicy, Engine, LimitError, Value};
 
-use crate::error::{LoadError, policy_place};
 use crate::policy::catalog::{RuleInfo, RuleOrigin};
+use crate::policy::error::{LoadError, policy_place};
 use crate::policy::policy_set::PolicySet;
 
 /// Which engine runs the bundled rules.

@@ -2,6 +2,7 @@
 //! document built from an estate, and the evaluator that runs the rules on it.
 
 pub(crate) mod backend;
+pub(crate) mod error;
 pub(crate) mod evaluator;
 pub(crate) mod input_document;
 

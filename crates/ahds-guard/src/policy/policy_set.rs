@@ -7,9 +7,9 @@ use std::path::Path;
 use ahds_model::Place;
 use regorus::unstable::{Parser, Rule, RuleHead};
 
-use crate::error::{LoadError, policy_place};
 use crate::policy::bundle;
 use crate::policy::catalog::{RuleInfo, RuleOrigin, rule_info};
+use crate::policy::error::{LoadError, policy_place};
 use crate::policy::metadata::{AnnotationBlock, AnnotationTarget, parse_annotations};
 use crate::policy::module_summary::{InputUse, ModuleSummary, summarize};
 use crate::policy::sandbox::check_source;

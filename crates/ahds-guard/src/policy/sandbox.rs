@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use regorus::unstable::BUILTINS;
 
-use crate::error::{LoadError, policy_place};
+use crate::policy::error::{LoadError, policy_place};
 use crate::policy::module_summary::ModuleSummary;
 
 /// The largest policy file accepted (1 MiB; the whole bundled catalog is under 200 KiB).

@@ -4,11 +4,45 @@
 use std::collections::BTreeMap;
 
 use ahds_model::Estate;
+use globset::GlobMatcher;
 use jiff::civil::Date;
 
-use crate::config::CompiledWaiver;
 use crate::report::by_resource::ByResource;
 use crate::report::{Report, Suppressed, WaiverKind};
+
+/// A waiver ready to match findings.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledWaiver {
+    pub(crate) rule: String,
+    pub(crate) resource: String,
+    pub(crate) matcher: ResourceMatcher,
+    pub(crate) justification: String,
+    pub(crate) expires: Option<Date>,
+    /// `file:line` of the waiver, for notes.
+    pub(crate) place: String,
+}
+
+/// How a waiver's `resource` matches.
+#[derive(Debug, Clone)]
+pub(crate) enum ResourceMatcher {
+    Exact(String),
+    Glob(GlobMatcher),
+}
+
+impl ResourceMatcher {
+    pub(crate) fn matches(&self, resource: &str) -> bool {
+        match self {
+            ResourceMatcher::Exact(e) => {
+                if e.starts_with('/') {
+                    e.eq_ignore_ascii_case(resource)
+                } else {
+                    e == resource
+                }
+            }
+            ResourceMatcher::Glob(g) => g.is_match(resource),
+        }
+    }
+}
 
 /// The tag that lists rule ids to ignore on a resource (comma-separated).
 pub const IGNORE_TAG: &str = "ahds-guard-ignore";

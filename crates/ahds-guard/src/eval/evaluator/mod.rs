@@ -16,13 +16,15 @@ use ahds_model::{Estate, Place, analyze, analyze_on_threads, validate};
 use crate::eval::input_document::PolicyInput;
 use regorus::{Engine, Value};
 
-use crate::config::{CompiledWaiver, Config, ConfigError};
-use crate::error::{EvaluateError, LoadError};
+use crate::config::{Config, ConfigError};
 use crate::eval::backend::{EngineChoice, Session, VmProgram, build_engine};
+use crate::eval::error::EvaluateError;
 use crate::policy::catalog::{RuleInfo, RuleOrigin};
+use crate::policy::error::LoadError;
 use crate::policy::module_summary::InputUse;
 use crate::policy::policy_set::PolicySet;
 use crate::report::by_resource::ByResource;
+use crate::report::waivers::CompiledWaiver;
 use crate::report::{Report, RuleError, Undetermined, Violation};
 
 use entries::{Found, eval_set};

@@ -1,10 +1,10 @@
-//! Errors of loading policies and evaluating estates.
+//! Why policies could not be loaded.
 
 use std::path::PathBuf;
 
 use ahds_model::Place;
 
-use crate::policy::metadata::MetadataError;
+use super::metadata::MetadataError;
 
 /// A policy or data file that could not be loaded. Every variant names the file, and the
 /// line where one is known.
@@ -42,19 +42,6 @@ pub enum LoadError {
     /// The policy engine rejected the policy set as a whole.
     #[error("policy engine: {0}")]
     Engine(String),
-}
-
-/// Why an estate could not be evaluated at all. Rule failures do not end up here: they are
-/// reported per rule in [`crate::Report::errors`].
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum EvaluateError {
-    /// The estate has problems no rule can reason around (duplicate resources, say).
-    #[error("invalid estate: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
-    InvalidEstate(Vec<ahds_model::EstateProblem>),
-    /// The policy input document could not be built.
-    #[error("cannot build the policy input: {0}")]
-    Input(String),
 }
 
 /// A place in a policy file: the file, and the line when known.
