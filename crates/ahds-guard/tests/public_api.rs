@@ -177,10 +177,10 @@ fn path_of(module: &str, name: &impl ToString) -> String {
 fn public_types(items: &[Item], out: &mut std::collections::BTreeSet<String>) {
     for item in items {
         match item {
-            Item::Struct(s) if is_pub(&s.vis) => {
+            Item::Struct(s) if is_pub(&s.vis) && !skipped(&s.attrs) => {
                 out.insert(s.ident.to_string());
             }
-            Item::Enum(e) if is_pub(&e.vis) => {
+            Item::Enum(e) if is_pub(&e.vis) && !skipped(&e.attrs) => {
                 out.insert(e.ident.to_string());
             }
             Item::Mod(m) if !skipped(&m.attrs) => {

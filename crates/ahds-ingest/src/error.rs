@@ -84,7 +84,7 @@ impl IngestError {
     }
 
     /// The same error, of another kind.
-    pub fn of_kind(mut self, kind: IngestErrorKind) -> Self {
+    pub(crate) fn of_kind(mut self, kind: IngestErrorKind) -> Self {
         self.kind = kind;
         self
     }

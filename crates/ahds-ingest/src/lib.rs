@@ -33,9 +33,7 @@ use std::str::FromStr;
 pub use ahds_model::Estate;
 pub(crate) use error::Position;
 pub use error::{IngestError, IngestErrorKind};
-pub use hcl::{
-    InlineWaiver, TerraformConfig, TerraformOptions, is_terraform_dir, read_terraform_config,
-};
+pub use hcl::{InlineWaiver, TerraformConfig, TerraformOptions, read_terraform_config};
 pub use paths::{PathInputs, PathOptions, PathsError, read_paths};
 
 /// The input formats the readers understand.
@@ -90,6 +88,7 @@ impl FromStr for InputFormat {
 
 /// The Azure Resource Manager resource types the readers map (lower case), children and
 /// the types read only for their links included: what a live collection must fetch.
+#[doc(hidden)]
 pub fn arm_types_read() -> Vec<&'static str> {
     arm::types_read()
 }

@@ -50,6 +50,7 @@ mod resource;
 mod resource_id;
 mod schema;
 mod services;
+#[doc(hidden)]
 pub mod symbolic;
 mod targets;
 mod traffic;
@@ -69,17 +70,16 @@ pub use links::{
     Feature, LinkFacts, LinkIdentity, OutboundLink, PrivilegedGrant, ReferenceKind, Resolution,
     RoleFacts, TargetReference, TargetType,
 };
-pub use location::normalize_location;
 pub use network::{
     AclDefaults, DefaultAction, IpRule, IpRuleError, NetworkAcl, NetworkAclSpec,
-    PublicNetworkAccess, ResourceAccessRule, defaults,
+    PublicNetworkAccess, ResourceAccessRule,
 };
 pub use place::Place;
 pub use private_link::{
     ConnectionStatus, DnsZoneConfig, DnsZoneGroup, EndpointConnection, PrivateEndpoint,
     WorkspaceConnection,
 };
-pub use rbac::{BuiltInRole, RoleAssignment, builtin_role, roles};
+pub use rbac::{BuiltInRole, RoleAssignment, roles};
 pub use resource::{Meta, Resource};
 pub use resource_id::{ResourceId, ResourceIdError, ResourceRef};
 pub use schema::native_schema;

@@ -1,7 +1,7 @@
 //! Azure location names.
 
 /// Normalises an Azure location: `East US` and `eastus` are the same region.
-pub fn normalize_location(s: &str) -> String {
+pub(crate) fn normalize_location(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)

@@ -286,14 +286,14 @@ impl NetworkAcl {
 macro_rules! acl_deserializer {
     ($(#[$m:meta])* $name:ident, $defaults:expr) => {
         $(#[$m])*
-        pub fn $name<'de, D: Deserializer<'de>>(d: D) -> Result<NetworkAcl, D::Error> {
+        pub(crate) fn $name<'de, D: Deserializer<'de>>(d: D) -> Result<NetworkAcl, D::Error> {
             NetworkAclSpec::deserialize(d).map(|s| s.resolve($defaults))
         }
     };
 }
 
 /// `serde` deserializers that apply each target kind's platform defaults.
-pub mod defaults {
+pub(crate) mod defaults {
     use super::*;
     acl_deserializer!(
         /// Storage account network settings.
@@ -317,19 +317,19 @@ pub mod defaults {
     );
 
     /// Default for a storage account without a `network` field.
-    pub fn storage_default() -> NetworkAcl {
+    pub(crate) fn storage_default() -> NetworkAcl {
         NetworkAcl::platform_default(AclDefaults::STORAGE)
     }
     /// Default for a container registry without a `network` field.
-    pub fn container_registry_default() -> NetworkAcl {
+    pub(crate) fn container_registry_default() -> NetworkAcl {
         NetworkAcl::platform_default(AclDefaults::CONTAINER_REGISTRY)
     }
     /// Default for an Event Hubs namespace without a `network` field.
-    pub fn event_hubs_default() -> NetworkAcl {
+    pub(crate) fn event_hubs_default() -> NetworkAcl {
         NetworkAcl::platform_default(AclDefaults::EVENT_HUBS)
     }
     /// Default for a key vault without a `network` field.
-    pub fn key_vault_default() -> NetworkAcl {
+    pub(crate) fn key_vault_default() -> NetworkAcl {
         NetworkAcl::platform_default(AclDefaults::KEY_VAULT)
     }
 }

@@ -79,6 +79,7 @@ pub struct DnsZoneConfig {
 impl DnsZoneConfig {
     /// The zone a name says, when the name is fixed: a zone named by a symbol (a
     /// parameter or variable nobody set) is not known to be any zone.
+    #[doc(hidden)]
     pub fn zone_named(name: &str) -> Known<String> {
         if crate::symbolic::is_symbolic(name) {
             Known::Unknown
@@ -88,6 +89,7 @@ impl DnsZoneConfig {
     }
 
     /// The zone a private DNS zone's resource id names (its last segment).
+    #[doc(hidden)]
     pub fn zone_of_id(id: &str) -> Known<String> {
         Self::zone_named(id.rsplit('/').next().unwrap_or(id))
     }

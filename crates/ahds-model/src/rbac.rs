@@ -76,7 +76,7 @@ pub mod roles {
 /// Accepts a bare GUID, a full role definition id
 /// (`/subscriptions/.../providers/Microsoft.Authorization/roleDefinitions/<guid>`) or a role
 /// name, all case-insensitively.
-pub fn builtin_role(definition_id: Option<&str>, name: Option<&str>) -> Option<BuiltInRole> {
+pub(crate) fn builtin_role(definition_id: Option<&str>, name: Option<&str>) -> Option<BuiltInRole> {
     if let Some(id) = definition_id {
         let guid = id.rsplit('/').next().unwrap_or(id);
         if let Some(r) = roles::ALL

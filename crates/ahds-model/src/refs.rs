@@ -30,6 +30,7 @@ impl Estate {
     /// Calls `f` on every reference between resources the estate holds: a service's
     /// workspace, a role assignment's scope, a private endpoint's target, an identity's
     /// user-assigned identities, a DICOM service's storage account, and the rest.
+    #[doc(hidden)]
     pub fn for_each_reference_mut(&mut self, f: &mut dyn FnMut(&mut ResourceRef)) {
         for s in &mut self.fhir_services {
             known(&mut s.workspace, f);

@@ -54,7 +54,7 @@ impl TerraformOptions {
 }
 
 /// True when a directory holds `.tf` files: a Terraform module.
-pub fn is_terraform_dir(dir: &Path) -> bool {
+pub(crate) fn is_terraform_dir(dir: &Path) -> bool {
     load::tf_files(dir).is_ok_and(|f| !f.is_empty())
 }
 

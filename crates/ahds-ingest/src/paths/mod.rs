@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use crate::{
     DocumentRole, IngestError, IngestErrorKind, Ingested, InputFormat, TerraformOptions,
-    document_role, is_arm_listing, is_terraform_dir, merge, read, read_listings,
+    document_role, hcl::is_terraform_dir, is_arm_listing, merge, read, read_listings,
     read_template_with_parameters, read_terraform_config,
 };
 
