@@ -264,6 +264,14 @@ target_label(link) := sprintf("%s %q", [wording.kind_names[link.target_type], li
 	link.reference.value != null
 } else := sprintf("an unknown %s", [wording.kind_names[link.target_type]])
 
+# instance_rule_resource is the resource a storage account's resource-instance rule admits
+# for a link (what a fix adds): the link's workspace, which covers every service in it,
+# when the input holds it, else the service itself.
+instance_rule_resource(link) := input.workspaces[link.workspace_id].resource_id if {
+	link.workspace_id != null
+	input.workspaces[link.workspace_id]
+} else := link.service_resource_id
+
 # link_target_id is the target's id for reports, or the reference when unresolved.
 link_target_id(link) := link.target_resource_id if {
 	link.target_resource_id != null

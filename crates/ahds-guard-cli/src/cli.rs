@@ -35,6 +35,27 @@ pub(crate) enum Command {
     /// Draw the data paths of an input, coloured by their findings (Graphviz DOT or a
     /// Mermaid flowchart).
     Graph(GraphArgs),
+    /// Fix findings in Terraform `.tf` files: set the arguments and add the blocks their
+    /// fixes name, keeping everything else in the files as it is.
+    Fix(FixArgs),
+}
+
+/// `fix`.
+#[derive(Debug, Args)]
+pub(crate) struct FixArgs {
+    #[command(flatten)]
+    pub(crate) source: InputArgs,
+    /// Fix only this rule's findings. Repeatable.
+    #[arg(long = "rule", value_name = "ID")]
+    pub(crate) rules: Vec<String>,
+    /// Print the changes as a unified diff and write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Leave the findings this baseline file accepts as they are.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) policy: PolicyArgs,
 }
 
 /// `graph`.

@@ -63,6 +63,7 @@ fn main() -> ExitCode {
         cli::Command::Baseline(args) => commands::baseline::run(&args),
         cli::Command::Collect(args) => commands::collect::run(&args),
         cli::Command::Graph(args) => commands::graph::run(&args),
+        cli::Command::Fix(args) => commands::fix::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -133,6 +133,7 @@ fn sarif_is_valid_sarif_2_1_0() {
         EXAMPLE,
         "testdata/terraform/contoso-plan.json",
         "testdata/arm/contoso-bicep.json",
+        "testdata/terraform/sources/fixable",
     ] {
         let out = run(&["check", input, "--format", "sarif"], None);
         let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -26,6 +26,7 @@ mod config;
 #[doc(hidden)]
 pub mod docs;
 mod eval;
+pub(crate) mod fix;
 mod output;
 mod policy;
 mod report;
@@ -46,6 +47,7 @@ pub use eval::backend::EngineChoice;
 pub use eval::error::EvaluateError;
 pub use eval::evaluator::{DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, EvalStats, Evaluator};
 pub use eval::input_document::{INPUT_VERSION, input_schema};
+pub use fix::{FileChange, FixPlan, FixSkipped, plan_fixes};
 pub use output::{
     Context, Format, GraphFormat, RenderError, default_sarif_root, render, render_graph, text_safe,
 };
@@ -55,6 +57,7 @@ pub use policy::metadata::MetadataError;
 pub use policy::policy_set::{PolicyModule, PolicySet};
 pub use policy::sandbox::{DENIED_BUILTINS, MAX_LITERAL_NESTING, MAX_POLICY_BYTES, MAX_RULE_CHAIN};
 pub use report::baseline::{BASELINE_VERSION, Baseline, BaselineEntry, BaselineError};
+pub use report::fix::{ArmChange, Fix, FixLanguage, HclEdit, TerraformFix};
 pub use report::severity::{Severity, SeverityParseError};
 pub use report::waivers::{EXPIRES_TAG, IGNORE_TAG, JUSTIFICATION_TAG};
 pub use report::{

@@ -35,8 +35,15 @@ deny contains v if {
 		"msg": sprintf("%s uses %s but has no managed identity to authenticate with", [lib.label(kind, s), lib.join_and(names)]),
 		"resource_id": s.resource_id,
 		"evidence": {"features": s.facts.features, "identity_type": s.identity.type},
+		"fix": identity_fix(s),
 	}
 }
+
+# A service with no identity at all gets a system-assigned one; one whose user-assigned
+# identity is missing needs someone to say which identity it should use.
+identity_fix(s) := {"action": "enable_system_identity"} if {
+	s.identity.type in {null, "None"}
+} else := {"decision": "which managed identity the service should use: turn on its system-assigned identity, or attach the user-assigned identity it names"}
 
 undetermined contains u if {
 	some kind in kinds

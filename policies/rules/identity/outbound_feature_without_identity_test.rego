@@ -18,6 +18,13 @@ test_fails_once_per_service_without_identity if {
 	some v in vs
 	v.resource_id == "f-id"
 	contains(v.msg, "uses export ($export) and import ($import) but")
+	v.fix == {"action": "enable_system_identity"}
+}
+
+test_a_missing_user_assigned_identity_needs_a_decision if {
+	d := object.union(doc(false, ["fhir.export"]), {"fhir_services": {"f": {"identity": {"type": "UserAssigned"}}}})
+	some v in rule.deny with input as d
+	contains(v.fix.decision, "which managed identity")
 }
 
 test_passes_with_an_identity if {

@@ -46,6 +46,7 @@ deny contains v if {
 		"msg": sprintf("%s still has public network access enabled although %s has an approved private endpoint", [lib.label(kind, r), whose(kind)]),
 		"resource_id": r.resource_id,
 		"evidence": {"public_network_access": r.public_network_access},
+		"fix": {"action": "disable_public_network_access"},
 	}
 }
 

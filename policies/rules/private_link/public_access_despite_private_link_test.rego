@@ -19,6 +19,8 @@ doc(status, ws_access, fhir_access) := {
 test_fails_for_each_open_resource if {
 	ids := {v.resource_id | some v in rule.deny} with input as doc("Approved", "Enabled", "Enabled")
 	ids == {"ws-id", "f-id"}
+	fixes := {v.fix | some v in rule.deny} with input as doc("Approved", "Enabled", "Enabled")
+	fixes == {{"action": "disable_public_network_access"}}
 }
 
 test_fails_only_where_enabled if {

@@ -27,6 +27,12 @@ remediation(link) := sprintf(
 	[lib.target_label(link), wording.trusted_settings[link.target_type], lib.service_label(link)],
 )
 
+# Restricting an account FHIR exports to or imports from also takes the resource-instance
+# rule its trusted access needs (AHDS-TS-003), so one fix leaves no finding behind.
+fix(link) := {"action": "restrict_network", "resource_id": lib.instance_rule_resource(link)} if {
+	link.feature in wording.fhir_storage_features
+} else := {"action": "restrict_network"}
+
 deny contains v if {
 	some link in input.links
 	link.status == "resolved"
@@ -39,7 +45,7 @@ deny contains v if {
 			sprintf("%s, which accepts traffic from all networks (public network access %s, firewall default action %s)", [lib.describe(link), net.public_network_access, net.default_action]),
 			{"public_network_access": net.public_network_access, "default_action": net.default_action},
 		),
-		{"remediation": remediation(link)},
+		{"remediation": remediation(link), "fix": fix(link)},
 	)
 }
 

@@ -11,6 +11,8 @@ test_fails_when_open_to_all_networks if {
 	v.target_id == "sa-id"
 	contains(v.msg, `FHIR service "fhir" uses storage account "sa" for export`)
 	contains(v.remediation, "networkAcls.bypass includes AzureServices")
+	# FHIR export storage: the fix adds the resource-instance rule too.
+	v.fix == {"action": "restrict_network", "resource_id": "fhir-id"}
 }
 
 test_passes_with_default_deny if {
@@ -39,4 +41,5 @@ test_fails_for_a_registry_of_oci_artifacts_open_to_all_networks if {
 	v.feature == "fhir.oci_artifacts"
 	contains(v.msg, "for OCI artifacts (such as de-identified export configurations)")
 	contains(v.remediation, "networkRuleBypassOptions is AzureServices")
+	v.fix == {"action": "restrict_network"}
 }

@@ -47,7 +47,10 @@ deny contains v if {
 			sprintf("%s; the account lets trusted Microsoft services through but has no resource-instance rule for the workspace or the FHIR service", [lib.describe(link)]),
 			{"resource_access_rules": t.network.resource_access_rules},
 		),
-		{"remediation": sprintf("Add a resource-instance rule for %s (or its workspace) to %s.", [lib.service_label(link), lib.target_label(link)])},
+		{
+			"remediation": sprintf("Add a resource-instance rule for %s (or its workspace) to %s.", [lib.service_label(link), lib.target_label(link)]),
+			"fix": {"action": "add_instance_rule", "resource_id": lib.instance_rule_resource(link)},
+		},
 	)
 }
 

@@ -8,6 +8,17 @@ test_fails_without_an_instance_rule if {
 	some v in rule.deny with input as d
 	v.feature == "fhir.export"
 	contains(v.msg, "no resource-instance rule")
+	# Without the workspace in the input, the rule to add admits the service itself.
+	v.fix == {"action": "add_instance_rule", "resource_id": "fhir-id"}
+}
+
+test_fix_admits_the_workspace_when_it_is_in_the_input if {
+	d := object.union(
+		fixtures.doc({"facts": {"instance_rule": false}}, {}, {}),
+		{"workspaces": {"ws": {"key": "ws", "resource_id": "ws-id", "name": "ws"}}},
+	)
+	some v in rule.deny with input as d
+	v.fix == {"action": "add_instance_rule", "resource_id": "ws-id"}
 }
 
 test_fails_for_import_too if {

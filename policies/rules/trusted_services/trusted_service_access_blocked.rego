@@ -47,7 +47,10 @@ deny contains v if {
 				"trusted_services": t.network.trusted_services,
 			},
 		),
-		{"remediation": sprintf("On %s make sure %s.", [lib.target_label(link), wording.trusted_settings[link.target_type]])},
+		{
+			"remediation": sprintf("On %s make sure %s.", [lib.target_label(link), wording.trusted_settings[link.target_type]]),
+			"fix": {"action": "allow_trusted_services"},
+		},
 	)
 }
 

@@ -8,6 +8,7 @@ test_fails_when_trusted_services_are_blocked if {
 	some v in rule.deny with input as d
 	v.resource_id == "sa-id"
 	contains(v.msg, "without letting trusted Microsoft services through")
+	v.fix == {"action": "allow_trusted_services"}
 }
 
 test_fails_for_each_target_kind if {

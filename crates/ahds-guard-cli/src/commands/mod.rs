@@ -3,6 +3,7 @@
 pub(crate) mod baseline;
 pub(crate) mod check;
 pub(crate) mod collect;
+pub(crate) mod fix;
 pub(crate) mod graph;
 pub(crate) mod input;
 pub(crate) mod rules;

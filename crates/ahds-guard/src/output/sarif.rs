@@ -7,10 +7,10 @@ use crate::{RuleInfo, Severity, Violation, WaiverKind};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
-    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultKind, ResultLevel, Run, Sarif, Suppression,
-    Tool, ToolComponent,
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix as SarifFix, Invocation, Location,
+    LogicalLocation, Message, MultiformatMessageString, Notification, PhysicalLocation,
+    PropertyBag, Region, Replacement, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultKind, ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
 };
 use sha2::{Digest, Sha256};
 
@@ -287,7 +287,55 @@ fn result_for(v: &Violation, index: Option<i64>, root: &Path) -> SarifResult {
         .build();
     // `ruleId` with `ruleIndex` names the rule; a `rule` reference would repeat it.
     r.rule_index = index;
+    r.fixes = sarif_fix(v, root).map(|f| vec![f]);
     r
+}
+
+/// A `.tf` finding's automatic fix as SARIF `fixes`: the lines of its file the change
+/// replaces, so code-scanning tools can offer it.
+fn sarif_fix(v: &Violation, root: &Path) -> Option<SarifFix> {
+    let fix = v
+        .fix
+        .as_ref()
+        .filter(|f| f.automatic && f.language == crate::FixLanguage::Terraform)?;
+    let place = v.source.as_ref()?;
+    let replacements = crate::fix::file_replacements(&place.file, fix.terraform.as_ref()?)?;
+    if replacements.is_empty() {
+        return None;
+    }
+    let region = |start: usize, end: usize| {
+        let line = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        Region::builder()
+            .start_line(line(start))
+            .start_column(1)
+            .end_line(line(end))
+            .end_column(1)
+            .build()
+    };
+    let change = ArtifactChange::builder()
+        .artifact_location(artifact(&place.file, root))
+        .replacements(
+            replacements
+                .into_iter()
+                .map(|r| {
+                    Replacement::builder()
+                        .deleted_region(region(r.start_line, r.end_line))
+                        .inserted_content(ArtifactContent::builder().text(r.insert).build())
+                        .build()
+                })
+                .collect::<Vec<_>>(),
+        )
+        .build();
+    Some(
+        SarifFix::builder()
+            .description(
+                Message::builder()
+                    .text(crate::fix::lines(fix, &v.resource_id).join("; "))
+                    .build(),
+            )
+            .artifact_changes(vec![change])
+            .build(),
+    )
 }
 
 pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {

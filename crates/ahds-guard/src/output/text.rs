@@ -365,6 +365,13 @@ fn render_clean(cx: &Context<'_>, quiet: bool) -> String {
                 let _ = writeln!(s, "           {} {e}", paint(DIM, "found:"));
             }
             let _ = writeln!(s, "           {} {}", paint(DIM, "fix:"), v.remediation);
+            for line in v
+                .fix
+                .iter()
+                .flat_map(|f| crate::fix::lines(f, &v.resource_id))
+            {
+                let _ = writeln!(s, "           {} {line}", paint(DIM, "change:"));
+            }
         }
         s.push('\n');
     }
@@ -448,7 +455,27 @@ fn render_clean(cx: &Context<'_>, quiet: bool) -> String {
                 .unwrap_or_default()
         );
     }
-    if !report.errors.is_empty() || !report.notes.is_empty() || !report.resolved.is_empty() {
+    let fixable = report
+        .violations
+        .iter()
+        .filter(|v| {
+            v.fix.as_ref().is_some_and(|f| {
+                f.automatic && f.language == crate::FixLanguage::Terraform && f.terraform.is_some()
+            })
+        })
+        .count();
+    if fixable > 0 {
+        let _ = writeln!(
+            s,
+            "{} `ahds-guard fix` makes the change of {fixable} finding(s) in their .tf files (`--dry-run` shows the diff)",
+            paint(DIM, "note:")
+        );
+    }
+    if !report.errors.is_empty()
+        || !report.notes.is_empty()
+        || !report.resolved.is_empty()
+        || fixable > 0
+    {
         s.push('\n');
     }
     s.push_str(&summary(cx));

@@ -3,6 +3,7 @@
 
 pub(crate) mod baseline;
 pub(crate) mod by_resource;
+pub(crate) mod fix;
 pub(crate) mod severity;
 pub(crate) mod waivers;
 
@@ -11,6 +12,7 @@ use std::collections::BTreeMap;
 use ahds_model::{Place, SkippedResource};
 use serde::{Deserialize, Serialize};
 
+use crate::report::fix::Fix;
 use crate::report::severity::Severity;
 
 /// The version of the report layout.
@@ -53,6 +55,10 @@ pub struct Violation {
     /// Where the resource was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Place>,
+    /// The change that removes the finding, in the input's language, when the rule gives
+    /// one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
 }
 
 /// A rule could not decide because a fact it needs is unknown.

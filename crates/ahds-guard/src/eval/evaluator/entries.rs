@@ -24,13 +24,26 @@ impl Evaluator {
         let mut violations = Vec::with_capacity(denies.len());
         for d in denies {
             let f = Fields::read(&d, &keys, "deny")?;
+            let source = source_of(&f.resource_id);
+            let resource_type = type_of(&f.resource_id);
+            let fix = crate::fix::build(
+                f.fix.as_ref(),
+                &crate::fix::Subject {
+                    resource_id: &f.resource_id,
+                    resource_type: resource_type.as_deref(),
+                    place: source.as_ref(),
+                },
+                |id| sources.get(id).and_then(|r| r.source),
+            )
+            .map_err(|e| format!("`deny` entry for {}: {e}", f.resource_id))?;
             violations.push(Violation {
                 rule_id: rule.id.clone(),
                 rule_name: rule.name.clone(),
                 severity: rule.severity,
                 title: rule.title.clone(),
-                source: source_of(&f.resource_id),
-                resource_type: type_of(&f.resource_id),
+                source,
+                resource_type,
+                fix,
                 resource_id: f.resource_id,
                 message: f.msg,
                 feature: f.feature,
@@ -92,6 +105,7 @@ pub(super) struct Fields {
     target_id: Option<String>,
     remediation: Option<String>,
     evidence: Option<serde_json::Value>,
+    fix: Option<serde_json::Value>,
     missing: Option<Value>,
 }
 
@@ -103,6 +117,7 @@ pub(super) struct EntryKeys {
     target_id: Value,
     remediation: Value,
     evidence: Value,
+    fix: Value,
     missing: Value,
 }
 
@@ -115,6 +130,7 @@ impl Default for EntryKeys {
             target_id: Value::from("target_id"),
             remediation: Value::from("remediation"),
             evidence: Value::from("evidence"),
+            fix: Value::from("fix"),
             missing: Value::from("missing"),
         }
     }
@@ -134,6 +150,11 @@ impl Fields {
             .map(serde_json::to_value)
             .transpose()
             .map_err(|e| format!("`{rule}` entry has evidence that is not JSON: {e}"))?;
+        let fix = obj
+            .get(&keys.fix)
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(|e| format!("`{rule}` entry has a fix that is not JSON: {e}"))?;
         Ok(Fields {
             msg: string(&keys.msg)
                 .ok_or_else(|| format!("`{rule}` entry has no `msg` string: {v}"))?,
@@ -143,6 +164,7 @@ impl Fields {
             target_id: string(&keys.target_id),
             remediation: string(&keys.remediation),
             evidence,
+            fix,
             missing: obj.get(&keys.missing).cloned(),
         })
     }
