@@ -32,6 +32,7 @@ deny contains v if {
 		"msg": sprintf("%s admits %s, which is not an approved Contoso range", [lib.label(link.target_type, t), rule]),
 		"resource_id": t.resource_id,
 		"evidence": {"ip_rule": rule, "approved": sort(approved)},
+		"fix": {"decision": sprintf("whether %s should be approved (ask the network team) or removed from the firewall", [rule])},
 	}
 }
 

@@ -16,6 +16,7 @@ test_unapproved_range_is_denied_once_per_target if {
 	some v in findings
 	v.resource_id == "sa-id"
 	v.evidence.ip_rule == "198.51.100.7"
+	startswith(v.fix.decision, "whether 198.51.100.7 should be approved")
 }
 
 test_approved_ranges_pass if {
