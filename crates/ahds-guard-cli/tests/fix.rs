@@ -54,6 +54,49 @@ fn findings(dir: &Path) -> (BTreeSet<Finding>, BTreeSet<Finding>) {
     (all, automatic)
 }
 
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Every Terraform source fixture, fixed in a copy: what had an automatic fix is gone —
+/// in modules too — and every other finding is still there.
+#[test]
+fn every_terraform_fixture_loses_exactly_its_automatically_fixable_findings() {
+    let sources = root().join("testdata/terraform/sources");
+    let mut fixed_somewhere = 0;
+    for entry in std::fs::read_dir(&sources).unwrap() {
+        let entry = entry.unwrap();
+        if !entry.file_type().unwrap().is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let dir = std::env::temp_dir().join(format!("ahds-fix-{}-all-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(&entry.path(), &dir.join("fixable"));
+        let (before, automatic) = findings(&dir);
+        run(&dir, &["fix", "fixable"]);
+        let (after, left) = findings(&dir);
+        assert!(left.is_empty(), "{name}: {left:?}");
+        let expected: BTreeSet<_> = before.difference(&automatic).cloned().collect();
+        assert_eq!(after, expected, "{name}");
+        fixed_somewhere += usize::from(!automatic.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    assert!(
+        fixed_somewhere >= 3,
+        "only {fixed_somewhere} fixtures had a fix"
+    );
+}
+
 fn text(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("fixable/main.tf")).unwrap()
 }

@@ -31,6 +31,12 @@ blocked(link, t) := lib.all_of([
 	lib.tri_not(lib.ip_allowance(link, t)),
 ])
 
+# Letting trusted services into an account FHIR exports to or imports from also takes the
+# resource-instance rule that access needs (AHDS-TS-003), so one fix leaves no finding behind.
+fix(link) := {"action": "allow_trusted_services", "resource_id": lib.instance_rule_resource(link)} if {
+	link.feature in wording.fhir_storage_features
+} else := {"action": "allow_trusted_services"}
+
 deny contains v if {
 	some link in input.links
 	link.status == "resolved"
@@ -49,7 +55,7 @@ deny contains v if {
 		),
 		{
 			"remediation": sprintf("On %s make sure %s.", [lib.target_label(link), wording.trusted_settings[link.target_type]]),
-			"fix": {"action": "allow_trusted_services"},
+			"fix": fix(link),
 		},
 	)
 }

@@ -8,6 +8,13 @@ test_fails_when_trusted_services_are_blocked if {
 	some v in rule.deny with input as d
 	v.resource_id == "sa-id"
 	contains(v.msg, "without letting trusted Microsoft services through")
+	# FHIR export storage: the fix adds the resource-instance rule too.
+	v.fix == {"action": "allow_trusted_services", "resource_id": "fhir-id"}
+}
+
+test_fix_of_other_targets_is_trusted_access_alone if {
+	d := fixtures.doc({"target_type": "key_vaults", "feature": "fhir.cmk"}, {"trusted_services": false}, {})
+	some v in rule.deny with input as d
 	v.fix == {"action": "allow_trusted_services"}
 }
 

@@ -189,10 +189,14 @@ fn restrict(arm_type: &str) -> Option<Recipe> {
 /// apply to that kind (the finding then needs a decision).
 pub(super) fn recipe(action: &str, arm_type: &str, param: Option<&Param>) -> Option<Recipe> {
     match action {
-        "allow_trusted_services" => trusted(arm_type),
-        "restrict_network" => {
-            let mut r = restrict(arm_type)?;
-            // With the resource a resource-instance rule must admit, the rule comes too.
+        "allow_trusted_services" | "restrict_network" => {
+            let mut r = if action == "restrict_network" {
+                restrict(arm_type)?
+            } else {
+                trusted(arm_type)?
+            };
+            // With the resource a resource-instance rule must admit, the rule comes too:
+            // trusted access to FHIR export and import storage needs it (AHDS-TS-003).
             if let (Some(param), STORAGE) = (param, arm_type) {
                 let rule = recipe("add_instance_rule", arm_type, Some(param))?;
                 r.arm.extend(rule.arm);

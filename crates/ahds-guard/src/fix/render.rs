@@ -162,7 +162,11 @@ fn azapi_update(address: &Address<'_>, subject_id: &str, changes: &[&ArmChange])
         *at = c.value.clone();
     }
     let mut out = String::new();
-    out.push_str("# azurerm has no argument for this setting; the azapi provider sets it.\n");
+    out.push_str(if address.resource_type.starts_with("azapi_") {
+        "# Sets what the resource's body leaves at the platform default.\n"
+    } else {
+        "# azurerm has no argument for this setting; the azapi provider sets it.\n"
+    });
     let _ = writeln!(
         out,
         "resource \"azapi_update_resource\" \"{}_{}\" {{",
