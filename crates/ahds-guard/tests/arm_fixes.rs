@@ -25,7 +25,11 @@ fn keys(report: &Report, automatic: bool) -> BTreeSet<(String, String)> {
 
 fn check(paths: &[PathBuf]) -> Report {
     let checked = check_paths(common::evaluator(), paths, &PathOptions::default()).unwrap();
-    assert!(checked.report.input_errors.is_empty(), "{:?}", checked.report.input_errors);
+    assert!(
+        checked.report.input_errors.is_empty(),
+        "{:?}",
+        checked.report.input_errors
+    );
     checked.report
 }
 

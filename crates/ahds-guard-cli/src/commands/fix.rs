@@ -32,8 +32,27 @@ pub(crate) fn run(args: &FixArgs) -> Result<u8, Failure> {
         }
     } else {
         for file in &plan.files {
-            std::fs::write(&file.path, &file.after)
-                .map_err(|e| Failure(vec![format!("cannot write {}: {e}", file.path.display())]))?;
+            // Written beside the file and renamed over it, so an interrupted run leaves the
+            // file whole, old or new.
+            let mut tmp = file.path.clone().into_os_string();
+            tmp.push(".ahds-guard-fix");
+            let tmp = std::path::PathBuf::from(tmp);
+            // A link is written through (renaming over it would replace the link); a file
+            // keeps its permissions.
+            let linked =
+                std::fs::symlink_metadata(&file.path).is_ok_and(|m| m.file_type().is_symlink());
+            let written = if linked {
+                std::fs::write(&file.path, &file.after)
+            } else {
+                std::fs::write(&tmp, &file.after)
+                    .and_then(|()| std::fs::metadata(&file.path))
+                    .and_then(|m| std::fs::set_permissions(&tmp, m.permissions()))
+                    .and_then(|()| std::fs::rename(&tmp, &file.path))
+            };
+            written.map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                Failure(vec![format!("cannot write {}: {e}", file.path.display())])
+            })?;
             let _ = writeln!(out, "fixed {}", text_safe(&file.path.display().to_string()));
         }
     }

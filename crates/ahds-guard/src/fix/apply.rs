@@ -13,8 +13,29 @@ use hcl_edit::structure::{Block, Body};
 use super::render::Address;
 use crate::report::fix::{HclEdit, TerraformFix};
 
-/// Applies `fix` to `text`, the file holding the resource's block.
+/// Applies `fix` to `text`, the file holding the resource's block. A byte-order mark and
+/// CRLF line ends are kept as the file has them.
 pub(crate) fn apply(text: &str, fix: &TerraformFix) -> Result<String, String> {
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
+    let crlf = body.contains("\r\n");
+    let normalized = if crlf {
+        body.replace("\r\n", "\n")
+    } else {
+        body.to_string()
+    };
+    let fixed = apply_lf(&normalized, fix)?;
+    let fixed = if crlf {
+        fixed.replace('\n', "\r\n")
+    } else {
+        fixed
+    };
+    Ok(format!("{bom}{fixed}"))
+}
+
+fn apply_lf(text: &str, fix: &TerraformFix) -> Result<String, String> {
     let address = Address::parse(&fix.address)
         .ok_or_else(|| format!("`{}` is not a resource address", fix.address))?;
     let mut text = text.to_string();
@@ -447,6 +468,33 @@ resource "azurerm_key_vault" "kv" {
         // Applying the same fix again adds no second resource.
         let again = apply(&out, &fix(Vec::new(), Some("resource \"x\" \"y\" {\n}\n"))).unwrap();
         assert_eq!(again, out);
+    }
+
+    #[test]
+    fn crlf_line_ends_and_a_byte_order_mark_are_kept() {
+        let text = format!("\u{feff}{}", FILE.replace('\n', "\r\n"));
+        let out = apply(
+            &text,
+            &fix(
+                vec![set(
+                    &["network_rules"],
+                    "bypass",
+                    r#"["AzureServices"]"#,
+                    &[],
+                )],
+                None,
+            ),
+        )
+        .unwrap();
+        assert!(out.starts_with('\u{feff}'));
+        assert!(
+            !out.replace("\r\n", "").contains('\n'),
+            "a bare LF: {out:?}"
+        );
+        assert!(
+            out.contains("    bypass         = [\"AzureServices\"]\r\n"),
+            "{out:?}"
+        );
     }
 
     #[test]

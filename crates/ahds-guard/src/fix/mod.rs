@@ -239,10 +239,21 @@ pub fn plan_fixes(report: &crate::report::Report, rules: &[String]) -> FixPlan {
         let (Some(tf), Some(place), FixLanguage::Terraform) =
             (&fix.terraform, &v.source, fix.language)
         else {
-            plan.not_applied.push(skipped(format!(
-                "the resource was read from {} input; apply the change there",
-                fix.language.as_str()
-            )));
+            plan.not_applied.push(skipped(
+                match fix.language {
+                    FixLanguage::TerraformPlan => {
+                        "read from a Terraform plan: make the change `check` shows in the configuration the plan was made from"
+                    }
+                    FixLanguage::Arm => {
+                        "read from an ARM template: set the properties `check` shows in the template (or its Bicep source)"
+                    }
+                    FixLanguage::AzureCli => {
+                        "read from a live estate: run the `az` commands `check --format json` lists"
+                    }
+                    _ => "read from the native format: change the resource there as `check` shows",
+                }
+                .to_string(),
+            ));
             continue;
         };
         let local = render::Address::parse(&tf.address).map(|a| a.local.to_string());
