@@ -362,16 +362,19 @@ mod tests {
         }
     }
 
-    fn set(block: &[&str], argument: &str, value: &str, with: &[(&str, &str)]) -> HclEdit {
-        HclEdit::Set {
-            block: block.iter().map(ToString::to_string).collect(),
-            argument: argument.into(),
-            value: value.into(),
-            with: with
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        }
+    use crate::fix::catalog::set_with as set;
+
+    /// Let trusted services through the storage account's existing firewall.
+    fn bypass() -> TerraformFix {
+        fix(
+            vec![set(
+                &["network_rules"],
+                "bypass",
+                r#"["AzureServices"]"#,
+                &[],
+            )],
+            None,
+        )
     }
 
     const FILE: &str = r#"# Export storage.
@@ -404,19 +407,7 @@ resource "azurerm_key_vault" "kv" {
 
     #[test]
     fn a_new_argument_joins_the_run_and_is_aligned() {
-        let out = apply(
-            FILE,
-            &fix(
-                vec![set(
-                    &["network_rules"],
-                    "bypass",
-                    r#"["AzureServices"]"#,
-                    &[],
-                )],
-                None,
-            ),
-        )
-        .unwrap();
+        let out = apply(FILE, &bypass()).unwrap();
         assert!(
             out.contains(
                 "  network_rules {\n    default_action = \"Allow\"\n    bypass         = [\"AzureServices\"]\n  }\n"
@@ -473,19 +464,7 @@ resource "azurerm_key_vault" "kv" {
     #[test]
     fn crlf_line_ends_and_a_byte_order_mark_are_kept() {
         let text = format!("\u{feff}{}", FILE.replace('\n', "\r\n"));
-        let out = apply(
-            &text,
-            &fix(
-                vec![set(
-                    &["network_rules"],
-                    "bypass",
-                    r#"["AzureServices"]"#,
-                    &[],
-                )],
-                None,
-            ),
-        )
-        .unwrap();
+        let out = apply(&text, &bypass()).unwrap();
         assert!(out.starts_with('\u{feff}'));
         assert!(
             !out.replace("\r\n", "").contains('\n'),

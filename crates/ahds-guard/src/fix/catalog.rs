@@ -40,7 +40,12 @@ fn set(block: &[&str], argument: &str, value: &str) -> HclEdit {
 
 /// A `set` whose block, when it has to be created, must also hold `with` (arguments the
 /// provider requires in it).
-fn set_with(block: &[&str], argument: &str, value: &str, with: &[(&str, &str)]) -> HclEdit {
+pub(super) fn set_with(
+    block: &[&str],
+    argument: &str,
+    value: &str,
+    with: &[(&str, &str)],
+) -> HclEdit {
     HclEdit::Set {
         block: block.iter().map(ToString::to_string).collect(),
         argument: argument.into(),
