@@ -60,7 +60,24 @@ pub fn rules_markdown_with_examples(
             "\n## {}\n\n**{}** · `{}` · severity **{}**\n\n{}\n\n**Remediation.** {}\n",
             r.id, r.title, r.name, r.severity, r.description, r.remediation
         );
-        if let Some(example) = examples.get(&r.id) {
+        let in_languages = crate::rule_examples(&r.id);
+        for example in &in_languages {
+            let _ = write!(
+                s,
+                "\n**In {}.** A configuration it fails (`testdata/rules/{}/{}`), and the change that fixes it:\n\n```diff\n{}```\n",
+                example.language_name(),
+                r.id,
+                if example.language == "terraform" {
+                    "terraform/fail/main.tf"
+                } else {
+                    "arm/fail.json"
+                },
+                example.diff()
+            );
+        }
+        // The engine-level fixture (a patch to the native example) where no example in a
+        // language users write exists yet.
+        if let Some(example) = examples.get(&r.id).filter(|_| in_languages.is_empty()) {
             let _ = write!(
                 s,
                 "\n**Example.** {} raises it; this change to it, which gives {}, passes:\n\n```diff\n{}```\n",

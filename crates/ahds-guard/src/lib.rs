@@ -53,6 +53,7 @@ pub use output::{
 };
 pub use policy::catalog::{RuleInfo, RuleOrigin};
 pub use policy::error::LoadError;
+pub use policy::examples::{LanguageExample, rule_examples};
 pub use policy::metadata::MetadataError;
 pub use policy::policy_set::{PolicyModule, PolicySet};
 pub use policy::sandbox::{DENIED_BUILTINS, MAX_LITERAL_NESTING, MAX_POLICY_BYTES, MAX_RULE_CHAIN};

@@ -59,5 +59,13 @@ fn explain_text(r: &RuleInfo) -> String {
         let _ = writeln!(s, "Documentation: {url}");
     }
     let _ = writeln!(s, "Policy: data.{} ({}:{})", r.package, r.file, r.line);
+    for example in ahds_guard::rule_examples(&r.id) {
+        let _ = write!(
+            s,
+            "\nIn {}: a configuration this rule fails, and the change that fixes it:\n\n{}",
+            example.language_name(),
+            example.diff()
+        );
+    }
     s
 }

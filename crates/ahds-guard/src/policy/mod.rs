@@ -5,6 +5,7 @@
 pub(crate) mod bundle;
 pub(crate) mod catalog;
 pub(crate) mod error;
+pub(crate) mod examples;
 pub(crate) mod metadata;
 pub(crate) mod module_summary;
 pub(crate) mod policy_set;
