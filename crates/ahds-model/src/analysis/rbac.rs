@@ -227,9 +227,12 @@ impl<'a> Grants<'a> {
         if let Some(r) = builtin_role(id_v, name_v) {
             return Known::Value(r == role);
         }
+        // A role definition id names its role by its last segment, the GUID: a template's
+        // `subscriptionResourceId(...)` leaves the subscription a symbol, not the role.
+        let id_role = id_v.map(|v| v.rsplit('/').next().unwrap_or(v));
         let unknown = id.is_some_and(Known::is_unknown)
             || name.is_some_and(Known::is_unknown)
-            || id_v.is_some_and(symbolic::is_symbolic)
+            || id_role.is_some_and(symbolic::is_symbolic)
             || name_v.is_some_and(symbolic::is_symbolic);
         if unknown {
             Known::Unknown
@@ -299,5 +302,48 @@ impl<'a> Grants<'a> {
         }
         out.sort_by(|a, b| (&a.assignment, a.role).cmp(&(&b.assignment, b.role)));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assignment(role_definition_id: &str) -> RoleAssignment {
+        serde_json::from_value(serde_json::json!({
+            "name": "ra",
+            "scope": "/subscriptions/s/resourceGroups/rg",
+            "role_definition_id": role_definition_id,
+            "principal_id": "p"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_role_is_known_by_its_guid_whatever_the_subscription() {
+        let reader = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+        let contributor = roles::STORAGE_BLOB_DATA_CONTRIBUTOR;
+        // A template's subscriptionResourceId(...) leaves the subscription a symbol.
+        let templated = format!(
+            "/subscriptions/{{subscriptionId}}/providers/Microsoft.Authorization/roleDefinitions/{reader}"
+        );
+        assert_eq!(
+            Grants::role_matches(&assignment(&templated), contributor),
+            Known::Value(false)
+        );
+        let own = format!(
+            "/subscriptions/{{subscriptionId}}/providers/Microsoft.Authorization/roleDefinitions/{}",
+            contributor.guid
+        );
+        assert_eq!(
+            Grants::role_matches(&assignment(&own), contributor),
+            Known::Value(true)
+        );
+        // The role itself given as a symbol stays unknown.
+        let symbol = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/{roleId}";
+        assert_eq!(
+            Grants::role_matches(&assignment(symbol), contributor),
+            Known::Unknown
+        );
     }
 }
