@@ -111,7 +111,10 @@ pub(crate) fn detect(top: &TopLevel) -> Option<InputFormat> {
         Kind::Array => Some(InputFormat::Arm),
         Kind::Object => {
             let schema = top.schema.as_deref().unwrap_or("");
-            if schema.contains("deploymentTemplate") || schema.contains("deploymentParameters") {
+            if crate::arm::names_template(schema)
+                || crate::arm::names_parameters(schema)
+                || (top.has("resources") && top.has("contentVersion"))
+            {
                 return Some(InputFormat::Arm);
             }
             if top.value_is_array || top.data_is_array {

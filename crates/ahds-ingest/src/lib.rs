@@ -291,10 +291,9 @@ pub(crate) fn document_role(bytes: &[u8]) -> DocumentRole {
 /// A document's part in template/parameters pairing, from its top-level shape.
 fn role_of(shape: &top_level::TopLevel) -> DocumentRole {
     let schema = shape.schema.as_deref().unwrap_or("");
-    if schema.contains("deploymentParameters") {
+    if arm::names_parameters(schema) {
         DocumentRole::ArmParameters
-    } else if schema.contains("deploymentTemplate")
-        || (shape.has("resources") && shape.has("contentVersion"))
+    } else if arm::names_template(schema) || (shape.has("resources") && shape.has("contentVersion"))
     {
         DocumentRole::ArmTemplate
     } else {

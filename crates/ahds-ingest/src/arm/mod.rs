@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::error::{IngestError, Position};
 use crate::positions::Positions;
 
-pub(crate) use template::{is_parameters_file, is_template};
+pub(crate) use template::{is_parameters_file, is_template, names_parameters, names_template};
 
 /// Reads ARM JSON: a template, or resources in any of the listing shapes.
 pub(crate) fn read_arm(

@@ -36,17 +36,32 @@ use scope::TemplateScope;
 /// The type of a nested deployment (how Bicep compiles a module).
 const DEPLOYMENTS: &str = "Microsoft.Resources/deployments";
 
-/// True for a deployment template (`$schema` names `deploymentTemplate.json`, or a
-/// `resources` list next to `contentVersion`).
+/// True for the `$schema` of a deployment template at any scope: `deploymentTemplate.json`,
+/// `subscriptionDeploymentTemplate.json`, `managementGroupDeploymentTemplate.json`,
+/// `tenantDeploymentTemplate.json`.
+pub(crate) fn names_template(schema: &str) -> bool {
+    schema
+        .to_ascii_lowercase()
+        .contains("deploymenttemplate.json")
+}
+
+/// True for the `$schema` of a deployment parameters file (at any scope).
+pub(crate) fn names_parameters(schema: &str) -> bool {
+    schema
+        .to_ascii_lowercase()
+        .contains("deploymentparameters.json")
+}
+
+/// True for a deployment template (its `$schema` says so, or a `resources` list stands
+/// next to `contentVersion`).
 pub(crate) fn is_template(doc: &Value) -> bool {
-    let schema = str_at(doc, &["$schema"]).unwrap_or("");
-    schema.contains("deploymentTemplate")
+    names_template(str_at(doc, &["$schema"]).unwrap_or(""))
         || (doc.get("resources").is_some() && doc.get("contentVersion").is_some())
 }
 
 /// True for a deployment parameters file.
 pub(crate) fn is_parameters_file(doc: &Value) -> bool {
-    str_at(doc, &["$schema"]).is_some_and(|s| s.contains("deploymentParameters"))
+    str_at(doc, &["$schema"]).is_some_and(names_parameters)
 }
 
 /// ARM's limit on the count of one `copy` loop.
@@ -402,6 +417,25 @@ fn read_one(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn templates_at_every_scope_are_templates() {
+        let base = "https://schema.management.azure.com/schemas/";
+        for schema in [
+            "2019-04-01/deploymentTemplate.json#",
+            "2018-05-01/subscriptionDeploymentTemplate.json#",
+            "2019-08-01/managementGroupDeploymentTemplate.json#",
+            "2019-08-01/tenantDeploymentTemplate.json#",
+        ] {
+            let doc = json!({"$schema": format!("{base}{schema}"), "resources": []});
+            assert!(is_template(&doc), "{schema}");
+            assert!(!is_parameters_file(&doc), "{schema}");
+        }
+        let params =
+            json!({"$schema": format!("{base}2019-04-01/subscriptionDeploymentParameters.json#")});
+        assert!(is_parameters_file(&params));
+        assert!(!is_template(&params));
+    }
 
     #[test]
     fn nested_children_get_full_types_names_and_ids() {
