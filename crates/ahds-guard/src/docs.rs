@@ -2,41 +2,17 @@
 //! policy input reference (from the model's JSON Schema). Both are committed under `docs/`
 //! and a test fails when they are stale.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use json_patch::PatchOperation;
 use serde_json::Value;
 
 use crate::policy::catalog::{RuleInfo, RuleOrigin};
 
-/// A rule's failing fixture and the passing one that fixes it.
-#[derive(Debug, Clone)]
-pub struct RuleExample {
-    /// Where the failing fixture comes from, as Markdown.
-    pub fail_source: String,
-    /// The failing fixture.
-    pub fail: Value,
-    /// Where the passing fixture comes from, as Markdown.
-    pub pass_source: String,
-    /// The passing fixture: the failing one with the fix applied.
-    pub pass: Value,
-}
-
 /// The rule reference: one Markdown page for the catalog, ordered by rule id. A bundled rule's
-/// entry names every file that makes it: the policy, its Rego tests, the passing and failing
-/// fixtures and the failing fixture's snapshot.
+/// entry shows a Terraform configuration and an ARM template it fails with the change that
+/// fixes each, and names every file that makes it: the policy, its Rego tests, the
+/// examples, and the native fixture and its snapshot.
 pub fn rules_markdown(rules: &[RuleInfo]) -> String {
-    rules_markdown_with_examples(rules, &BTreeMap::new())
-}
-
-/// [`rules_markdown`] with, for each rule in `examples` (by id), the change that turns its
-/// failing fixture into the passing one: the failing example and its fix, drawn from the
-/// fixtures the tests run, so the documentation cannot drift from them.
-pub fn rules_markdown_with_examples(
-    rules: &[RuleInfo],
-    examples: &BTreeMap<String, RuleExample>,
-) -> String {
     let mut rules: Vec<&RuleInfo> = rules.iter().collect();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let mut s = String::from(
@@ -60,8 +36,7 @@ pub fn rules_markdown_with_examples(
             "\n## {}\n\n**{}** · `{}` · severity **{}**\n\n{}\n\n**Remediation.** {}\n",
             r.id, r.title, r.name, r.severity, r.description, r.remediation
         );
-        let in_languages = crate::rule_examples(&r.id);
-        for example in &in_languages {
+        for example in &crate::rule_examples(&r.id) {
             let _ = write!(
                 s,
                 "\n**In {}.** A configuration it fails (`testdata/rules/{}/{}`), and the change that fixes it:\n\n```diff\n{}```\n",
@@ -73,17 +48,6 @@ pub fn rules_markdown_with_examples(
                     "arm/fail.json"
                 },
                 example.diff()
-            );
-        }
-        // The engine-level fixture (a patch to the native example) where no example in a
-        // language users write exists yet.
-        if let Some(example) = examples.get(&r.id).filter(|_| in_languages.is_empty()) {
-            let _ = write!(
-                s,
-                "\n**Example.** {} raises it; this change to it, which gives {}, passes:\n\n```diff\n{}```\n",
-                example.fail_source,
-                example.pass_source,
-                fix_diff(&example.fail, &example.pass)
             );
         }
         if let Some(url) = &r.doc_url {
@@ -98,38 +62,10 @@ pub fn rules_markdown_with_examples(
             let test = r.file.strip_suffix(".rego").unwrap_or(&r.file);
             let _ = writeln!(
                 s,
-                "\n**Tests.** `policies/{test}_test.rego`; `testdata/rules/{id}/fail.patch.json` makes the hardened example raise it (`cargo test -p ahds-guard --test rule_fixtures {test_name}`), snapshot `testdata/rules/{id}/fail.snap`",
+                "\n**Tests.** `policies/{test}_test.rego`; the examples above, read by the real readers (`cargo test -p ahds-guard-cli --test rule_examples`); `testdata/rules/{id}/fail.patch.json` makes the hardened native example raise it (`cargo test -p ahds-guard --test rule_fixtures {test_name}`), snapshot `testdata/rules/{id}/fail.snap`",
                 id = r.id,
                 test_name = r.id.replace('-', "_"),
             );
-        }
-    }
-    s
-}
-
-/// The changes from `fail` to `pass`, one JSON pointer per line: `-` the failing value,
-/// `+` the passing one.
-fn fix_diff(fail: &Value, pass: &Value) -> String {
-    let compact = |v: &Value| serde_json::to_string(v).unwrap_or_default();
-    let mut s = String::new();
-    for op in json_patch::diff(fail, pass).iter() {
-        let (removed, added) = match op {
-            PatchOperation::Add(a) => (None, Some((&a.path, &a.value))),
-            PatchOperation::Remove(r) => (Some(&r.path), None),
-            PatchOperation::Replace(r) => (Some(&r.path), Some((&r.path, &r.value))),
-            // `diff` writes only the three above.
-            other => {
-                let op = serde_json::to_value(other).unwrap_or_default();
-                let _ = writeln!(s, "  {}", compact(&op));
-                continue;
-            }
-        };
-        if let Some(path) = removed {
-            let old = fail.pointer(path.as_str()).map(compact).unwrap_or_default();
-            let _ = writeln!(s, "- {path}: {old}");
-        }
-        if let Some((path, value)) = added {
-            let _ = writeln!(s, "+ {path}: {}", compact(value));
         }
     }
     s

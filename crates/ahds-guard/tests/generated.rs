@@ -7,10 +7,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
-use ahds_guard::docs::RuleExample;
-
 fn check(rel: &str, generated: &str) {
     let path = common::root().join(rel);
     if std::env::var_os("AHDS_GUARD_BLESS").is_some() {
@@ -25,32 +21,11 @@ fn check(rel: &str, generated: &str) {
     );
 }
 
-/// Each bundled rule's failing fixture and the base it breaks.
-fn examples() -> BTreeMap<String, RuleExample> {
-    common::evaluator()
-        .rules()
-        .iter()
-        .map(|r| {
-            let example = RuleExample {
-                fail_source: format!(
-                    "`{}` with `testdata/rules/{}/fail.patch.json` applied",
-                    common::RULE_BASE,
-                    r.id
-                ),
-                fail: common::rule_fixture(&r.id, "fail").1,
-                pass_source: format!("`{}`", common::RULE_BASE),
-                pass: common::rule_fixture(&r.id, "pass").1,
-            };
-            (r.id.clone(), example)
-        })
-        .collect()
-}
-
 #[test]
 fn rule_reference_is_current() {
     check(
         "docs/rules.md",
-        &ahds_guard::docs::rules_markdown_with_examples(common::evaluator().rules(), &examples()),
+        &ahds_guard::docs::rules_markdown(common::evaluator().rules()),
     );
 }
 
@@ -76,8 +51,7 @@ fn input_reference_and_schemas_are_current() {
 #[test]
 fn generated_references_hold_no_rustdoc_links() {
     let input = ahds_guard::docs::input_markdown(&ahds_guard::input_schema());
-    let rules =
-        ahds_guard::docs::rules_markdown_with_examples(common::evaluator().rules(), &examples());
+    let rules = ahds_guard::docs::rules_markdown(common::evaluator().rules());
     for (name, text) in [("input", &input), ("rules", &rules)] {
         let mut rest = text.as_str();
         while let Some(at) = rest.find("[`") {
