@@ -20,8 +20,8 @@ pub(crate) struct Address<'a> {
     pub(crate) name: &'a str,
 }
 
-/// The byte offsets of the `.` separators of an address outside brackets and quotes.
-fn dots(address: &str) -> Vec<usize> {
+/// The byte offsets of `sep` in an address outside brackets and quotes.
+fn separators(address: &str, sep: char) -> Vec<usize> {
     let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
     let mut out = Vec::new();
     for (i, c) in address.char_indices() {
@@ -31,7 +31,7 @@ fn dots(address: &str) -> Vec<usize> {
             '"' => quoted = !quoted,
             '[' if !quoted => depth += 1,
             ']' if !quoted => depth = depth.saturating_sub(1),
-            '.' if !quoted && depth == 0 => out.push(i),
+            c if c == sep && !quoted && depth == 0 => out.push(i),
             _ => {}
         }
     }
@@ -40,12 +40,13 @@ fn dots(address: &str) -> Vec<usize> {
 
 impl<'a> Address<'a> {
     pub(crate) fn parse(address: &'a str) -> Option<Self> {
-        // `root-dir:address` when several roots were read in one run.
-        let address = match address.split_once(':') {
-            Some((root, rest)) if !root.contains(['.', '[', '"']) => rest,
-            _ => address,
+        // `root-dir:address` when several roots were read in one run: the last `:` outside
+        // brackets and quotes ends the directory, which may hold dots and colons itself.
+        let address = match separators(address, ':').last() {
+            Some(&at) => &address[at + 1..],
+            None => address,
         };
-        let dots = dots(address);
+        let dots = separators(address, '.');
         // The resource is the last `type.name` pair (`data.type.name` for a data source).
         let type_dot = *dots.last()?;
         let start = match dots.len() {
@@ -290,6 +291,10 @@ mod tests {
         assert_eq!(a.resource_type, "azurerm_healthcare_fhir_service");
         assert_eq!(a.local, "azurerm_healthcare_fhir_service.this");
         assert_eq!(a.name, "this");
+        let c = Address::parse(r#"/work/x/../infra:module.m["a:b"].azurerm_storage_account.sa"#)
+            .unwrap();
+        assert_eq!(c.modules, r#"module.m["a:b"]"#);
+        assert_eq!(c.local, "azurerm_storage_account.sa");
         let b = Address::parse(r#"infra:azurerm_storage_account.sa["x"]"#).unwrap();
         assert_eq!(b.modules, "");
         assert_eq!(b.local, r#"azurerm_storage_account.sa["x"]"#);
