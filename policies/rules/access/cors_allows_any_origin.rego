@@ -27,6 +27,7 @@ deny contains v if {
 		"msg": sprintf("%s allows cross-origin requests from any origin (*)", [lib.label(kind, s)]),
 		"resource_id": s.resource_id,
 		"evidence": {"origins": s.cors.origins},
+		"fix": {"decision": "which origins the browser applications that call the service are served from, to list in place of *"},
 	}
 }
 

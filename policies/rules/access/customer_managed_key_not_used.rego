@@ -29,6 +29,7 @@ deny contains v if {
 	v := {
 		"msg": sprintf("%s is encrypted with a Microsoft-managed key only", [lib.label(kind, s)]),
 		"resource_id": s.resource_id,
+		"fix": {"decision": "which key vault key encrypts the service's data and which user-assigned identity reads it; the key is set when the service is created, so the service is created again"},
 	}
 }
 

@@ -28,5 +28,6 @@ deny contains v if {
 		"msg": sprintf("role assignment %s grants %s at scope %s to the managed identity of %s, which needs only a data-plane role", [grant.assignment, grant.role, grant.scope, lib.service_label(link)]),
 		"resource_id": grant.assignment,
 		"evidence": {"role": grant.role, "scope": grant.scope, "identity_owner": link.identity.owner},
+		"fix": {"decision": sprintf("whether anything else needs %s on %s from this identity; if nothing does, remove the role assignment", [grant.role, grant.scope])},
 	}
 }

@@ -56,6 +56,7 @@ deny contains v if {
 		{
 			"evidence": {"required_role": link.facts.role.required_role, "required_role_id": link.facts.role.required_role_id, "model": link.facts.role.model, "principals": [p | some p in link.identity.principals; not startswith(p, "identity:")]},
 			"remediation": sprintf("Grant %s to the managed identity of %s.", [grant_text(link), lib.service_label(link)]),
+			"fix": {"decision": sprintf("at which scope to grant it: %s itself, the narrowest, or a parent scope the identity may also use", [lib.target_label(link)])},
 		},
 	)
 }

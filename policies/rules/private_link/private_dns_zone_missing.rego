@@ -74,6 +74,7 @@ deny contains v if {
 			"linked_zones": sort(linked),
 			"found_zones": {k: [z | some z in zone_choices[k]; z in linked] | some k in kinds; covered(k, linked)},
 		},
+		"fix": {"decision": sprintf("which private DNS zones (%s) the endpoint's zone group links: their resource ids in your DNS subscription", [concat(", ", [zone_choices[k][0] | some k in missing])])},
 	}
 }
 

@@ -40,6 +40,7 @@ deny contains v if {
 		"msg": sprintf("the connection of %s to %s is %s", [endpoint_label(c), lib.label("workspaces", ws), c.status]),
 		"resource_id": subject(ws, c),
 		"evidence": {"status": c.status, "workspace": ws.resource_id},
+		"fix": {"decision": sprintf("whether the owner of %s approves the connection (or removes it)", [lib.label("workspaces", ws)])},
 	}
 }
 

@@ -34,6 +34,7 @@ deny contains v if {
 		"msg": sprintf("%s has %s", [lib.label("workspaces", ws), what(states)]),
 		"resource_id": ws.resource_id,
 		"evidence": {"connection_states": states},
+		"fix": {"decision": "which virtual network subnet the workspace's private endpoint goes in, and which private DNS zones it registers in"},
 	}
 }
 

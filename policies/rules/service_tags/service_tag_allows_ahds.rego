@@ -28,6 +28,7 @@ deny contains v if {
 		"msg": sprintf("%s allows %s traffic %s the shared service tag %s", [m.rule, m.direction, m.relation, m.tag]),
 		"resource_id": m.resource_id,
 		"evidence": {"rule": m.rule, "tag": m.tag},
+		"fix": {"decision": sprintf("which addresses %s should allow instead of %s: the private endpoint addresses of your own workspaces", [m.rule, m.tag])},
 	}
 }
 

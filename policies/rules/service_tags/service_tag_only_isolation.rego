@@ -29,6 +29,7 @@ deny contains v if {
 		"msg": sprintf("%s allows %s traffic %s the shared service tag %s and no workspace has an approved private endpoint", [m.rule, m.direction, m.relation, m.tag]),
 		"resource_id": m.resource_id,
 		"evidence": {"rule": m.rule, "tag": m.tag, "workspaces": count(input.workspaces)},
+		"fix": {"decision": "which virtual network subnet the workspaces' private endpoints go in; with them, the rule can name their addresses instead of the tag"},
 	}
 }
 

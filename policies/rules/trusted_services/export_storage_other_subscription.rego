@@ -27,10 +27,13 @@ deny contains v if {
 	some link in input.links
 	export_link(link)
 	link.facts.same_subscription == false
-	v := lib.service_finding(
-		link,
-		sprintf("%s, which is in another subscription than the FHIR service", [lib.describe(link)]),
-		{"service": link.service_resource_id, "target": link.target_resource_id},
+	v := object.union(
+		lib.service_finding(
+			link,
+			sprintf("%s, which is in another subscription than the FHIR service", [lib.describe(link)]),
+			{"service": link.service_resource_id, "target": link.target_resource_id},
+		),
+		{"fix": {"decision": sprintf("which storage account in the subscription of %s receives the exports", [lib.service_label(link)])}},
 	)
 }
 

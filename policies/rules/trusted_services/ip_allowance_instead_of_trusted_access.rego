@@ -49,10 +49,13 @@ deny contains v if {
 	t := link.target
 	t.network.trusted_services == false # implied by the next line; tested first for speed
 	by_ip(link, t) == true
-	v := lib.target_finding(
-		link,
-		sprintf("%s, and the account admits the FHIR service only through the IP allowance %s", [lib.describe(link), allowance(link)]),
-		{"ip_rules": t.network.ip_rules, "trusted_services": false, "same_region": link.facts.same_region},
+	v := object.union(
+		lib.target_finding(
+			link,
+			sprintf("%s, and the account admits the FHIR service only through the IP allowance %s", [lib.describe(link), allowance(link)]),
+			{"ip_rules": t.network.ip_rules, "trusted_services": false, "same_region": link.facts.same_region},
+		),
+		{"fix": {"decision": sprintf("whether %s serves anything but the FHIR service; let trusted Microsoft services through and remove it if not", [allowance(link)])}},
 	)
 }
 

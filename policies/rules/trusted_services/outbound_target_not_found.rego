@@ -24,10 +24,13 @@ import data.ahds.wording
 deny contains v if {
 	some link in input.links
 	link.status == "not_found"
-	v := lib.service_finding(
-		link,
-		sprintf("%s, which is not in the input; its network settings cannot be verified", [lib.describe(link)]),
-		{"reference": link.reference},
+	v := object.union(
+		lib.service_finding(
+			link,
+			sprintf("%s, which is not in the input; its network settings cannot be verified", [lib.describe(link)]),
+			{"reference": link.reference},
+		),
+		{"fix": {"decision": sprintf("where %s is defined: check that input together with this one, or correct the reference", [lib.target_label(link)])}},
 	)
 }
 

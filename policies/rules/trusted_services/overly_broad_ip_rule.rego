@@ -36,7 +36,10 @@ deny contains v if {
 			sprintf("%s, whose firewall admits the overly broad range(s) %s", [lib.describe(link), concat(", ", broad)]),
 			{"broad_ip_rules": broad},
 		),
-		{"remediation": sprintf("Remove %s from the IP rules of %s.", [concat(", ", broad), lib.target_label(link)])},
+		{
+			"remediation": sprintf("Remove %s from the IP rules of %s.", [concat(", ", broad), lib.target_label(link)]),
+			"fix": {"decision": sprintf("which narrower ranges the callers %s admits need, to list in place of %s", [lib.target_label(link), concat(", ", broad)])},
+		},
 	)
 }
 

@@ -324,7 +324,7 @@ fn arm_literal(v: &Value) -> String {
 /// Changes on `resource_id` itself (the finding's resource) do not name it again.
 pub(crate) fn lines(fix: &Fix, resource_id: &str) -> Vec<String> {
     if let Some(decision) = &fix.decision {
-        return vec![format!("decide first: {decision}")];
+        return vec![format!("decide {decision}")];
     }
     match (fix.language, &fix.terraform) {
         (FixLanguage::Terraform | FixLanguage::TerraformPlan, Some(tf)) => {

@@ -365,12 +365,13 @@ fn render_clean(cx: &Context<'_>, quiet: bool) -> String {
                 let _ = writeln!(s, "           {} {e}", paint(DIM, "found:"));
             }
             let _ = writeln!(s, "           {} {}", paint(DIM, "fix:"), v.remediation);
-            for line in v
-                .fix
-                .iter()
-                .flat_map(|f| crate::fix::lines(f, &v.resource_id))
-            {
-                let _ = writeln!(s, "           {} {line}", paint(DIM, "change:"));
+            if let Some(fix) = &v.fix {
+                // A fix that needs a choice says what to decide; the others, what to change.
+                let label = if fix.automatic { "change:" } else { "decide:" };
+                for line in crate::fix::lines(fix, &v.resource_id) {
+                    let line = line.strip_prefix("decide ").unwrap_or(&line);
+                    let _ = writeln!(s, "           {} {line}", paint(DIM, label));
+                }
             }
         }
         s.push('\n');
