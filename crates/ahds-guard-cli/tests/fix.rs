@@ -97,6 +97,55 @@ fn every_terraform_fixture_loses_exactly_its_automatically_fixable_findings() {
     );
 }
 
+/// What `fix` writes is what `terraform fmt` would write: every fixture and rule example is
+/// fmt-clean, and stays so once fixed. Needs the `terraform` binary; where it is missing the
+/// test says so and checks nothing.
+#[test]
+fn fixed_files_are_left_unchanged_by_terraform_fmt() {
+    let fmt_clean = |dir: &Path| {
+        Command::new("terraform")
+            .args(["fmt", "-check", "-recursive"])
+            .arg(dir)
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .output()
+            .map(|o| o.status.success())
+    };
+    let fixtures = root().join("testdata/terraform/sources");
+    if fmt_clean(&fixtures).is_err() {
+        eprintln!("terraform is not installed: the fmt check did not run");
+        return;
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    for entry in std::fs::read_dir(root().join("testdata/rules")).unwrap() {
+        let examples = entry.unwrap().path().join("terraform");
+        if examples.is_dir() {
+            dirs.push(examples.join("fail"));
+            dirs.push(examples.join("pass"));
+        }
+    }
+    for (i, src) in dirs.iter().enumerate() {
+        assert!(
+            fmt_clean(src).unwrap(),
+            "{} is not fmt-clean",
+            src.display()
+        );
+        let dir = std::env::temp_dir().join(format!("ahds-fix-{}-fmt-{i}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(src, &dir.join("fixable"));
+        run(&dir, &["fix", "fixable"]);
+        assert!(
+            fmt_clean(&dir.join("fixable")).unwrap(),
+            "terraform fmt would change the fixed {}",
+            src.display()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
 fn text(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("fixable/main.tf")).unwrap()
 }

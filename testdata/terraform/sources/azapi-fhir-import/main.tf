@@ -60,9 +60,9 @@ resource "azapi_resource" "fhir" {
         audience  = "https://wsimport-fhirimport.fhir.azurehealthcareapis.com"
       }
       importConfiguration = {
-        enabled                  = true
-        initialImportMode        = false
-        integrationDataStore     = azurerm_storage_account.import.name
+        enabled              = true
+        initialImportMode    = false
+        integrationDataStore = azurerm_storage_account.import.name
       }
     }
   }

@@ -4,7 +4,7 @@ provider "azurerm" {
 }
 
 provider "azurerm" {
-  alias           = "data"
+  alias = "data"
   features {}
   subscription_id = "2b5c3f8e-1a4d-4e6f-9b7a-3c8d2e1f0a9b"
 }
