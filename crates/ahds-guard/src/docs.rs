@@ -42,11 +42,7 @@ pub fn rules_markdown(rules: &[RuleInfo]) -> String {
                 "\n**In {}.** A configuration it fails (`testdata/rules/{}/{}`), and the change that fixes it:\n\n```diff\n{}```\n",
                 example.language_name(),
                 r.id,
-                if example.language == "terraform" {
-                    "terraform/fail/main.tf"
-                } else {
-                    "arm/fail.json"
-                },
+                example.failing_file(),
                 example.diff()
             );
         }

@@ -387,13 +387,11 @@ pub(crate) fn lines(fix: &Fix, resource_id: &str) -> Vec<String> {
     }
 }
 
-/// The change a Terraform fix makes to the file it applies to, as line replacements
-/// (1-based lines; `delete` lines replaced by `insert`), for SARIF `fixes`. `None` when the
-/// file cannot be read or the fix cannot be applied to it.
-pub(crate) fn file_replacements(file: &str, fix: &TerraformFix) -> Option<Vec<LineReplacement>> {
-    let before = std::fs::read_to_string(file).ok()?;
-    let after = apply::apply(&before, fix).ok()?;
-    let diff = similar::TextDiff::from_lines(&before, &after);
+/// The change a Terraform fix makes to `before`, the text of the file it applies to, as line
+/// replacements (1-based lines), for SARIF `fixes`. `None` when the fix cannot be applied.
+pub(crate) fn file_replacements(before: &str, fix: &TerraformFix) -> Option<Vec<LineReplacement>> {
+    let after = apply::apply(before, fix).ok()?;
+    let diff = similar::TextDiff::from_lines(before, &after);
     let new_lines: Vec<&str> = diff.new_slices().to_vec();
     let mut out = Vec::new();
     for op in diff.ops() {

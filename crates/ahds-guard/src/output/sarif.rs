@@ -250,7 +250,7 @@ fn fingerprints(
     )])
 }
 
-fn result_for(v: &Violation, index: Option<i64>, root: &Path) -> SarifResult {
+fn result_for(v: &Violation, index: Option<i64>, root: &Path, files: &FileTexts) -> SarifResult {
     let fp = fingerprints(
         &v.rule_id,
         &v.resource_id,
@@ -287,19 +287,34 @@ fn result_for(v: &Violation, index: Option<i64>, root: &Path) -> SarifResult {
         .build();
     // `ruleId` with `ruleIndex` names the rule; a `rule` reference would repeat it.
     r.rule_index = index;
-    r.fixes = sarif_fix(v, root).map(|f| vec![f]);
+    r.fixes = sarif_fix(v, root, files).map(|f| vec![f]);
     r
+}
+
+/// The `.tf` files findings' fixes apply to, each read once per report.
+#[derive(Default)]
+struct FileTexts(std::cell::RefCell<std::collections::HashMap<String, Option<std::rc::Rc<str>>>>);
+
+impl FileTexts {
+    fn get(&self, file: &str) -> Option<std::rc::Rc<str>> {
+        self.0
+            .borrow_mut()
+            .entry(file.to_string())
+            .or_insert_with(|| std::fs::read_to_string(file).ok().map(Into::into))
+            .clone()
+    }
 }
 
 /// A `.tf` finding's automatic fix as SARIF `fixes`: the lines of its file the change
 /// replaces, so code-scanning tools can offer it.
-fn sarif_fix(v: &Violation, root: &Path) -> Option<SarifFix> {
+fn sarif_fix(v: &Violation, root: &Path, files: &FileTexts) -> Option<SarifFix> {
     let fix = v
         .fix
         .as_ref()
         .filter(|f| f.automatic && f.language == crate::FixLanguage::Terraform)?;
     let place = v.source.as_ref()?;
-    let replacements = crate::fix::file_replacements(&place.file, fix.terraform.as_ref()?)?;
+    let text = files.get(&place.file)?;
+    let replacements = crate::fix::file_replacements(&text, fix.terraform.as_ref()?)?;
     if replacements.is_empty() {
         return None;
     }
@@ -345,14 +360,20 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<String, serde_json::Error> {
             .position(|r| r.id == id)
             .and_then(|i| i64::try_from(i).ok())
     };
+    let files = FileTexts::default();
     let mut results: Vec<SarifResult> = cx
         .report
         .violations
         .iter()
-        .map(|v| result_for(v, index(&v.rule_id), cx.sarif_root))
+        .map(|v| result_for(v, index(&v.rule_id), cx.sarif_root, &files))
         .collect();
     for s in &cx.report.suppressed {
-        let mut r = result_for(&s.violation, index(&s.violation.rule_id), cx.sarif_root);
+        let mut r = result_for(
+            &s.violation,
+            index(&s.violation.rule_id),
+            cx.sarif_root,
+            &files,
+        );
         let kind = match s.waiver_kind {
             WaiverKind::Tag | WaiverKind::Inline => "inSource",
             _ => "external",

@@ -26,6 +26,14 @@ impl LanguageExample {
         }
     }
 
+    /// The failing example's file under `testdata/rules/<ID>/`.
+    pub fn failing_file(&self) -> &'static str {
+        match self.language {
+            "terraform" => "terraform/fail/main.tf",
+            _ => "arm/fail.json",
+        }
+    }
+
     /// The fix as a unified diff from the failing example to the passing one.
     pub fn diff(&self) -> String {
         let name = match self.language {
