@@ -20,11 +20,14 @@ pub(crate) fn read_text(
             problems,
         });
     }
+    let mut top_level = None;
     let format = match format {
         InputFormat::Auto => {
             // Detect on the top level alone, so a native document is parsed only once.
             let top = TopLevel::read(text).map_err(|e| json_error(&e, file))?;
-            detect(&top).ok_or_else(|| {
+            let detected = detect(&top);
+            top_level = Some(top);
+            detected.ok_or_else(|| {
                 vec![IngestError::new(
                     file,
                     Position::pointer(""),
@@ -34,7 +37,7 @@ pub(crate) fn read_text(
                          `format_version` and `planned_values`), and Azure Resource Manager JSON (a \
                          resource with `id` and `type`, an array of resources, a `value` or `data` list, or a \
                          deployment template with `$schema` and `resources`){}",
-                        hint(&top)
+                        top_level.as_ref().map(hint).unwrap_or_default()
                     ),
                 )
                 .of_kind(IngestErrorKind::Unrecognised)]
@@ -48,6 +51,20 @@ pub(crate) fn read_text(
             format,
             problems,
         });
+    }
+    if format == InputFormat::Arm {
+        let top = match top_level {
+            Some(top) => top,
+            None => TopLevel::read(text).map_err(|e| json_error(&e, file))?,
+        };
+        // A listing is read entry by entry, never as one parsed document.
+        if crate::arm::is_streamed(&top) {
+            return crate::arm::read_listing(text, file).map(|(estate, problems)| Ingested {
+                estate,
+                format,
+                problems,
+            });
+        }
     }
     let doc: Value = parse_json(text, file)?;
     match format {

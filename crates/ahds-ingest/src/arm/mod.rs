@@ -3,9 +3,11 @@
 //! templates (`az bicep build` output and exported templates).
 
 mod expr;
+mod listing;
 pub(crate) mod props;
 mod resources;
 
+pub(crate) use listing::{is_streamed, read_listing};
 pub(crate) use resources::{ArmResource, Provenance, map_resources, types_read};
 mod shapes;
 mod template;

@@ -76,37 +76,42 @@ fn check_object(map: &Map<String, Value>, at: &str, depth: usize) -> Result<(), 
     if depth > MAX_DEPTH {
         return Ok(());
     }
+    // Every property of every resource passes here: nothing is allocated for a key that
+    // needs no check (the pointer is built only to recurse or to report).
+    let named = |list: &[&str], key: &str| list.iter().any(|n| n.eq_ignore_ascii_case(key));
     for (key, value) in map {
-        // Null is unset; the marker stands for a template value known only at deployment.
         if value.is_null() || is_unknown(value) {
             continue;
         }
-        let lower = key.to_ascii_lowercase();
-        let path = format!("{at}/{}", crate::error::escape_pointer_segment(key));
+        let path = || format!("{at}/{}", crate::error::escape_pointer_segment(key));
         let wrong = |expected: &str| {
             Err((
-                path.clone(),
+                path(),
                 format!("`{key}` must be {expected}, found {}", kind(value)),
             ))
         };
-        if OBJECTS.contains(&lower.as_str()) {
+        if named(OBJECTS, key) {
             let Value::Object(m) = value else {
                 return wrong("an object");
             };
-            // Tags and identity maps hold free-form keys: nothing below them is checked.
-            if lower != "tags" && lower != "userassignedidentities" {
-                check_object(m, &path, depth + 1)?;
+            if !key.eq_ignore_ascii_case("tags")
+                && !key.eq_ignore_ascii_case("userassignedidentities")
+            {
+                check_object(m, &path(), depth + 1)?;
             }
-        } else if LISTS.contains(&lower.as_str()) {
+        } else if named(LISTS, key) {
             let Value::Array(items) = value else {
                 return wrong("a list");
             };
-            for (i, item) in items.iter().enumerate() {
-                if let Value::Object(m) = item {
-                    check_object(m, &format!("{path}/{i}"), depth + 1)?;
+            if items.iter().any(Value::is_object) {
+                let path = path();
+                for (i, item) in items.iter().enumerate() {
+                    if let Value::Object(m) = item {
+                        check_object(m, &format!("{path}/{i}"), depth + 1)?;
+                    }
                 }
             }
-        } else if BOOLS.contains(&lower.as_str()) && !value.is_boolean() {
+        } else if named(BOOLS, key) && !value.is_boolean() {
             return wrong("true or false");
         }
     }

@@ -246,31 +246,65 @@ pub(crate) fn map_resources(
     file: &str,
     provenance: Provenance,
 ) -> (Estate, Vec<IngestError>) {
-    let mut m = Mapper {
-        file,
-        estate: Estate::new(),
-        index: ResourceIndex::default(),
-        problems: Vec::new(),
-        role_assignments: None,
-        provenance,
-        namespaces_with_rules: HashSet::new(),
-    };
+    let mut mapping = Mapping::new(file, provenance);
     // Children attach to their parents in a second pass, so the order of the list does
     // not matter.
-    let mappers = mappers();
-    let mut children: Vec<(MapFn<'_>, &ArmResource<'_>)> = Vec::new();
+    let mut children: Vec<(ChildMap<'_>, &ArmResource<'_>)> = Vec::new();
     for r in resources {
+        if let Some(map) = mapping.add(r) {
+            children.push((map, r));
+        }
+    }
+    for (map, r) in children {
+        mapping.add_child(map, r);
+    }
+    mapping.finish()
+}
+
+/// Maps resources one at a time, so a reader can hand them over as it parses them and
+/// free each one's JSON straight after. Children (rule sets, DNS zone groups, ...) attach
+/// to parents that may come later in the input: [`Mapping::add`] hands back their mapper,
+/// to be called with [`Mapping::add_child`] once every other resource is in.
+pub(crate) struct Mapping<'f> {
+    m: Mapper<'f>,
+    mappers: [(&'static str, Pass, MapFn<'f>); 21],
+}
+
+/// The mapper of a child resource, deferred until its parents are mapped.
+#[derive(Clone, Copy)]
+pub(crate) struct ChildMap<'f>(MapFn<'f>);
+
+impl<'f> Mapping<'f> {
+    pub(crate) fn new(file: &'f str, provenance: Provenance) -> Self {
+        Mapping {
+            m: Mapper {
+                file,
+                estate: Estate::new(),
+                index: ResourceIndex::default(),
+                problems: Vec::new(),
+                role_assignments: None,
+                provenance,
+                namespaces_with_rules: HashSet::new(),
+            },
+            mappers: mappers(),
+        }
+    }
+
+    /// Maps a resource, lists it as skipped when no rule reads its type, or (for a child)
+    /// returns the mapper to call with [`Mapping::add_child`] after the other resources.
+    pub(crate) fn add(&mut self, r: &ArmResource<'_>) -> Option<ChildMap<'f>> {
+        let m = &mut self.m;
         let ty = str_at(r.value, &["type"])
             .unwrap_or("")
             .to_ascii_lowercase();
-        match mappers.iter().find(|(t, _, _)| *t == ty) {
+        match self.mappers.iter().find(|(t, _, _)| *t == ty) {
             Some((_, pass, map)) => {
                 if let Err((at, message)) = super::shapes::check(r.value) {
                     m.report(r, Err(bad(&at, message)));
                 } else if *pass == Pass::Child {
-                    children.push((*map, r));
+                    return Some(ChildMap(*map));
                 } else {
-                    let result = map(&mut m, r);
+                    let result = map(m, r);
                     m.report(r, result);
                 }
             }
@@ -291,14 +325,22 @@ pub(crate) fn map_resources(
                 m.estate.skipped.push(skipped);
             }
         }
+        None
     }
-    for (map, r) in children {
-        let result = map(&mut m, r);
-        m.report(r, result);
+
+    /// Attaches a child [`Mapping::add`] deferred.
+    pub(crate) fn add_child(&mut self, map: ChildMap<'f>, r: &ArmResource<'_>) {
+        let result = (map.0)(&mut self.m, r);
+        self.m.report(r, result);
     }
-    m.note_namespaces_without_rules();
-    m.estate.role_assignments = m.role_assignments;
-    (m.estate, m.problems)
+
+    /// The estate and the problems of single resources.
+    pub(crate) fn finish(mut self) -> (Estate, Vec<IngestError>) {
+        let m = &mut self.m;
+        m.note_namespaces_without_rules();
+        m.estate.role_assignments = m.role_assignments.take();
+        (self.m.estate, self.m.problems)
+    }
 }
 
 pub(super) struct Mapper<'f> {

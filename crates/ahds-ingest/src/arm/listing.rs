@@ -1,0 +1,340 @@
+//! Listings (an array of resources, a `value` list, Azure Resource Graph `data` rows) read
+//! one resource at a time. A tenant's export runs to a gigabyte; as one `serde_json::Value`
+//! it took six times that, so the list is first split into its entries' text, and each
+//! entry is parsed, mapped and freed in turn. Only children (rule sets, DNS zone groups,
+//! ...) are kept until every parent is in.
+//!
+//! What this reads is what [`super::read_arm`] reads from the parsed document, with the
+//! same places and problems in the same order; the tests below hold the two to that.
+
+use std::fmt;
+
+use ahds_model::Estate;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::resources::{ArmResource, ChildMap, Mapping, Provenance};
+use crate::error::{IngestError, Position};
+use crate::positions::Positions;
+use crate::top_level::{Kind, TopLevel};
+
+/// Whether a document with this top level is a listing [`read_listing`] reads. A single
+/// resource, a template and a parameters file are read whole.
+pub(crate) fn is_streamed(top: &TopLevel) -> bool {
+    let schema = top.schema.as_deref().unwrap_or("");
+    let template = super::names_template(schema)
+        || (top.has("resources") && top.has("contentVersion"))
+        || super::names_parameters(schema);
+    !template
+        && match top.kind {
+            Kind::Array => true,
+            Kind::Object => top.value_is_array || top.data_is_array,
+            Kind::Scalar(_) => false,
+        }
+}
+
+/// Reads a listing [`is_streamed`] accepts.
+pub(crate) fn read_listing(
+    text: &str,
+    file: &str,
+) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
+    let lines = Lines::new(text);
+    let parse_error = |e: serde_json::Error| vec![lines.error(file, &e, 0)];
+    let mut de = serde_json::Deserializer::from_str(text);
+    let top = (&mut de)
+        .deserialize_any(TopVisitor)
+        .and_then(|t| de.end().map(|()| t))
+        .map_err(parse_error)?;
+    let (list, base, collect) = match top {
+        Top::Array(entries) => (entries, "", None),
+        Top::Object(members) => {
+            let mut list = None;
+            let mut collect = None;
+            let is_array = |raw: &RawValue| raw.get().starts_with('[');
+            let chosen = if members.iter().any(|(k, v)| k == "value" && is_array(v)) {
+                "value"
+            } else {
+                "data"
+            };
+            for (key, raw) in members {
+                if key == chosen {
+                    list = Some(raw);
+                    continue;
+                }
+                // Parsed for what the whole-document reader refused in them (a key named
+                // twice), and kept where the reader uses them.
+                let value = lines.parse(raw, file)?;
+                if key == super::COLLECT_KEY {
+                    collect = Some(value);
+                }
+            }
+            let Some(list) = list else {
+                return Err(vec![IngestError::new(
+                    file,
+                    Position::pointer(""),
+                    "internal error: a listing without its list",
+                )]);
+            };
+            let entries: Vec<&RawValue> = serde_json::from_str(list.get())
+                .map_err(|e| vec![lines.error(file, &e, lines.offset(list))])?;
+            let base = if chosen == "value" { "/value" } else { "/data" };
+            (entries, base, collect)
+        }
+    };
+    let mut doc = serde_json::Map::new();
+    if let Some(c) = collect {
+        doc.insert(super::COLLECT_KEY.to_string(), c);
+    }
+    // The whole-document reader records no line this deep.
+    let mut problems = super::collection_failures(&Value::Object(doc), file, &Positions::default());
+    if list.is_empty() {
+        problems.push(IngestError::new(
+            file,
+            Position::pointer(base),
+            "the listing holds no resources: nothing was checked",
+        ));
+    }
+    let mut mapping = Mapping::new(file, Provenance::Listing);
+    let mut children: Vec<(ChildMap<'_>, Value, String, Option<u32>)> = Vec::new();
+    let mut cursor = lines.cursor();
+    for (i, raw) in list.iter().enumerate() {
+        let pointer = format!("{base}/{i}");
+        let value = lines.parse(raw, file)?;
+        // Lines are recorded for objects and arrays, as the whole-document reader's are.
+        let line = match raw.get().as_bytes().first() {
+            Some(b'{' | b'[') => Some(cursor.line_at(lines.offset(raw))),
+            _ => None,
+        };
+        if !value.is_object() || super::props::str_at(&value, &["type"]).is_none() {
+            problems.push(IngestError::new(
+                file,
+                Position {
+                    line,
+                    column: None,
+                    pointer: Some(pointer),
+                },
+                "entry left out: not a resource (no string `type`)",
+            ));
+            continue;
+        }
+        let line = line.and_then(|l| u32::try_from(l).ok());
+        let resource = ArmResource {
+            file,
+            value: &value,
+            line,
+            pointer,
+            address: None,
+        };
+        if let Some(map) = mapping.add(&resource) {
+            let ArmResource { pointer, .. } = resource;
+            children.push((map, value, pointer, line));
+        }
+    }
+    for (map, value, pointer, line) in &children {
+        let resource = ArmResource {
+            file,
+            value,
+            line: *line,
+            pointer: pointer.clone(),
+            address: None,
+        };
+        mapping.add_child(*map, &resource);
+    }
+    let (estate, mut mapped) = mapping.finish();
+    problems.append(&mut mapped);
+    Ok((estate, problems))
+}
+
+/// A listing's top level, its members left as text.
+enum Top<'t> {
+    Array(Vec<&'t RawValue>),
+    Object(Vec<(String, &'t RawValue)>),
+}
+
+struct TopVisitor;
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = Top<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of resources")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Top<'de>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(raw) = seq.next_element::<&RawValue>()? {
+            out.push(raw);
+        }
+        Ok(Top::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top<'de>, A::Error> {
+        let mut out: Vec<(String, &RawValue)> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.iter().any(|(k, _)| *k == key) {
+                return Err(de::Error::custom(format_args!(
+                    "duplicate key `{key}`: JSON readers disagree on which value counts"
+                )));
+            }
+            let raw = map.next_value::<&RawValue>()?;
+            out.push((key, raw));
+        }
+        Ok(Top::Object(out))
+    }
+}
+
+/// Positions in the document text of slices taken from it.
+struct Lines<'t> {
+    text: &'t str,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines { text }
+    }
+
+    /// Where a slice of the text starts, in bytes.
+    fn offset(&self, raw: &RawValue) -> usize {
+        (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
+    }
+
+    /// Parses a member or entry strictly, its errors placed in the whole document.
+    fn parse(&self, raw: &RawValue, file: &str) -> Result<Value, Vec<IngestError>> {
+        crate::strict_json::from_str(raw.get())
+            .map_err(|e| vec![self.error(file, &e, self.offset(raw))])
+    }
+
+    /// A JSON error in the slice starting at `offset`, at its line and column in the file.
+    fn error(&self, file: &str, e: &serde_json::Error, offset: usize) -> IngestError {
+        let before = &self.text.as_bytes()[..offset.min(self.text.len())];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        let (line, column) = if e.line() <= 1 {
+            (line, column + e.column().saturating_sub(1))
+        } else {
+            (line + e.line() - 1, e.column())
+        };
+        IngestError::new(
+            file,
+            Position::at(line, column),
+            crate::native::json_message(e),
+        )
+    }
+
+    /// Counts lines forward through the text, for offsets that only grow.
+    fn cursor(&self) -> LineCursor<'t> {
+        LineCursor {
+            bytes: self.text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+}
+
+struct LineCursor<'t> {
+    bytes: &'t [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl LineCursor<'_> {
+    /// The line at `offset`, which is at or after the last one asked for.
+    fn line_at(&mut self, offset: usize) -> usize {
+        let end = offset.min(self.bytes.len());
+        if end > self.offset {
+            self.line += self.bytes[self.offset..end]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            self.offset = end;
+        }
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads a listing both ways and returns what the streamed reader made of it, after
+    /// checking the whole-document reader made the same.
+    fn both(text: &str) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
+        let top = TopLevel::read(text).unwrap();
+        assert!(is_streamed(&top), "not a streamed listing: {text}");
+        let streamed = read_listing(text, "l.json");
+        let whole = crate::strict_json::from_str(text)
+            .map_err(|e| {
+                vec![IngestError::new(
+                    "l.json",
+                    Position::at(e.line(), e.column()),
+                    crate::native::json_message(&e),
+                )]
+            })
+            .and_then(|doc| super::super::read_arm(&doc, text, "l.json"));
+        assert_eq!(format!("{streamed:?}"), format!("{whole:?}"));
+        streamed
+    }
+
+    const STORAGE: &str = r#"{"id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1", "type": "Microsoft.Storage/storageAccounts", "name": "st1", "properties": {"publicNetworkAccess": "Disabled"}}"#;
+    const NAMESPACE: &str = r#"{"id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.EventHub/namespaces/ns1", "type": "Microsoft.EventHub/namespaces", "name": "ns1", "properties": {}}"#;
+    const RULE_SET: &str = r#"{"id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.EventHub/namespaces/ns1/networkRuleSets/default", "type": "Microsoft.EventHub/namespaces/networkRuleSets", "name": "default", "properties": {"defaultAction": "Deny", "publicNetworkAccess": "Enabled"}}"#;
+
+    #[test]
+    fn an_array_reads_as_the_whole_document_does() {
+        let text = format!(
+            "[\n  {STORAGE},\n  \"not a resource\",\n  {{\"type\": 3}},\n  {RULE_SET},\n  {NAMESPACE}\n]"
+        );
+        let (estate, problems) = both(&text).unwrap();
+        assert_eq!(estate.storage_accounts.len(), 1);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[1].place.line, Some(4));
+        assert_eq!(
+            estate.storage_accounts[0]
+                .place
+                .as_ref()
+                .and_then(|p| p.line),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn a_child_before_its_parent_attaches() {
+        let text = format!("{{\"value\": [\n{RULE_SET},\n{NAMESPACE}\n], \"nextLink\": null}}");
+        let (estate, problems) = both(&text).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(estate.eventhub_namespaces.len(), 1);
+        assert!(estate.notes.is_empty(), "{:?}", estate.notes);
+    }
+
+    #[test]
+    fn resource_graph_rows_and_collection_failures_read_as_before() {
+        let text = format!(
+            "{{\"ahdsGuardCollect\": {{\"failures\": [{{\"scope\": \"/subscriptions/x\", \"status\": 403, \"message\": \"denied\"}}]}},\n \"data\": [\n{STORAGE}\n], \"value\": 3}}"
+        );
+        let (estate, problems) = both(&text).unwrap();
+        assert_eq!(estate.storage_accounts.len(), 1);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("HTTP 403"));
+    }
+
+    #[test]
+    fn an_empty_listing_is_a_problem() {
+        let (_, problems) = both("{\"value\": []}").unwrap();
+        assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn a_key_named_twice_is_refused_where_it_is() {
+        for text in [
+            format!(
+                "[\n  {STORAGE},\n  {{\"type\": \"a/b\",\n   \"id\": \"x\", \"id\": \"y\"}}\n]"
+            ),
+            "{\"value\": [],\n \"value\": []}".to_string(),
+            "{\"value\": [], \"other\": {\n\"k\": 1, \"k\": 2}}".to_string(),
+        ] {
+            let errors = both(&text).unwrap_err();
+            assert!(errors[0].message.contains("duplicate key"), "{errors:?}");
+        }
+    }
+}
