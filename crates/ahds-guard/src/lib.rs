@@ -49,7 +49,8 @@ pub use eval::evaluator::{DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, EvalStats, 
 pub use eval::input_document::{INPUT_VERSION, input_schema};
 pub use fix::{FileChange, FixPlan, FixSkipped, plan_fixes};
 pub use output::{
-    Context, Format, GraphFormat, RenderError, default_sarif_root, render, render_graph, text_safe,
+    Context, Format, GraphFormat, RenderError, default_sarif_root, render, render_graph, render_to,
+    text_safe,
 };
 pub use policy::catalog::{RuleInfo, RuleOrigin};
 pub use policy::error::LoadError;

@@ -79,6 +79,17 @@ fn every_format_is_written_from_the_report() {
         checked.report.violations.len()
     );
 
+    // Written to a writer, every format is the text `render` returns.
+    for format in [Format::Json, Format::Sarif, Format::Markdown] {
+        let mut written = Vec::new();
+        ahds_guard::render_to(format, &cx, &mut written).unwrap();
+        assert_eq!(
+            String::from_utf8(written).unwrap(),
+            render(format, &cx).unwrap(),
+            "{format:?}"
+        );
+    }
+
     let sarif: serde_json::Value =
         serde_json::from_str(&render(Format::Sarif, &cx).unwrap()).unwrap();
     // Validity against the SARIF 2.1.0 schema is tested on the CLI's output

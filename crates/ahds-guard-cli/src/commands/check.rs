@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use ahds_guard::{Checked, Context, Format, default_sarif_root, render};
+use ahds_guard::{Checked, Context, Format, RenderError, default_sarif_root, render, render_to};
 use ahds_guard::{EngineChoice, Severity};
 
 use crate::cli::{CheckArgs, ColorArg, EngineArg, FormatTarget, ReportFormat};
@@ -73,6 +73,11 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
             ReportFormat::Markdown => Format::Markdown,
             ReportFormat::Html => Format::Html,
         };
+        if format == Format::Json {
+            // Written as it is serialised: the largest reports are never held whole.
+            write_json(target.path.as_ref().or(args.output.as_ref()), &cx)?;
+            continue;
+        }
         let text = render(format, &cx)?;
         // JSON and SARIF escape every control character, so there is no style to strip;
         // passing 100 MB of them through the stripper cost a tenth of the run.
@@ -158,6 +163,53 @@ fn text_width(flag: Option<usize>, to_stdout: bool) -> usize {
 }
 
 /// Writes a report to a file, with its ANSI styles stripped when `strip` says so.
+/// Writes the JSON report to a file or standard output (a closed pipe is no error).
+fn write_json(
+    path: Option<&std::path::PathBuf>,
+    cx: &ahds_guard::Context<'_>,
+) -> Result<(), Failure> {
+    match path {
+        Some(path) => std::fs::File::create(path)
+            .map_err(RenderError::Io)
+            .and_then(|mut file| render_to(Format::Json, cx, &mut file))
+            .map_err(|e| {
+                Failure(vec![format!(
+                    "{}: cannot write the report: {}",
+                    path.display(),
+                    io_cause(&e)
+                )])
+            }),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match render_to(Format::Json, cx, &mut out).and_then(|()| Ok(out.flush()?)) {
+                Err(e) if io_kind(&e) == Some(std::io::ErrorKind::BrokenPipe) => Ok(()),
+                Err(e) => Err(Failure(vec![format!(
+                    "cannot write the output: {}",
+                    io_cause(&e)
+                )])),
+                Ok(()) => Ok(()),
+            }
+        }
+    }
+}
+
+/// The I/O error kind behind a failed write, when there is one.
+fn io_kind(e: &RenderError) -> Option<std::io::ErrorKind> {
+    match e {
+        RenderError::Io(e) => Some(e.kind()),
+        RenderError::Json(e) => e.io_error_kind(),
+        _ => None,
+    }
+}
+
+/// What went wrong, without the "cannot write the report" the caller already says.
+fn io_cause(e: &RenderError) -> String {
+    match e {
+        RenderError::Io(e) => e.to_string(),
+        other => other.to_string(),
+    }
+}
+
 fn write_file(path: &std::path::Path, text: String, strip: bool) -> Result<(), Failure> {
     let text = if strip {
         anstream::adapter::strip_str(&text).to_string()

