@@ -37,6 +37,8 @@ pub enum EngineChoice {
 pub(crate) struct VmProgram {
     policy: CompiledPolicy,
     program: Arc<Program>,
+    /// The entry points `program` was compiled for, to compile it again.
+    entries: Arc<[String]>,
     data: Value,
 }
 
@@ -84,6 +86,7 @@ impl VmProgram {
         Ok(VmProgram {
             policy,
             program,
+            entries: entries.into(),
             data,
         })
     }
@@ -93,10 +96,26 @@ impl VmProgram {
         rule.origin == RuleOrigin::Bundled
     }
 
-    /// A VM loaded with the program, the data document and an input.
-    pub(crate) fn session(&self, input: Value, timeout: Duration) -> Result<RegoVM, String> {
+    /// A VM loaded with the program, the data document and an input. With `private`, the
+    /// VM gets a program compiled for it alone: the VM bumps reference counts inside its
+    /// program at every call and jump, and two threads sharing one program slowed every
+    /// rule by half (10,000 workspaces: rules 6.3 s shared, 5.1 s private; compiling costs
+    /// about 2 ms).
+    pub(crate) fn session(
+        &self,
+        input: Value,
+        timeout: Duration,
+        private: bool,
+    ) -> Result<RegoVM, String> {
         let mut vm = RegoVM::new_with_policy(self.policy.clone());
-        vm.load_program(self.program.clone());
+        if private {
+            let refs: Vec<&str> = self.entries.iter().map(String::as_str).collect();
+            let own =
+                Compiler::compile_from_policy(&self.policy, &refs).map_err(|e| e.to_string())?;
+            vm.load_program(own);
+        } else {
+            vm.load_program(self.program.clone());
+        }
         // The default budget (25,000 instructions) is for small admission-control
         // policies; a whole estate takes millions.
         vm.set_max_instructions(usize::MAX);
@@ -123,6 +142,8 @@ pub(crate) struct Session<'a> {
     vm: Option<&'a VmProgram>,
     input: Value,
     timeout: Duration,
+    /// Whether other sessions run beside this one, on other threads.
+    concurrent: bool,
     interp_session: Option<Engine>,
     vm_session: Option<RegoVM>,
 }
@@ -133,12 +154,14 @@ impl<'a> Session<'a> {
         vm: Option<&'a VmProgram>,
         input: Value,
         timeout: Duration,
+        concurrent: bool,
     ) -> Self {
         Session {
             interpreter,
             vm,
             input,
             timeout,
+            concurrent,
             interp_session: None,
             vm_session: None,
         }
@@ -150,7 +173,8 @@ impl<'a> Session<'a> {
         match self.vm {
             Some(vm) if vm.runs(rule) => {
                 if self.vm_session.is_none() {
-                    self.vm_session = Some(vm.session(self.input.clone(), self.timeout)?);
+                    self.vm_session =
+                        Some(vm.session(self.input.clone(), self.timeout, self.concurrent)?);
                 }
                 let Some(session) = self.vm_session.as_mut() else {
                     return Err("internal error: no VM session".into());

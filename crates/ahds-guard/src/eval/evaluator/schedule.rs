@@ -48,6 +48,7 @@ impl Evaluator {
                     self.vm.as_ref(),
                     input.clone(),
                     self.rule_timeout,
+                    false,
                 );
                 rules.iter().map(|r| run_one(&mut session, r)).collect()
             });
@@ -65,6 +66,7 @@ impl Evaluator {
                         self.vm.as_ref(),
                         input.clone(),
                         self.rule_timeout,
+                        true,
                     );
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
