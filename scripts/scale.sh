@@ -40,7 +40,9 @@ for size in "${sizes[@]}"; do
   set -e
   read -r wall kb < <(tail -n 1 "$scratch/time")
   phases=$(grep '^stats: prepare' "$scratch/stderr" | sed -e 's/^stats: //' -e 's/ ms//g' || true)
+  heap=$(grep '^stats: heap' "$scratch/stderr" | sed -e 's/^stats: //' || true)
   printf '%-14s %9s %10d %8s  %s\n' "$size" "$wall" $((kb / 1024)) "$code" "$phases"
+  printf '%-14s %9s %10s %8s  %s\n' "" "" "" "" "$heap"
   if [ "$code" -ge 2 ]; then grep -m 3 '^error' "$scratch/stderr" || true; fi
   rm -rf "$input"
 done

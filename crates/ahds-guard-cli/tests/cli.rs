@@ -712,3 +712,47 @@ fn no_value_from_the_input_can_begin_a_ci_workflow_command_in_the_text_report() 
     assert!(text.contains("\\n::add-mask::secret"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn stats_say_where_the_heap_went() {
+    let out = run(
+        &[
+            "check",
+            "testdata/examples/contoso-clinical.json",
+            "--stats",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    let line = err
+        .lines()
+        .find_map(|l| l.strip_prefix("stats: heap MiB: "))
+        .unwrap_or_else(|| panic!("no heap line in:\n{err}"));
+    let figures: Vec<(&str, u64)> = line
+        .split(", ")
+        .map(|part| {
+            let (phase, mib) = part.rsplit_once(' ').expect("phase and figure");
+            (phase, mib.parse().expect("MiB figure"))
+        })
+        .collect();
+    let phases: Vec<&str> = figures.iter().map(|(p, _)| *p).collect();
+    assert_eq!(
+        phases,
+        [
+            "estate",
+            "analysis",
+            "input document",
+            "rules",
+            "report",
+            "peak"
+        ]
+    );
+    // The allocator counts: the CLI runs on the allocator whose counts these are, and
+    // the peak is at least what any phase ended with.
+    let peak = figures[5].1;
+    assert!(peak > 0, "{line}");
+    assert!(figures.iter().all(|(_, mib)| *mib <= peak), "{line}");
+}

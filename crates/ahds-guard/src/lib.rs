@@ -45,7 +45,9 @@ pub use check::{CheckError, Checked, check_paths};
 pub use config::{CONFIG_FILE_NAME, Config, ConfigError, RuleSelection, Waiver};
 pub use eval::backend::EngineChoice;
 pub use eval::error::EvaluateError;
-pub use eval::evaluator::{DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, EvalStats, Evaluator};
+pub use eval::evaluator::{
+    DEFAULT_RULE_MEMORY, DEFAULT_RULE_TIMEOUT, EvalStats, Evaluator, HeapUse,
+};
 pub use eval::input_document::{INPUT_VERSION, input_schema};
 pub use fix::{FileChange, FixPlan, FixSkipped, plan_fixes};
 pub use output::{

@@ -118,6 +118,21 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
             .map(|(id, d)| format!("{id} {:.1} ms", ms(*d)))
             .collect();
         let _ = writeln!(err, "stats: slowest rules: {}", top.join(", "));
+        if let Some(heap) = eval.heap {
+            let mib = |bytes: u64| bytes >> 20;
+            // The allocator's live bytes as each phase ended: which phase a large run's
+            // memory belongs to, which the process's peak alone does not say.
+            let _ = writeln!(
+                err,
+                "stats: heap MiB: estate {}, analysis {}, input document {}, rules {}, report {}, peak {}",
+                mib(heap.estate),
+                mib(heap.analysis),
+                mib(heap.input),
+                mib(heap.rules),
+                mib(heap.report),
+                mib(heap.peak)
+            );
+        }
         let _ = writeln!(
             err,
             "stats: engine: {}; {} rule thread(s)",

@@ -39,3 +39,19 @@ pub(super) fn limited<T>(budget: Option<u64>, f: impl FnOnce() -> T) -> T {
 pub(super) fn limited<T>(_budget: Option<u64>, f: impl FnOnce() -> T) -> T {
     f()
 }
+
+/// The heap in use and the most it has held since the process started, in bytes, as
+/// regorus's allocator counts them; `None` where that allocator is not the global one
+/// (its counts would be zero) or the feature is off.
+#[cfg(feature = "rule-memory-limit")]
+pub(super) fn heap_in_use() -> Option<(u64, u64)> {
+    mimalloc::limits::flush_thread_counters();
+    let (global, _) = mimalloc::allocation_stats_snapshot();
+    (global.peak > 0).then_some((global.allocated, global.peak))
+}
+
+/// Without the `rule-memory-limit` feature nothing counts the heap.
+#[cfg(not(feature = "rule-memory-limit"))]
+pub(super) fn heap_in_use() -> Option<(u64, u64)> {
+    None
+}

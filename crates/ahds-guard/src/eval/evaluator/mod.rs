@@ -73,6 +73,29 @@ pub struct EvalStats {
     pub per_rule: Vec<(String, Duration)>,
     /// How many threads evaluated the rules.
     pub threads: usize,
+    /// What the heap held as the phases ended, where the allocator counts it (the CLI's
+    /// does; an embedder's own allocator leaves this `None`).
+    pub heap: Option<HeapUse>,
+}
+
+/// Heap in use, in bytes, at the end of each phase of an evaluation: where the memory of a
+/// large run goes. These are the allocator's counts of live allocations; the process's
+/// resident size is higher by the allocator's free pages, stacks and the program itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HeapUse {
+    /// Before the evaluation: the estate as read, with whatever else the caller holds.
+    pub estate: u64,
+    /// With the analysis (links and facts) derived.
+    pub analysis: u64,
+    /// With the policy input document built and the analysis freed.
+    pub input: u64,
+    /// With every rule's findings collected, the input document still held.
+    pub rules: u64,
+    /// At the end: the report finished, the input document freed.
+    pub report: u64,
+    /// The most the heap held at any moment up to the end, reading included.
+    pub peak: u64,
 }
 
 /// Estates smaller than this are evaluated on the calling thread unless
@@ -279,7 +302,18 @@ impl Evaluator {
         }
         let rules = self.active_rules();
         let threads = self.threads_for(estate, rules.len());
+        let mut heap = memory::heap_in_use().map(|(now, _)| HeapUse {
+            estate: now,
+            ..HeapUse::default()
+        });
+        let mut mark = |field: fn(&mut HeapUse) -> &mut u64| {
+            if let (Some(heap), Some((now, peak))) = (heap.as_mut(), memory::heap_in_use()) {
+                *field(heap) = now;
+                heap.peak = peak;
+            }
+        };
         let analysis = analyze_on_threads(estate, threads);
+        mark(|h| &mut h.analysis);
         stats.analysis = t.elapsed();
         let t = Instant::now();
         let parts = PolicyInput {
@@ -295,6 +329,7 @@ impl Evaluator {
             .map_err(|e| EvaluateError::Input(e.to_string()))?;
         // Rules see only the document: free the analysis before they allocate.
         drop(analysis);
+        mark(|h| &mut h.input);
         stats.input = t.elapsed();
         let t = Instant::now();
         let sources: Sources<'_> = ByResource::build(estate, |m| {
@@ -332,6 +367,7 @@ impl Evaluator {
             .into_iter()
             .map(|s| s.unwrap_or_else(|| (Err("internal error: not run".into()), Duration::ZERO)))
             .collect();
+        mark(|h| &mut h.rules);
         // The input document is the largest thing alive; free it before the report grows.
         // (Freeing it on another thread during the report was no faster: the two passes
         // contended, and the peak grew by 0.1 GB.)
@@ -365,6 +401,8 @@ impl Evaluator {
         crate::report::waivers::apply(&mut report, estate, &self.waivers, today);
         crate::report::waivers::apply_inline(&mut report, estate, &known, today);
         report.finish(estate.resource_count(), rules.len());
+        mark(|h| &mut h.report);
+        stats.heap = heap;
         stats.report = t.elapsed();
         Ok((report, stats))
     }
