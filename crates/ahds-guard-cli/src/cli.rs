@@ -289,7 +289,8 @@ pub(crate) struct CheckArgs {
     /// the terminal's width, or 100 in pipes and CI logs].
     #[arg(long, value_name = "COLUMNS")]
     pub(crate) width: Option<usize>,
-    /// Print how long each phase took to standard error.
+    /// Print to standard error how long each phase took, the slowest rules, and the heap
+    /// in use as each phase ended.
     #[arg(long)]
     pub(crate) stats: bool,
     /// Engine for the bundled rules: `auto` runs them on regorus's bytecode VM (custom

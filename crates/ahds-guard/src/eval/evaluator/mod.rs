@@ -56,7 +56,7 @@ pub struct Evaluator {
     input_use: InputUse,
 }
 
-/// How long each phase of an evaluation took.
+/// How long each phase of an evaluation took, and what the heap held as each ended.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EvalStats {
@@ -289,7 +289,7 @@ impl Evaluator {
             || (LINK_TARGETS.contains(&name) && self.input_use.reads("links"))
     }
 
-    /// Evaluates and reports how long each phase took.
+    /// Evaluates and reports how long each phase took and what the heap held after it.
     pub fn evaluate_with_stats(
         &self,
         estate: &Estate,
