@@ -157,7 +157,8 @@ impl ResourceId {
         }
         let mut text = String::with_capacity(raw.len() * 2);
         text.push_str(raw);
-        text.push_str(&raw.to_ascii_lowercase());
+        text.push_str(raw);
+        text[raw.len()..].make_ascii_lowercase();
         Ok(ResourceId {
             text: text.into_boxed_str(),
             subscription,
