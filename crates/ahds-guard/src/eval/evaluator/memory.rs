@@ -25,8 +25,7 @@ pub(super) fn limited<T>(budget: Option<u64>, f: impl FnOnce() -> T) -> T {
     let _section = SECTION
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    mimalloc::limits::flush_thread_counters();
-    let now = mimalloc::allocation_stats_snapshot().0.allocated;
+    let now = heap_in_use().map_or(0, |(now, _)| now);
     regorus::set_global_memory_limit(Some(now.saturating_add(budget)));
     let out = f();
     regorus::set_global_memory_limit(None);
