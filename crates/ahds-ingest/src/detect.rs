@@ -66,7 +66,12 @@ pub(crate) fn read_text(
             });
         }
     }
-    let doc: Value = parse_json(text, file)?;
+    let doc: Value = if format == InputFormat::TerraformPlan {
+        crate::strict_json::from_str_pruned(text, &terraform::PLAN_PARTS)
+            .map_err(|e| json_error(&e, file))?
+    } else {
+        parse_json(text, file)?
+    };
     match format {
         InputFormat::Native | InputFormat::Auto => {
             read_native(text, file).map(|(estate, problems)| Ingested {

@@ -15,6 +15,123 @@ pub(crate) fn from_str(text: &str) -> Result<Value, serde_json::Error> {
     Ok(v)
 }
 
+/// Which parts of a document to build, for a reader that never looks at the rest. What is
+/// left out is still parsed (a syntax error in it is an error at its line and column) but
+/// never built: a plan's `prior_state` and each change's `before` and `after` are most of
+/// a real plan and none of what the plan reader reads.
+pub(crate) enum Prune {
+    /// The value, built whole.
+    Whole,
+    /// Not built: the member is left out of its object.
+    Skip,
+    /// An object whose `listed` members are pruned as given and whose other members are
+    /// built whole or left out (`others`). A value of another kind is built whole, for the
+    /// reader to refuse with its pointer.
+    Members {
+        /// Members pruned their own way.
+        listed: &'static [(&'static str, Prune)],
+        /// How the members not listed are pruned: [`Prune::Whole`] or [`Prune::Skip`].
+        others: &'static Prune,
+    },
+    /// An array whose items are pruned alike; a value of another kind is built whole.
+    Items(&'static Prune),
+}
+
+/// Parses `text` as JSON like [`from_str`], building only the parts `prune` keeps.
+pub(crate) fn from_str_pruned(
+    text: &str,
+    prune: &'static Prune,
+) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = Pruned(prune).deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
+struct Pruned(&'static Prune);
+
+impl<'de> DeserializeSeed<'de> for Pruned {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        match self.0 {
+            Prune::Whole | Prune::Skip => d.deserialize_any(StrictVisitor),
+            Prune::Members { .. } | Prune::Items(_) => d.deserialize_any(PrunedVisitor(self.0)),
+        }
+    }
+}
+
+/// Builds scalars like [`StrictVisitor`] and objects and arrays as [`Prune`] says.
+struct PrunedVisitor(&'static Prune);
+
+impl<'de> Visitor<'de> for PrunedVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        StrictVisitor.visit_bool(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        StrictVisitor.visit_i64(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        StrictVisitor.visit_u64(v)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        StrictVisitor.visit_f64(v)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        StrictVisitor.visit_str(v)
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        StrictVisitor.visit_string(v)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        StrictVisitor.visit_unit()
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        StrictVisitor.visit_none()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let Prune::Items(item) = self.0 else {
+            return StrictVisitor.visit_seq(seq);
+        };
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(v) = seq.next_element_seed(Pruned(item))? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let Prune::Members { listed, others } = self.0 else {
+            return StrictVisitor.visit_map(map);
+        };
+        let mut out = Map::new();
+        // Skipped keys count as seen: a duplicate of one is as ambiguous as any other.
+        let mut skipped: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) || skipped.contains(&key) {
+                return Err(de::Error::custom(format_args!(
+                    "duplicate key `{key}`: JSON readers disagree on which value counts"
+                )));
+            }
+            let prune = listed
+                .iter()
+                .find(|(name, _)| *name == key)
+                .map_or(*others, |(_, p)| p);
+            if let Prune::Skip = prune {
+                map.next_value::<de::IgnoredAny>()?;
+                skipped.push(key);
+            } else {
+                let v = map.next_value_seed(Pruned(prune))?;
+                out.insert(key, v);
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
 struct Strict;
 
 impl<'de> DeserializeSeed<'de> for Strict {
@@ -94,5 +211,43 @@ mod tests {
         );
         assert!(from_str("{} trailing").is_err());
         assert!(from_str(r#"[{"k": 1, "k": 2}]"#).is_err());
+    }
+
+    static ITEM: Prune = Prune::Members {
+        listed: &[("big", Prune::Skip)],
+        others: &Prune::Whole,
+    };
+    static DOC: Prune = Prune::Members {
+        listed: &[("items", Prune::Items(&ITEM)), ("kept", Prune::Whole)],
+        others: &Prune::Skip,
+    };
+
+    #[test]
+    fn pruned_parts_are_left_out_and_the_rest_is_built_strictly() {
+        let text = r#"{"kept": {"a": [1]}, "items": [{"big": {"x": 1}, "small": 2}, 3],
+                       "other": {"deep": [1, 2]}}"#;
+        assert_eq!(
+            from_str_pruned(text, &DOC).unwrap(),
+            serde_json::json!({"kept": {"a": [1]}, "items": [{"small": 2}, 3]})
+        );
+        // A member of the wrong kind is built whole, for the reader to refuse.
+        assert_eq!(
+            from_str_pruned(r#"{"items": {"big": 1}}"#, &DOC).unwrap(),
+            serde_json::json!({"items": {"big": 1}})
+        );
+        // What is skipped is still parsed: its syntax errors are errors at their place.
+        let e = from_str_pruned("{\n\"other\": [1,,2]}", &DOC).unwrap_err();
+        assert_eq!((e.line(), e.column()), (2, 13));
+        // Duplicates are refused in what is built and among the skipped keys alike.
+        for dup in [
+            r#"{"kept": 1, "kept": 2}"#,
+            r#"{"other": 1, "other": 2}"#,
+            r#"{"items": [{"small": 1, "small": 2}]}"#,
+            r#"{"items": [{"big": 1, "big": 2}]}"#,
+        ] {
+            let e = from_str_pruned(dup, &DOC).unwrap_err();
+            assert!(e.to_string().contains("duplicate key"), "{dup}: {e}");
+        }
+        assert!(from_str_pruned(r#"{"kept": 1} trailing"#, &DOC).is_err());
     }
 }

@@ -32,11 +32,37 @@ use ahds_model::{
 use serde_json::Value;
 
 use crate::error::{IngestError, Position};
+use crate::strict_json::Prune;
 use crate::util::ResourceIndex;
 use attrs::Attr;
 pub(crate) use config::ModulePath;
 use config::{Config, Target, expression};
 use plan::{Plan, PlanResource};
+
+/// The parts of a plan document the reader reads: a plan's `prior_state`, `resource_drift`
+/// and each change's `before` and `after` (the planned values again) are never built.
+pub(crate) static PLAN_PARTS: Prune = Prune::Members {
+    listed: &[
+        ("format_version", Prune::Whole),
+        ("planned_values", Prune::Whole),
+        ("configuration", Prune::Whole),
+        ("resource_changes", Prune::Items(&CHANGE_PARTS)),
+    ],
+    others: &Prune::Skip,
+};
+
+/// The parts of one `resource_changes` entry the reader reads: its address and the
+/// markers of its change.
+static CHANGE_PARTS: Prune = Prune::Members {
+    listed: &[(
+        "change",
+        Prune::Members {
+            listed: &[("before", Prune::Skip), ("after", Prune::Skip)],
+            others: &Prune::Whole,
+        },
+    )],
+    others: &Prune::Whole,
+};
 
 /// True when the document looks like `terraform show -json` output of a plan.
 pub(crate) fn looks_like_plan(doc: &Value) -> bool {

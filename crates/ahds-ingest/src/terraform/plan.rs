@@ -54,31 +54,54 @@ pub(crate) fn strip_keys(address: &str) -> String {
 }
 
 /// Checks that an `after_unknown`/`*_sensitive` tree holds only `true`/`false`, arrays and
-/// objects, as Terraform writes them (`null` is let through as "no marker").
-fn check_markers(v: &Value, pointer: &str, depth: usize) -> Result<(), PlanShapeError> {
-    if depth > 64 {
+/// objects, as Terraform writes them (`null` is let through as "no marker"): `field` of
+/// change `index`. A bad marker's pointer is written only when there is one.
+fn check_markers(v: &Value, index: usize, field: &str) -> Result<(), PlanShapeError> {
+    let mut path = Vec::new();
+    check_marker_tree(v, &mut path).map_err(|found| PlanShapeError {
+        pointer: path.iter().fold(
+            format!("/resource_changes/{index}/change/{field}"),
+            |mut p, step| {
+                p.push('/');
+                match step {
+                    MarkerStep::Index(i) => p.push_str(&i.to_string()),
+                    MarkerStep::Key(k) => p.push_str(&crate::error::escape_pointer_segment(k)),
+                }
+                p
+            },
+        ),
+        message: format!(
+            "a change marker must be `true`, `false`, an array or an object, found {found}"
+        ),
+    })
+}
+
+/// A step from a marker tree's root to a bad marker.
+enum MarkerStep<'v> {
+    Index(usize),
+    Key(&'v str),
+}
+
+/// Walks a marker tree; on a bad marker returns its kind with `path` leading to it.
+fn check_marker_tree<'v>(v: &'v Value, path: &mut Vec<MarkerStep<'v>>) -> Result<(), &'static str> {
+    if path.len() > 64 {
         return Ok(());
     }
     match v {
         Value::Bool(_) | Value::Null => Ok(()),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, x)| check_markers(x, &format!("{pointer}/{i}"), depth + 1)),
+        Value::Array(items) => items.iter().enumerate().try_for_each(|(i, x)| {
+            path.push(MarkerStep::Index(i));
+            check_marker_tree(x, path)?;
+            path.pop();
+            Ok(())
+        }),
         Value::Object(m) => m.iter().try_for_each(|(k, x)| {
-            check_markers(
-                x,
-                &format!("{pointer}/{}", crate::error::escape_pointer_segment(k)),
-                depth + 1,
-            )
+            path.push(MarkerStep::Key(k));
+            check_marker_tree(x, path)?;
+            path.pop();
+            Ok(())
         }),
-        other => Err(PlanShapeError {
-            pointer: pointer.to_string(),
-            message: format!(
-                "a change marker must be `true`, `false`, an array or an object, found {}",
-                crate::util::json_kind(other)
-            ),
-        }),
+        other => Err(crate::util::json_kind(other)),
     }
 }
 
@@ -118,7 +141,7 @@ impl<'a> Plan<'a> {
                 if let Some(change) = c.get("change") {
                     for field in ["after_unknown", "before_sensitive", "after_sensitive"] {
                         if let Some(m) = change.get(field) {
-                            check_markers(m, &format!("/resource_changes/{i}/change/{field}"), 0)?;
+                            check_markers(m, i, field)?;
                         }
                     }
                 }
