@@ -25,17 +25,32 @@ pub(crate) fn plan(session: &Session<'_>) -> (Value, Places) {
     let mut places = Places::new();
     let mut changes = Vec::new();
     let root = planned_module(session, 0, &mut places, &mut changes);
-    let config = json!({
-        "provider_config": providers(&session.def(0)),
-        "root_module": config_module(session, 0, &mut HashSet::new()),
-    });
-    let doc = json!({
-        "format_version": "1.2",
-        "planned_values": { "root_module": root },
-        "resource_changes": changes,
-        "configuration": config,
-    });
+    let config = object([
+        ("provider_config", providers(&session.def(0))),
+        (
+            "root_module",
+            config_module(session, 0, &mut HashSet::new()),
+        ),
+    ]);
+    let doc = object([
+        ("format_version", json!("1.2")),
+        ("planned_values", object([("root_module", root)])),
+        ("resource_changes", Value::Array(changes)),
+        ("configuration", config),
+    ]);
     (doc, places)
+}
+
+/// An object of `entries`, moved in. `json!` would copy each `Value` it is given (it
+/// serializes them), and the document holds every resource's values: that copy was most
+/// of the time and memory of reading a large configuration.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
 }
 
 fn planned_module(
@@ -75,13 +90,13 @@ fn planned_module(
                     }
                 }
             }
-            let mut res = json!({
-                "address": address,
-                "mode": if r.data { "data" } else { "managed" },
-                "type": r.rtype,
-                "name": r.name,
-                "values": values,
-            });
+            let mut res = object([
+                ("address", json!(address)),
+                ("mode", json!(if r.data { "data" } else { "managed" })),
+                ("type", json!(r.rtype)),
+                ("name", json!(r.name)),
+                ("values", values),
+            ]);
             if let Some(k) = &key {
                 res["index"] = match k {
                     super::eval::InstKey::Index(i) => json!(i),
@@ -89,13 +104,19 @@ fn planned_module(
                 };
             }
             resources.push(res);
-            changes.push(json!({
-                "address": address,
-                "mode": if r.data { "data" } else { "managed" },
-                "type": r.rtype,
-                "name": r.name,
-                "change": { "actions": ["create"], "after_unknown": Value::Object(unknown) },
-            }));
+            changes.push(object([
+                ("address", json!(address)),
+                ("mode", json!(if r.data { "data" } else { "managed" })),
+                ("type", json!(r.rtype)),
+                ("name", json!(r.name)),
+                (
+                    "change",
+                    object([
+                        ("actions", json!(["create"])),
+                        ("after_unknown", Value::Object(unknown)),
+                    ]),
+                ),
+            ]));
             places.insert(
                 address,
                 (def.file_name(r.at).to_string(), r.at.line, r.end_line),
@@ -113,7 +134,10 @@ fn planned_module(
             }
         }
     }
-    json!({ "resources": resources, "child_modules": child_modules })
+    object([
+        ("resources", Value::Array(resources)),
+        ("child_modules", Value::Array(child_modules)),
+    ])
 }
 
 /// Attributes whose value names a resource or a region: a symbol may stand in them.
@@ -218,14 +242,25 @@ fn config_module(session: &Session<'_>, inst: usize, seen: &mut HashSet<usize>) 
             let names: Vec<&str> = path.iter().map(|(n, _)| n.as_str()).collect();
             format!("module.{}:{provider}", names.join(".module."))
         };
-        resources.push(json!({
-            "address": format!("{}{}.{}", if r.data { "data." } else { "" }, r.rtype, r.name),
-            "mode": if r.data { "data" } else { "managed" },
-            "type": r.rtype,
-            "name": r.name,
-            "provider_config_key": provider_key,
-            "expressions": body_expressions(&def, &r.block.body, &iteration),
-        }));
+        resources.push(object([
+            (
+                "address",
+                json!(format!(
+                    "{}{}.{}",
+                    if r.data { "data." } else { "" },
+                    r.rtype,
+                    r.name
+                )),
+            ),
+            ("mode", json!(if r.data { "data" } else { "managed" })),
+            ("type", json!(r.rtype)),
+            ("name", json!(r.name)),
+            ("provider_config_key", json!(provider_key)),
+            (
+                "expressions",
+                body_expressions(&def, &r.block.body, &iteration),
+            ),
+        ]));
     }
     let mut calls = Map::new();
     for (i, c) in def.calls.iter().enumerate() {
@@ -239,7 +274,10 @@ fn config_module(session: &Session<'_>, inst: usize, seen: &mut HashSet<usize>) 
                 );
             }
         }
-        let mut call = json!({ "source": c.source, "expressions": exprs });
+        let mut call = object([
+            ("source", json!(c.source)),
+            ("expressions", Value::Object(exprs)),
+        ]);
         // One configuration per call, whatever its count: the first instance's module.
         if let Children::Instances { list, .. } = session.children(inst, i) {
             if let Some((_, child)) = list.first() {
@@ -260,7 +298,11 @@ fn config_module(session: &Session<'_>, inst: usize, seen: &mut HashSet<usize>) 
             )
         })
         .collect();
-    json!({ "resources": resources, "module_calls": calls, "outputs": outputs })
+    object([
+        ("resources", Value::Array(resources)),
+        ("module_calls", Value::Object(calls)),
+        ("outputs", Value::Object(outputs)),
+    ])
 }
 
 /// The configuration expressions of a block body: attributes as `{"references": [...]}`,
