@@ -1,7 +1,8 @@
-//! `rule-timing [POLICY_DIR] [WORKSPACES] [ENTRY_POINT]...`: how long each rule set (`deny`,
-//! `undetermined`, `notes`) of a policy directory takes in regorus's bytecode VM on the
-//! generated ARM estate of WORKSPACES workspaces (default: the repository's `policies/`
-//! and 1,000), and how many entries it yields; further entry points (`data.pkg.rule`) are
+//! `rule-timing [POLICY_DIR] [[tenant:]WORKSPACES] [ENTRY_POINT]...`: how long each rule set
+//! (`deny`, `undetermined`, `notes`) of a policy directory takes in regorus's bytecode VM on
+//! the generated ARM estate of WORKSPACES workspaces, or the tenant-wide export of that many
+//! with `tenant:` (default: the repository's `policies/` and 1,000 workspaces), and how many
+//! entries it yields; further entry points (`data.pkg.rule`) are
 //! timed after the catalog's. The policies are read from disk at every
 //! run, so a rule can be reworded and timed again without rebuilding anything: the tool
 //! for finding where a rule spends its time before changing it.
@@ -22,7 +23,12 @@ use regorus::{Engine, Value};
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().unwrap_or_else(|| "policies".into()));
-    let workspaces: usize = match args.next().map(|n| n.parse()) {
+    let size = args.next();
+    let (tenant, size) = match size.as_deref().map(|s| s.strip_prefix("tenant:")) {
+        Some(Some(n)) => (true, Some(n.to_string())),
+        _ => (false, size),
+    };
+    let workspaces: usize = match size.map(|n| n.parse()) {
         None => 1000,
         Some(Ok(n)) => n,
         Some(Err(e)) => {
@@ -32,7 +38,12 @@ fn main() -> ExitCode {
     };
     // Further entry points to time, e.g. `data.scratch.walk` of a module in POLICY_DIR.
     let extra: Vec<String> = args.collect();
-    match run(&dir, workspaces, &extra) {
+    let estate = if tenant {
+        ahds_guard_benches::tenant(workspaces)
+    } else {
+        ahds_guard_benches::arm(workspaces)
+    };
+    match run(&dir, &estate, &extra) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("rule-timing: {e}");
@@ -41,11 +52,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(dir: &std::path::Path, workspaces: usize, extra: &[String]) -> Result<(), String> {
+fn run(dir: &std::path::Path, estate: &str, extra: &[String]) -> Result<(), String> {
     let mut set = PolicySet::empty();
     set.add_dir(dir).map_err(|e| e.to_string())?;
     let estate = read(
-        ahds_guard_benches::arm(workspaces).as_bytes(),
+        estate.as_bytes(),
         "estate.json",
         InputFormat::Auto,
     )
@@ -95,7 +106,10 @@ fn run(dir: &std::path::Path, workspaces: usize, extra: &[String]) -> Result<(),
     let input = Value::from(document);
     let data = Value::from(serde_json::Value::Object(set.data().clone()));
 
-    println!("{workspaces} workspaces, {links} links; median of 5 runs");
+    println!(
+        "{} resources, {links} links; median of 5 runs",
+        estate.resource_count()
+    );
     println!(
         "{:<12} {:<13} {:>10} {:>8} {:>12}",
         "rule", "set", "ms", "entries", "µs/entry"
