@@ -55,13 +55,9 @@ fn main() -> ExitCode {
 fn run(dir: &std::path::Path, estate: &str, extra: &[String]) -> Result<(), String> {
     let mut set = PolicySet::empty();
     set.add_dir(dir).map_err(|e| e.to_string())?;
-    let estate = read(
-        estate.as_bytes(),
-        "estate.json",
-        InputFormat::Auto,
-    )
-    .map_err(|e| format!("{e:?}"))?
-    .estate;
+    let estate = read(estate.as_bytes(), "estate.json", InputFormat::Auto)
+        .map_err(|e| format!("{e:?}"))?
+        .estate;
     let document = Evaluator::bundled()
         .map_err(|e| e.to_string())?
         .input_document(&estate)

@@ -8,10 +8,14 @@ use crate::top_level::{Kind, TopLevel};
 use crate::{Ingested, InputFormat, terraform};
 
 /// Reads text in a format, detecting it for [`InputFormat::Auto`].
+///
+/// `scanned` is the text's top level when it was scanned already (from the same bytes: a text
+/// that begins with a byte-order mark never scans, so it is `None` there).
 pub(crate) fn read_text(
     text: &str,
     file: &str,
     format: InputFormat,
+    scanned: Option<TopLevel>,
 ) -> Result<Ingested, Vec<IngestError>> {
     if format == InputFormat::Native {
         return read_native(text, file).map(|(estate, problems)| Ingested {
@@ -20,11 +24,14 @@ pub(crate) fn read_text(
             problems,
         });
     }
-    let mut top_level = None;
+    let mut top_level = scanned;
     let format = match format {
         InputFormat::Auto => {
             // Detect on the top level alone, so a native document is parsed only once.
-            let top = TopLevel::read(text).map_err(|e| json_error(&e, file))?;
+            let top = match top_level.take() {
+                Some(top) => top,
+                None => TopLevel::read(text).map_err(|e| json_error(&e, file))?,
+            };
             let detected = detect(&top);
             top_level = Some(top);
             detected.ok_or_else(|| {

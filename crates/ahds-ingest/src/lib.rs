@@ -110,6 +110,16 @@ pub struct Ingested {
 /// Returns the estate, the format it was read as and the problems of single resources; a
 /// document that cannot be read at all returns every problem found.
 pub fn read(bytes: &[u8], file: &str, format: InputFormat) -> Result<Ingested, Vec<IngestError>> {
+    read_scanned(bytes, file, format, None)
+}
+
+/// [`read`], given the [`scan`] of `bytes` when it was made already.
+pub(crate) fn read_scanned(
+    bytes: &[u8],
+    file: &str,
+    format: InputFormat,
+    top: Option<top_level::TopLevel>,
+) -> Result<Ingested, Vec<IngestError>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
@@ -131,7 +141,7 @@ pub fn read(bytes: &[u8], file: &str, format: InputFormat) -> Result<Ingested, V
             "input is empty",
         )]);
     }
-    let mut ingested = detect::read_text(text, file, format)?;
+    let mut ingested = detect::read_text(text, file, format, top)?;
     let mut invalid = sanitize::drop_invalid(&mut ingested.estate, file);
     ingested.problems.append(&mut invalid);
     Ok(ingested)
@@ -255,14 +265,10 @@ pub fn read_listings(files: &[(&[u8], &str)]) -> Result<Ingested, Vec<IngestErro
 
 /// True when the bytes are an Azure Resource Manager listing of resources (not a template,
 /// parameters file, plan or native document), which [`read_listings`] reads together.
-pub(crate) fn is_arm_listing(bytes: &[u8]) -> bool {
-    let Some(shape) = std::str::from_utf8(bytes)
-        .ok()
-        .and_then(|text| top_level::TopLevel::read(text).ok())
-    else {
-        return false;
-    };
-    role_of(&shape) == DocumentRole::Other && detect::detect(&shape) == Some(InputFormat::Arm)
+pub(crate) fn is_arm_listing(top: Option<&top_level::TopLevel>) -> bool {
+    top.is_some_and(|shape| {
+        role_of(shape) == DocumentRole::Other && detect::detect(shape) == Some(InputFormat::Arm)
+    })
 }
 
 /// What a file is to the template/parameters pairing, from its top level.
@@ -276,16 +282,17 @@ pub(crate) enum DocumentRole {
     Other,
 }
 
-/// Classifies a file for pairing templates with parameters files. Scans the text without
-/// building it.
-pub(crate) fn document_role(bytes: &[u8]) -> DocumentRole {
-    let Some(shape) = std::str::from_utf8(bytes)
+/// The top level of a file's text ([`scan`]ned once per file: each scan reads the whole
+/// file), `None` when it is not UTF-8 JSON.
+pub(crate) fn scan(bytes: &[u8]) -> Option<top_level::TopLevel> {
+    std::str::from_utf8(bytes)
         .ok()
         .and_then(|text| top_level::TopLevel::read(text).ok())
-    else {
-        return DocumentRole::Other;
-    };
-    role_of(&shape)
+}
+
+/// Classifies a file for pairing templates with parameters files, from its [`scan`].
+pub(crate) fn document_role(top: Option<&top_level::TopLevel>) -> DocumentRole {
+    top.map_or(DocumentRole::Other, role_of)
 }
 
 /// A document's part in template/parameters pairing, from its top-level shape.
