@@ -22,7 +22,10 @@ fn times_every_rule_set_and_the_extra_entry_points() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.starts_with("2 workspaces, 16 links"), "{stdout}");
+    assert!(
+        stdout.starts_with("2 workspaces, 44 resources, 16 links"),
+        "{stdout}"
+    );
     let catalog = ahds_guard::Evaluator::bundled().unwrap();
     for rule in catalog.rules() {
         let line = stdout
@@ -38,6 +41,21 @@ fn times_every_rule_set_and_the_extra_entry_points() {
     assert!(stdout.contains("(extra)"), "{stdout}");
     assert!(
         stdout.lines().last().unwrap().starts_with("total"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn times_the_rules_on_a_tenant_wide_export() {
+    let policies = concat!(env!("CARGO_MANIFEST_DIR"), "/../policies");
+    let out = Command::new(env!("CARGO_BIN_EXE_rule-timing"))
+        .args([policies, "tenant:1"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.starts_with("tenant of 1 workspaces, 11422 resources, 8 links"),
         "{stdout}"
     );
 }

@@ -38,12 +38,18 @@ fn main() -> ExitCode {
     };
     // Further entry points to time, e.g. `data.scratch.walk` of a module in POLICY_DIR.
     let extra: Vec<String> = args.collect();
-    let estate = if tenant {
-        ahds_guard_benches::tenant(workspaces)
+    let (estate, what) = if tenant {
+        (
+            ahds_guard_benches::tenant(workspaces),
+            format!("tenant of {workspaces} workspaces"),
+        )
     } else {
-        ahds_guard_benches::arm(workspaces)
+        (
+            ahds_guard_benches::arm(workspaces),
+            format!("{workspaces} workspaces"),
+        )
     };
-    match run(&dir, &estate, &extra) {
+    match run(&dir, &estate, &what, &extra) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("rule-timing: {e}");
@@ -52,7 +58,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(dir: &std::path::Path, estate: &str, extra: &[String]) -> Result<(), String> {
+fn run(dir: &std::path::Path, estate: &str, what: &str, extra: &[String]) -> Result<(), String> {
     let mut set = PolicySet::empty();
     set.add_dir(dir).map_err(|e| e.to_string())?;
     let estate = read(estate.as_bytes(), "estate.json", InputFormat::Auto)
@@ -103,7 +109,7 @@ fn run(dir: &std::path::Path, estate: &str, extra: &[String]) -> Result<(), Stri
     let data = Value::from(serde_json::Value::Object(set.data().clone()));
 
     println!(
-        "{} resources, {links} links; median of 5 runs",
+        "{what}, {} resources, {links} links; median of 5 runs",
         estate.resource_count()
     );
     println!(
