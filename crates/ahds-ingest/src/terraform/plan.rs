@@ -228,10 +228,7 @@ impl<'a> Plan<'a> {
                         message: format!("duplicate resource address `{address}`"),
                     });
                 }
-                self.by_config_address
-                    .entry(strip_keys(address))
-                    .or_default()
-                    .push(idx);
+                let config_address = strip_keys(address);
                 if let (false, Some(id)) = (data, values.get("id").and_then(Value::as_str)) {
                     self.by_id
                         .entry((rtype.to_string(), id.to_ascii_lowercase()))
@@ -244,7 +241,11 @@ impl<'a> Plan<'a> {
                         .push(idx);
                 }
                 self.by_instance
-                    .entry((strip_keys(address), key.clone(), modules.clone()))
+                    .entry((config_address.clone(), key.clone(), modules.clone()))
+                    .or_default()
+                    .push(idx);
+                self.by_config_address
+                    .entry(config_address)
                     .or_default()
                     .push(idx);
                 self.resources.push(PlanResource {
