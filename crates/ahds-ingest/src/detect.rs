@@ -9,8 +9,7 @@ use crate::{Ingested, InputFormat, terraform};
 
 /// Reads text in a format, detecting it for [`InputFormat::Auto`].
 ///
-/// `scanned` is the text's top level when it was scanned already (from the same bytes: a text
-/// that begins with a byte-order mark never scans, so it is `None` there).
+/// `scanned` is the text's top level when it was scanned already (from the same text).
 pub(crate) fn read_text(
     text: &str,
     file: &str,

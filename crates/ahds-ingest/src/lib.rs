@@ -200,6 +200,9 @@ pub fn read_template_with_parameters(
             "parameters file is not UTF-8",
         )]
     })?;
+    // A byte-order mark (editors on Windows save one) is no part of the JSON, as in `read`.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let ptext = ptext.strip_prefix('\u{feff}').unwrap_or(ptext);
     let doc = detect::parse_json(text, file)?;
     let params = detect::parse_json(ptext, parameters_file)?;
     if !arm::is_template(&doc) {
@@ -282,12 +285,12 @@ pub(crate) enum DocumentRole {
     Other,
 }
 
-/// The top level of a file's text ([`scan`]ned once per file: each scan reads the whole
-/// file), `None` when it is not UTF-8 JSON.
+/// The top level of a file's text, after a byte-order mark as [`read`] reads it: once per
+/// file, as each scan reads the whole file. `None` when it is not UTF-8 JSON.
 pub(crate) fn scan(bytes: &[u8]) -> Option<top_level::TopLevel> {
-    std::str::from_utf8(bytes)
-        .ok()
-        .and_then(|text| top_level::TopLevel::read(text).ok())
+    std::str::from_utf8(bytes).ok().and_then(|text| {
+        top_level::TopLevel::read(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()
+    })
 }
 
 /// Classifies a file for pairing templates with parameters files, from its [`scan`].

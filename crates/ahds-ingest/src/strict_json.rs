@@ -1,7 +1,9 @@
 //! JSON read strictly: an object that names a key twice is an error at its line and
 //! column. serde_json keeps the last value, so `"resources": [...], "resources": []` would
-//! silently drop every resource of a template or plan.
+//! silently drop every resource of a template or plan. A part a reader never reads may be
+//! skipped ([`from_str_pruned`]): it is still parsed, but only its syntax is checked.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -17,12 +19,15 @@ pub(crate) fn from_str(text: &str) -> Result<Value, serde_json::Error> {
 
 /// Which parts of a document to build, for a reader that never looks at the rest. What is
 /// left out is still parsed (a syntax error in it is an error at its line and column) but
-/// never built: a plan's `prior_state` and each change's `before` and `after` are most of
-/// a real plan and none of what the plan reader reads.
+/// never built, so the strict checks of what is built (duplicate keys, numbers out of
+/// range, lone surrogates, the nesting limit) do not apply to it: no value in it is read,
+/// so none can be misread. A plan's `prior_state` and each change's `before` and `after`
+/// are most of a real plan and none of what the plan reader reads.
 pub(crate) enum Prune {
     /// The value, built whole.
     Whole,
-    /// Not built: the member is left out of its object.
+    /// Not built: the member is left out of its object. (Anywhere but as a member it is
+    /// [`Prune::Whole`].)
     Skip,
     /// An object whose `listed` members are pruned as given and whose other members are
     /// built whole or left out (`others`). A value of another kind is built whole, for the
@@ -108,8 +113,9 @@ impl<'de> Visitor<'de> for PrunedVisitor {
             return StrictVisitor.visit_map(map);
         };
         let mut out = Map::new();
-        // Skipped keys count as seen: a duplicate of one is as ambiguous as any other.
-        let mut skipped: Vec<String> = Vec::new();
+        // Skipped keys count as seen: a duplicate of one is as ambiguous as any other. A
+        // set, not a list: a plan's top level skips every key it does not know.
+        let mut skipped: HashSet<String> = HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) || skipped.contains(&key) {
                 return Err(de::Error::custom(format_args!(
@@ -122,7 +128,7 @@ impl<'de> Visitor<'de> for PrunedVisitor {
                 .map_or(*others, |(_, p)| p);
             if let Prune::Skip = prune {
                 map.next_value::<de::IgnoredAny>()?;
-                skipped.push(key);
+                skipped.insert(key);
             } else {
                 let v = map.next_value_seed(Pruned(prune))?;
                 out.insert(key, v);
@@ -235,9 +241,14 @@ mod tests {
             from_str_pruned(r#"{"items": {"big": 1}}"#, &DOC).unwrap(),
             serde_json::json!({"items": {"big": 1}})
         );
-        // What is skipped is still parsed: its syntax errors are errors at their place.
+        // What is skipped is still parsed: its syntax errors are errors at their place
+        // (only its syntax: a duplicate key inside it is no error).
         let e = from_str_pruned("{\n\"other\": [1,,2]}", &DOC).unwrap_err();
         assert_eq!((e.line(), e.column()), (2, 13));
+        assert_eq!(
+            from_str_pruned(r#"{"other": {"a": 1, "a": 2}}"#, &DOC).unwrap(),
+            serde_json::json!({})
+        );
         // Duplicates are refused in what is built and among the skipped keys alike.
         for dup in [
             r#"{"kept": 1, "kept": 2}"#,

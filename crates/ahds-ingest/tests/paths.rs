@@ -33,6 +33,28 @@ fn a_template_and_its_parameters_file_are_read_together() {
 }
 
 #[test]
+fn a_template_and_parameters_saved_with_byte_order_marks_are_read_together() {
+    let shapes = root().join("testdata/arm/shapes");
+    let dir = std::env::temp_dir().join(format!("ahds-ingest-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut template = "\u{feff}".as_bytes().to_vec();
+    template.extend(std::fs::read(shapes.join("unique-string-names.json")).unwrap());
+    std::fs::write(dir.join("unique-string-names.json"), template).unwrap();
+    let mut parameters = "\u{feff}".as_bytes().to_vec();
+    parameters.extend(std::fs::read(shapes.join("unique-string-names.parameters.json")).unwrap());
+    std::fs::write(dir.join("unique-string-names.parameters.json"), parameters).unwrap();
+    let inputs = read_paths(std::slice::from_ref(&dir), &options());
+    std::fs::remove_dir_all(&dir).unwrap();
+    let inputs = inputs.unwrap();
+    assert!(
+        inputs.ingested.problems.is_empty(),
+        "{:?}",
+        inputs.ingested.problems
+    );
+    assert!(inputs.ingested.estate.resource_count() > 0);
+}
+
+#[test]
 fn a_terraform_root_directory_reads_like_its_plan() {
     let dir = root().join("testdata/equivalence/northwind-tf");
     let from_dir = read_paths(std::slice::from_ref(&dir), &options()).unwrap();

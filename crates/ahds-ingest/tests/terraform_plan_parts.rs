@@ -1,7 +1,8 @@
 //! A plan of changes to deployed resources carries the state before them (`prior_state`,
 //! each change's `before`, `resource_drift`) as well as the planned values. The reader
-//! builds only what it reads; these tests hold that what it leaves out changes nothing it
-//! reads, and that what it leaves out is still checked as JSON.
+//! builds only what it reads (that this is all it reads is a unit test of the plan reader);
+//! these tests hold that the state before a plan changes nothing read, and that its
+//! syntax is still checked.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
@@ -52,7 +53,7 @@ fn what_was_before_the_plan_does_not_change_what_is_read() {
 }
 
 #[test]
-fn the_state_before_the_plan_is_still_checked_as_json() {
+fn the_syntax_of_the_state_before_the_plan_is_still_checked() {
     let updated = with_prior_state(contoso_plan());
     let text = serde_json::to_string_pretty(&updated).unwrap();
     // A syntax error inside `prior_state`, which the reader does not build: still an error

@@ -313,21 +313,17 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
     // One scan of each file's top level decides its part in template/parameters pairing.
     let mut params: Vec<InputFile> = Vec::new();
     // The scan is kept for reading the file: it reads the whole file (0.2 s of 250 MB).
-    let mut rest: Vec<(InputFile, DocumentRole)> = Vec::new();
-    let mut scans: Vec<Option<TopLevel>> = Vec::new();
+    let mut rest: Vec<(InputFile, DocumentRole, Option<TopLevel>)> = Vec::new();
     for f in files {
         let top = scan(&f.bytes);
         match document_role(top.as_ref()) {
             DocumentRole::ArmParameters => params.push(f),
-            role => {
-                rest.push((f, role));
-                scans.push(top);
-            }
+            role => rest.push((f, role, top)),
         }
     }
     let templates = rest
         .iter()
-        .filter(|(_, role)| *role == DocumentRole::ArmTemplate)
+        .filter(|(_, role, _)| *role == DocumentRole::ArmTemplate)
         .count();
     let mut used_params = vec![false; params.len()];
     let mut results = Vec::new();
@@ -336,12 +332,11 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
     // a namespace's rule set) attaches to its parent in another file.
     let others = rest
         .iter()
-        .filter(|(_, r)| *r == DocumentRole::Other)
+        .filter(|(_, r, _)| *r == DocumentRole::Other)
         .count();
     let grouped: Vec<bool> = rest
         .iter()
-        .zip(&scans)
-        .map(|((_, role), top)| {
+        .map(|(_, role, top)| {
             others > 1
                 && *role == DocumentRole::Other
                 && matches!(format, InputFormat::Auto | InputFormat::Arm)
@@ -352,7 +347,7 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
         .iter()
         .zip(&grouped)
         .filter(|(_, g)| **g)
-        .map(|((f, _), _)| (f.bytes.as_slice(), f.name.as_str()))
+        .map(|((f, _, _), _)| (f.bytes.as_slice(), f.name.as_str()))
         .collect();
     if !listings.is_empty() {
         match read_listings(&listings) {
@@ -360,7 +355,7 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
             Err(mut e) => errors.append(&mut e),
         }
     }
-    for (((f, role), grouped), top) in rest.iter().zip(&grouped).zip(scans.iter_mut()) {
+    for ((f, role, top), grouped) in rest.iter_mut().zip(&grouped) {
         if *grouped {
             continue;
         }

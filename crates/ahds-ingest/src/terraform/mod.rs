@@ -40,7 +40,8 @@ use config::{Config, Target, expression};
 use plan::{Plan, PlanResource};
 
 /// The parts of a plan document the reader reads: a plan's `prior_state`, `resource_drift`
-/// and each change's `before` and `after` (the planned values again) are never built.
+/// and each change's `before` (the prior state again) and `after` (the planned values
+/// again) are never built.
 pub(crate) static PLAN_PARTS: Prune = Prune::Members {
     listed: &[
         ("format_version", Prune::Whole),
@@ -431,4 +432,29 @@ pub(crate) fn first_of<'a>(attrs: Attr<'a>, names: &[&'static str]) -> (Attr<'a>
         }
     }
     (attrs.get(names[0]), names[0])
+}
+
+#[cfg(test)]
+mod plan_parts_tests {
+    use super::*;
+
+    /// A plan read from its pruned parts reads as the whole document does.
+    #[test]
+    fn the_parts_kept_are_all_the_reader_reads() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
+        for file in [
+            "terraform/contoso-plan.json",
+            "equivalence/northwind-plan.json",
+        ] {
+            let text = std::fs::read_to_string(format!("{dir}/{file}")).unwrap();
+            let whole = crate::strict_json::from_str(&text).unwrap();
+            let parts = crate::strict_json::from_str_pruned(&text, &PLAN_PARTS).unwrap();
+            assert!(parts.get("planned_values").is_some(), "{file}");
+            let (whole_estate, whole_problems) = read_plan(&whole, file).unwrap();
+            let (parts_estate, parts_problems) = read_plan(&parts, file).unwrap();
+            assert!(whole_estate.resource_count() > 0, "{file}");
+            assert_eq!(whole_estate, parts_estate, "{file}");
+            assert_eq!(whole_problems, parts_problems, "{file}");
+        }
+    }
 }

@@ -245,7 +245,7 @@ fn config_module(session: &Session<'_>, inst: usize, seen: &mut HashSet<usize>) 
         resources.push(object([
             (
                 "address",
-                json!(format!(
+                Value::String(format!(
                     "{}{}.{}",
                     if r.data { "data." } else { "" },
                     r.rtype,
