@@ -133,7 +133,7 @@ pub(crate) fn read_scanned(
             ),
         )]
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = without_bom(text);
     if text.trim().is_empty() {
         return Err(vec![IngestError::new(
             file,
@@ -200,9 +200,8 @@ pub fn read_template_with_parameters(
             "parameters file is not UTF-8",
         )]
     })?;
-    // A byte-order mark (editors on Windows save one) is no part of the JSON, as in `read`.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let ptext = ptext.strip_prefix('\u{feff}').unwrap_or(ptext);
+    let text = without_bom(text);
+    let ptext = without_bom(ptext);
     let doc = detect::parse_json(text, file)?;
     let params = detect::parse_json(ptext, parameters_file)?;
     if !arm::is_template(&doc) {
@@ -230,7 +229,7 @@ pub fn read_listings(files: &[(&[u8], &str)]) -> Result<Ingested, Vec<IngestErro
     let mut texts: Vec<(&str, &str)> = Vec::new();
     for (bytes, file) in files {
         match std::str::from_utf8(bytes) {
-            Ok(text) => texts.push((text.strip_prefix('\u{feff}').unwrap_or(text), file)),
+            Ok(text) => texts.push((without_bom(text), file)),
             Err(_) => errors.push(IngestError::new(
                 file,
                 Position::at(1, 1),
@@ -288,9 +287,15 @@ pub(crate) enum DocumentRole {
 /// The top level of a file's text, after a byte-order mark as [`read`] reads it: once per
 /// file, as each scan reads the whole file. `None` when it is not UTF-8 JSON.
 pub(crate) fn scan(bytes: &[u8]) -> Option<top_level::TopLevel> {
-    std::str::from_utf8(bytes).ok().and_then(|text| {
-        top_level::TopLevel::read(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()
-    })
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|text| top_level::TopLevel::read(without_bom(text)).ok())
+}
+
+/// A document's text without the byte-order mark editors on Windows save before it, which
+/// is no part of the JSON: every reader of JSON documents reads past it.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// Classifies a file for pairing templates with parameters files, from its [`scan`].

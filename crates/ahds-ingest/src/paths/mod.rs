@@ -312,7 +312,8 @@ pub fn read_paths(paths: &[PathBuf], options: &PathOptions) -> Result<PathInputs
     let special = collector.special;
     // One scan of each file's top level decides its part in template/parameters pairing.
     let mut params: Vec<InputFile> = Vec::new();
-    // The scan is kept for reading the file: it reads the whole file (0.2 s of 250 MB).
+    // The scan is kept for reading the file: each scan reads the whole file (two more
+    // scans were 6 % of a profile of checking a 40 MB plan).
     let mut rest: Vec<(InputFile, DocumentRole, Option<TopLevel>)> = Vec::new();
     for f in files {
         let top = scan(&f.bytes);
