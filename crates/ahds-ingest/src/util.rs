@@ -31,6 +31,9 @@ impl ResourceIndex {
         if items.len() < index.indexed {
             *index = CollectionIndex::default();
         }
+        index
+            .slots
+            .reserve(items.len().saturating_sub(index.indexed));
         for (i, item) in items.iter().enumerate().skip(index.indexed) {
             let m = item.meta();
             if let Some(id) = m.id {

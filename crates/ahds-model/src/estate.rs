@@ -207,9 +207,15 @@ impl Estate {
 
     /// Moves every resource of `other` into `self` (several input files into one estate).
     pub fn merge(&mut self, other: Estate) {
+        // Into an empty collection the other's is moved, not copied element by element
+        // into fresh memory: the first of several inputs is often most of the estate.
         macro_rules! extend {
             ($f:ident, $t:ty) => {
-                self.$f.extend(other.$f);
+                if self.$f.is_empty() {
+                    self.$f = other.$f;
+                } else {
+                    self.$f.extend(other.$f);
+                }
             };
         }
         for_each_collection!(extend);

@@ -96,6 +96,11 @@ pub(crate) fn read_listing(
         ));
     }
     let mut mapping = Mapping::new(file, Provenance::Listing);
+    if list.len() >= RESERVE_FROM_ENTRIES {
+        for (ty, n) in super::type_counts::count(&list) {
+            mapping.reserve(ty, n);
+        }
+    }
     let mut children: Vec<(ChildMap<'_>, Value, String, Option<u32>)> = Vec::new();
     let mut cursor = lines.cursor();
     for_each_parsed(&list, &lines, file, |i, raw, value| {
@@ -144,6 +149,9 @@ pub(crate) fn read_listing(
     problems.append(&mut mapped);
     Ok((estate, problems))
 }
+
+/// Listings with fewer entries let their collections grow: counting first saves nothing.
+const RESERVE_FROM_ENTRIES: usize = 4096;
 
 /// Listings with fewer entries are parsed on the reading thread: a second thread costs
 /// more than it saves.
@@ -403,6 +411,38 @@ mod tests {
         let last = problems.last().unwrap();
         assert_eq!(last.place.pointer, Some(format!("/value/{i}")));
         assert_eq!(last.place.line, u32::try_from(i + 2).ok());
+    }
+
+    const ROLE: &str = r#"{"id": "/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleAssignments/ra1", "type": "Microsoft.Authorization/roleAssignments", "name": "ra1", "properties": {"scope": "/subscriptions/00000000-0000-0000-0000-000000000001", "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe", "principalId": "p1"}}"#;
+
+    #[test]
+    fn a_large_listing_allocates_each_collection_once() {
+        let text = large(|i| match i % 4 {
+            0 => STORAGE.replace("st1", &format!("st{i}")),
+            1 => ROLE.replace("ra1", &format!("ra{i}")),
+            // Spelt differently: counted with the others of its type.
+            2 => STORAGE.replace("st1", &format!("st{i}")).replace(
+                "Microsoft.Storage/storageAccounts\"",
+                "microsoft.storage/STORAGEACCOUNTS\"",
+            ),
+            _ => "{\"type\": 1}".to_string(),
+        });
+        let (estate, _) = both(&text).unwrap();
+        let storage = &estate.storage_accounts;
+        assert_eq!(
+            storage.len(),
+            (PARALLEL_FROM_ENTRIES + BATCH + 7).div_ceil(2)
+        );
+        assert_eq!(storage.capacity(), storage.len());
+        let roles = estate.role_assignments.as_ref().unwrap();
+        assert_eq!(roles.len(), (PARALLEL_FROM_ENTRIES + BATCH + 7 + 2) / 4);
+        assert_eq!(roles.capacity(), roles.len());
+    }
+
+    #[test]
+    fn a_large_listing_without_role_assignments_has_none() {
+        let (estate, _) = both(&large(|i| STORAGE.replace("st1", &format!("st{i}")))).unwrap();
+        assert_eq!(estate.role_assignments, None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub(crate) use listing::{is_streamed, read_listing};
 pub(crate) use resources::{ArmResource, Provenance, map_resources, types_read};
 mod shapes;
 mod template;
+mod type_counts;
 
 use ahds_model::Estate;
 use serde_json::Value;

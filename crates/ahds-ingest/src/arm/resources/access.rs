@@ -39,7 +39,10 @@ impl Mapper<'_> {
             principal_id: known_str(p, &["principalId"]).unwrap_or(Known::Unknown),
             principal_of: principal_of(p, &["principalId"]),
         });
-        self.role_assignments.get_or_insert_with(Vec::new).push(ra);
+        let room = &mut self.role_assignment_room;
+        self.role_assignments
+            .get_or_insert_with(|| std::mem::take(room))
+            .push(ra);
         Ok(())
     }
 

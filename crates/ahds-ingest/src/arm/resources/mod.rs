@@ -283,6 +283,7 @@ impl<'f> Mapping<'f> {
                 index: ResourceIndex::default(),
                 problems: Vec::new(),
                 role_assignments: None,
+                role_assignment_room: Vec::new(),
                 provenance,
                 namespaces_with_rules: HashSet::new(),
             },
@@ -334,6 +335,28 @@ impl<'f> Mapping<'f> {
         self.m.report(r, result);
     }
 
+    /// Makes room for `n` resources of type `ty` (as spelt in the input) in the collection
+    /// it maps to. Only a hint: a wrong count costs an allocation, nothing else.
+    pub(crate) fn reserve(&mut self, ty: &str, n: usize) {
+        use ahds_model::Resource;
+        let m = &mut self.m;
+        if ty.eq_ignore_ascii_case(ahds_model::RoleAssignment::ARM_TYPE) {
+            // Kept apart: an estate without role assignments has none rather than an
+            // empty list (role checks are skipped, not failed).
+            m.role_assignment_room.reserve(n);
+            return;
+        }
+        macro_rules! reserve {
+            ($f:ident, $t:ty) => {
+                if ty.eq_ignore_ascii_case(<$t as Resource>::ARM_TYPE) {
+                    m.estate.$f.reserve(n);
+                    return;
+                }
+            };
+        }
+        ahds_model::for_each_collection!(reserve);
+    }
+
     /// The estate and the problems of single resources.
     pub(crate) fn finish(mut self) -> (Estate, Vec<IngestError>) {
         let m = &mut self.m;
@@ -350,6 +373,8 @@ pub(super) struct Mapper<'f> {
     pub(super) index: ResourceIndex,
     pub(super) problems: Vec<IngestError>,
     pub(super) role_assignments: Option<Vec<ahds_model::RoleAssignment>>,
+    /// Room made for role assignments before the first is read ([`Mapping::reserve`]).
+    pub(super) role_assignment_room: Vec<ahds_model::RoleAssignment>,
     pub(super) provenance: Provenance,
     /// Event Hubs namespaces (by slot) whose `networkRuleSets/default` child was read.
     pub(super) namespaces_with_rules: HashSet<usize>,
