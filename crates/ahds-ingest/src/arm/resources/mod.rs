@@ -28,7 +28,7 @@ mod network;
 mod services;
 mod targets;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use ahds_model::{Estate, Known, Place, ResourceId, ResourceRef, SkippedResource};
 use serde_json::Value;
@@ -247,6 +247,17 @@ pub(crate) fn map_resources(
     provenance: Provenance,
 ) -> (Estate, Vec<IngestError>) {
     let mut mapping = Mapping::new(file, provenance);
+    if resources.len() >= RESERVE_FROM {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for r in resources {
+            if let Some(ty) = str_at(r.value, &["type"]) {
+                *counts.entry(ty).or_insert(0) += 1;
+            }
+        }
+        for (ty, n) in counts {
+            mapping.reserve(ty, n);
+        }
+    }
     // Children attach to their parents in a second pass, so the order of the list does
     // not matter.
     let mut children: Vec<(ChildMap<'_>, &ArmResource<'_>)> = Vec::new();
@@ -260,6 +271,10 @@ pub(crate) fn map_resources(
     }
     mapping.finish()
 }
+
+/// Inputs with fewer resources let the estate's collections grow as they are read:
+/// counting each type first ([`Mapping::reserve`]) saves nothing there.
+pub(crate) const RESERVE_FROM: usize = 4096;
 
 /// Maps resources one at a time, so a reader can hand them over as it parses them and
 /// free each one's JSON straight after. Children (rule sets, DNS zone groups, ...) attach
