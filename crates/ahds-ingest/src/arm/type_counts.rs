@@ -55,7 +55,7 @@ fn sample_index(k: u64, n: usize) -> usize {
 }
 
 /// The entry's `type`, reading only up to it.
-fn type_of<'t>(raw: &'t RawValue) -> Option<&'t str> {
+fn type_of(raw: &RawValue) -> Option<&str> {
     let mut found = None;
     let mut de = serde_json::Deserializer::from_str(raw.get());
     // The visitor stops at `type`, so serde_json reports the object unfinished: whatever
