@@ -430,7 +430,7 @@ mod tests {
             storage.len(),
             (PARALLEL_FROM_ENTRIES + BATCH + 7).div_ceil(2)
         );
-        // Room for the estimate (a sample, with a margin of a sixteenth), not a doubling.
+        // Room for the estimate (a sample, with a margin), not a doubling.
         let once = |len: usize, capacity: usize| (len..=len + len / 8).contains(&capacity);
         assert!(
             once(storage.len(), storage.capacity()),
