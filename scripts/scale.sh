@@ -6,12 +6,25 @@
 #
 #   scripts/scale.sh                # every size below (about 5 minutes, 6 GB of scratch)
 #   scripts/scale.sh arm:1000 tenant:10 tf-root:2000
+#   scripts/scale.sh --instructions arm:1000 arm:10000
+#
+# With --instructions each check runs under valgrind's cachegrind and the instructions it
+# executed are printed instead of wall time and memory: a count that does not move with the
+# machine's load, to compare growth from one size to the next when wall times are noisy (it
+# leaves out what memory costs, caches and page faults, so it complements wall time; about
+# 50 times slower, arm:10000 takes some 15 minutes).
 #
 # A size is FORMAT:N with FORMAT one of arm, native, plan, tenant (N workspaces; a tenant
 # has 1,000 storage accounts, 200 key vaults, 200 Event Hubs namespaces and 10,000 role
 # assignments per workspace) or tf-root (N resources in one root module).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+instructions=false
+if [ "${1:-}" = --instructions ]; then
+  instructions=true
+  shift
+  command -v valgrind > /dev/null || { echo "scale.sh: --instructions needs valgrind" >&2; exit 2; }
+fi
 sizes=("$@")
 if [ ${#sizes[@]} -eq 0 ]; then
   sizes=(arm:1 arm:100 arm:1000 arm:10000 tenant:1 tenant:10 tenant:100 tf-root:200 tf-root:2000 tf-root:20000)
@@ -21,7 +34,11 @@ bin=target/release/ahds-guard
 gen=target/release/generate
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-printf '%-14s %9s %10s %8s  %s\n' input "wall s" "peak MiB" exit "phases (ms, from --stats)"
+if $instructions; then
+  printf '%-14s %18s %8s\n' input instructions exit
+else
+  printf '%-14s %9s %10s %8s  %s\n' input "wall s" "peak MiB" exit "phases (ms, from --stats)"
+fi
 for size in "${sizes[@]}"; do
   format=${size%%:*}
   n=${size#*:}
@@ -33,6 +50,17 @@ for size in "${sizes[@]}"; do
     "$gen" "$format" "$n" > "$input"
   fi
   sync
+  if $instructions; then
+    set +e
+    valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+      "$bin" check "$input" --format json --max-input-size 4G > /dev/null 2> "$scratch/stderr"
+    code=$?
+    set -e
+    refs=$(sed -n 's/^==[0-9]*== I *refs: *//p' "$scratch/stderr")
+    printf '%-14s %18s %8s\n' "$size" "$refs" "$code"
+    rm -rf "$input"
+    continue
+  fi
   set +e
   /usr/bin/time -f '%e %M' -o "$scratch/time" "$bin" check "$input" --format json --stats --max-input-size 4G \
     > /dev/null 2> "$scratch/stderr"
