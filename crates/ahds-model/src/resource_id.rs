@@ -109,13 +109,13 @@ impl ResourceId {
         if seg(0).eq_ignore_ascii_case("subscriptions") {
             let sub = spans
                 .get(1)
-                .ok_or(malformed("`subscriptions` without an id"))?;
+                .ok_or_else(|| malformed("`subscriptions` without an id"))?;
             subscription = Some(span(*sub));
             i = 2;
             if spans.len() > i && seg(i).eq_ignore_ascii_case("resourceGroups") {
                 let rg = spans
                     .get(i + 1)
-                    .ok_or(malformed("`resourceGroups` without a name"))?;
+                    .ok_or_else(|| malformed("`resourceGroups` without a name"))?;
                 resource_group = Some(span(*rg));
                 i += 2;
             }
@@ -126,7 +126,7 @@ impl ResourceId {
             }
             let ns = spans
                 .get(i + 1)
-                .ok_or(malformed("`providers` without a namespace"))?;
+                .ok_or_else(|| malformed("`providers` without a namespace"))?;
             provider = Some(span(*ns));
             i += 2;
             let rest = &spans[i..];
@@ -150,7 +150,7 @@ impl ResourceId {
                 }
                 let name = *rest
                     .get(j + 1)
-                    .ok_or(malformed("a resource type without a name"))?;
+                    .ok_or_else(|| malformed("a resource type without a name"))?;
                 types.push((span(ty), span(name)));
                 j += 2;
             }

@@ -244,7 +244,7 @@ impl<'a> Context<'a> {
             let reference_value = dest
                 .resource_id
                 .clone()
-                .unwrap_or(ns_ref.clone())
+                .unwrap_or_else(|| ns_ref.clone())
                 .map(|r| r.to_string());
             let link = self.link(
                 &end,
