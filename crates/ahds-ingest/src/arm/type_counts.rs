@@ -1,6 +1,5 @@
-//! How many entries of each resource type a listing holds, estimated from an even sample
-//! of its entries' text: a hint that lets the reader allocate the estate's collections
-//! once.
+//! How many entries of each resource type a listing holds, estimated from a sample of
+//! its entries' text: a hint that lets the reader allocate the estate's collections once.
 //!
 //! Grown by doubling, a collection of a million role assignments (half a gigabyte) is
 //! copied twenty times into fresh memory, and the last copy briefly holds both halves.
