@@ -65,7 +65,7 @@ pub(crate) fn read_text(
         };
         // A listing is read entry by entry, never as one parsed document.
         if crate::arm::is_streamed(&top) {
-            return crate::arm::read_listing(text, file).map(|(estate, problems)| Ingested {
+            return crate::arm::read_listing(text, &top, file).map(|(estate, problems)| Ingested {
                 estate,
                 format,
                 problems,

@@ -34,34 +34,28 @@ pub(crate) fn is_streamed(top: &TopLevel) -> bool {
         }
 }
 
-/// Reads a listing [`is_streamed`] accepts.
+/// Reads a listing [`is_streamed`] accepts; `top` is its scanned top level.
 pub(crate) fn read_listing(
     text: &str,
+    top: &TopLevel,
     file: &str,
 ) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
     let lines = Lines::new(text);
     let parse_error = |e: serde_json::Error| vec![lines.error(file, &e, 0)];
+    // The scan said which member holds the list, so it is split into its entries in the
+    // same pass that splits the members (a second pass over the list was a quarter of the
+    // JSON scanning of a tenant export).
+    let chosen = if top.value_is_array { "value" } else { "data" };
     let mut de = serde_json::Deserializer::from_str(text);
     let top = (&mut de)
-        .deserialize_any(TopVisitor)
+        .deserialize_any(TopVisitor { list_key: chosen })
         .and_then(|t| de.end().map(|()| t))
         .map_err(parse_error)?;
     let (list, base, collect) = match top {
         Top::Array(entries) => (entries, "", None),
-        Top::Object(members) => {
-            let mut list = None;
+        Top::Object { list, members } => {
             let mut collect = None;
-            let is_array = |raw: &RawValue| raw.get().starts_with('[');
-            let chosen = if members.iter().any(|(k, v)| k == "value" && is_array(v)) {
-                "value"
-            } else {
-                "data"
-            };
             for (key, raw) in members {
-                if key == chosen {
-                    list = Some(raw);
-                    continue;
-                }
                 // Parsed for what the whole-document reader refused in them (a key named
                 // twice), and kept where the reader uses them.
                 let value = lines.parse(raw, file)?;
@@ -76,10 +70,8 @@ pub(crate) fn read_listing(
                     "internal error: a listing without its list",
                 )]);
             };
-            let entries: Vec<&RawValue> = serde_json::from_str(list.get())
-                .map_err(|e| vec![lines.error(file, &e, lines.offset(list))])?;
             let base = if chosen == "value" { "/value" } else { "/data" };
-            (entries, base, collect)
+            (list, base, collect)
         }
     };
     let mut doc = serde_json::Map::new();
@@ -213,13 +205,21 @@ fn for_each_parsed(
     })
 }
 
-/// A listing's top level, its members left as text.
+/// A listing's top level, its members left as text and its list split into entries.
 enum Top<'t> {
     Array(Vec<&'t RawValue>),
-    Object(Vec<(String, &'t RawValue)>),
+    Object {
+        /// The entries of the member named by [`TopVisitor::list_key`].
+        list: Option<Vec<&'t RawValue>>,
+        /// The other members.
+        members: Vec<(String, &'t RawValue)>,
+    },
 }
 
-struct TopVisitor;
+struct TopVisitor {
+    /// The member of a top-level object that holds the list (`value` or `data`).
+    list_key: &'static str,
+}
 
 impl<'de> Visitor<'de> for TopVisitor {
     type Value = Top<'de>;
@@ -228,27 +228,60 @@ impl<'de> Visitor<'de> for TopVisitor {
         f.write_str("a list of resources")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Top<'de>, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(raw) = seq.next_element::<&RawValue>()? {
-            out.push(raw);
-        }
-        Ok(Top::Array(out))
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Top<'de>, A::Error> {
+        entries(seq).map(Top::Array)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top<'de>, A::Error> {
-        let mut out: Vec<(String, &RawValue)> = Vec::new();
+        let mut members: Vec<(String, &RawValue)> = Vec::new();
+        let mut list = None;
         while let Some(key) = map.next_key::<String>()? {
-            if out.iter().any(|(k, _)| *k == key) {
+            let seen = if key == self.list_key {
+                list.is_some()
+            } else {
+                members.iter().any(|(k, _)| *k == key)
+            };
+            if seen {
                 return Err(de::Error::custom(format_args!(
                     "duplicate key `{key}`: JSON readers disagree on which value counts"
                 )));
             }
-            let raw = map.next_value::<&RawValue>()?;
-            out.push((key, raw));
+            if key == self.list_key {
+                list = Some(map.next_value::<Entries<'de>>()?.0);
+            } else {
+                members.push((key, map.next_value::<&RawValue>()?));
+            }
         }
-        Ok(Top::Object(out))
+        Ok(Top::Object { list, members })
     }
+}
+
+/// A list's entries, left as text.
+struct Entries<'t>(Vec<&'t RawValue>);
+
+impl<'de> serde::Deserialize<'de> for Entries<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entries<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of resources")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Entries<'de>, A::Error> {
+                entries(seq).map(Entries)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// The elements of a sequence, left as text.
+fn entries<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<&'de RawValue>, A::Error> {
+    let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+    while let Some(raw) = seq.next_element::<&RawValue>()? {
+        out.push(raw);
+    }
+    Ok(out)
 }
 
 /// Positions in the document text of slices taken from it.
@@ -326,7 +359,7 @@ mod tests {
     fn both(text: &str) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
         let top = TopLevel::read(text).unwrap();
         assert!(is_streamed(&top), "not a streamed listing: {text}");
-        let streamed = read_listing(text, "l.json");
+        let streamed = read_listing(text, &top, "l.json");
         let whole = crate::strict_json::from_str(text)
             .map_err(|e| {
                 vec![IngestError::new(
