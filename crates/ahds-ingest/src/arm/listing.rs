@@ -89,9 +89,7 @@ pub(crate) fn read_listing(
     }
     let mut mapping = Mapping::new(file, Provenance::Listing);
     if list.len() >= super::resources::RESERVE_FROM {
-        for (ty, n) in super::type_counts::estimate(&list) {
-            mapping.reserve(ty, n);
-        }
+        mapping.reserve(super::type_counts::estimate(&list));
     }
     let mut children: Vec<(ChildMap<'_>, Value, String, Option<u32>)> = Vec::new();
     let mut cursor = lines.cursor();

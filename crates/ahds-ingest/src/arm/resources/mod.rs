@@ -254,9 +254,7 @@ pub(crate) fn map_resources(
                 *counts.entry(ty).or_insert(0) += 1;
             }
         }
-        for (ty, n) in counts {
-            mapping.reserve(ty, n);
-        }
+        mapping.reserve(counts);
     }
     // Children attach to their parents in a second pass, so the order of the list does
     // not matter.
@@ -350,26 +348,33 @@ impl<'f> Mapping<'f> {
         self.m.report(r, result);
     }
 
-    /// Makes room for `n` resources of type `ty` (as spelt in the input) in the collection
-    /// it maps to. Only a hint: a wrong count costs an allocation, nothing else.
-    pub(crate) fn reserve(&mut self, ty: &str, n: usize) {
+    /// Makes room, before anything is mapped, for the resources `counts` gives per type as
+    /// spelt in the input; spellings of one type add up. Only a hint: a wrong count costs an
+    /// allocation, nothing else.
+    pub(crate) fn reserve<'t>(&mut self, counts: impl IntoIterator<Item = (&'t str, usize)>) {
         use ahds_model::Resource;
+        // `reserve` on a vector that already has room would not add to it.
+        fn more<T>(v: &mut Vec<T>, n: usize) {
+            v.reserve_exact(v.capacity() - v.len() + n);
+        }
         let m = &mut self.m;
-        if ty.eq_ignore_ascii_case(ahds_model::RoleAssignment::ARM_TYPE) {
-            // Kept apart: an estate without role assignments has none rather than an
-            // empty list (role checks are skipped, not failed).
-            m.role_assignment_room.reserve(n);
-            return;
+        'counts: for (ty, n) in counts {
+            if ty.eq_ignore_ascii_case(ahds_model::RoleAssignment::ARM_TYPE) {
+                // Kept apart: an estate without role assignments has none rather than an
+                // empty list (role checks are skipped, not failed).
+                more(&mut m.role_assignment_room, n);
+                continue;
+            }
+            macro_rules! reserve {
+                ($f:ident, $t:ty) => {
+                    if ty.eq_ignore_ascii_case(<$t as Resource>::ARM_TYPE) {
+                        more(&mut m.estate.$f, n);
+                        continue 'counts;
+                    }
+                };
+            }
+            ahds_model::for_each_collection!(reserve);
         }
-        macro_rules! reserve {
-            ($f:ident, $t:ty) => {
-                if ty.eq_ignore_ascii_case(<$t as Resource>::ARM_TYPE) {
-                    m.estate.$f.reserve(n);
-                    return;
-                }
-            };
-        }
-        ahds_model::for_each_collection!(reserve);
     }
 
     /// The estate and the problems of single resources.
@@ -509,5 +514,27 @@ impl Common {
             tags: self.tags.clone(),
             source: self.source.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_is_made_for_every_spelling_of_a_type_and_role_assignments_stay_none() {
+        let mut mapping = Mapping::new("l.json", Provenance::Listing);
+        mapping.reserve([
+            ("Microsoft.Storage/storageAccounts", 100),
+            ("microsoft.storage/STORAGEACCOUNTS", 50),
+            ("Microsoft.Authorization/roleAssignments", 30),
+            ("Microsoft.Unmodelled/things", 1_000),
+        ]);
+        assert_eq!(mapping.m.estate.storage_accounts.capacity(), 150);
+        assert_eq!(mapping.m.role_assignment_room.capacity(), 30);
+        let (estate, problems) = mapping.finish();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(estate.role_assignments, None);
+        assert_eq!(estate.storage_accounts.capacity(), 150);
     }
 }
