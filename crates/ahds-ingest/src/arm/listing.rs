@@ -7,7 +7,10 @@
 //! What this reads is what [`super::read_arm`] reads from the parsed document, with the
 //! same places and problems in the same order; the tests below hold the two to that.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
+use std::ops::Range;
 
 use ahds_model::Estate;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -17,7 +20,7 @@ use serde_json::value::RawValue;
 use super::resources::{ArmResource, ChildMap, Mapping, Provenance};
 use crate::error::{IngestError, Position};
 use crate::positions::Positions;
-use crate::top_level::{Kind, TopLevel};
+use crate::top_level::{Kind, TopLevel, elements};
 
 /// Whether a document with this top level is a listing [`read_listing`] reads. A single
 /// resource, a template and a parameters file are read whole.
@@ -41,38 +44,32 @@ pub(crate) fn read_listing(
     file: &str,
 ) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
     let lines = Lines::new(text);
-    let parse_error = |e: serde_json::Error| vec![lines.error(file, &e, 0)];
-    // The scan said which member holds the list, so it is split into its entries in the
-    // same pass that splits the members (a second pass over the list was a quarter of the
-    // JSON scanning of a tenant export).
     let chosen = if top.value_is_array { "value" } else { "data" };
-    let mut de = serde_json::Deserializer::from_str(text);
-    let top = (&mut de)
-        .deserialize_any(TopVisitor { list_key: chosen })
-        .and_then(|t| de.end().map(|()| t))
-        .map_err(parse_error)?;
-    let (list, base, collect) = match top {
-        Top::Array(entries) => (entries, "", None),
-        Top::Object { list, members } => {
-            let mut collect = None;
-            for (key, raw) in members {
-                // Parsed for what the whole-document reader refused in them (a key named
-                // twice), and kept where the reader uses them.
-                let value = lines.parse(raw, file)?;
-                if key == super::COLLECT_KEY {
-                    collect = Some(value);
-                }
-            }
-            let Some(list) = list else {
-                return Err(vec![IngestError::new(
-                    file,
-                    Position::pointer(""),
-                    "internal error: a listing without its list",
-                )]);
-            };
-            let base = if chosen == "value" { "/value" } else { "/data" };
-            (list, base, collect)
+    // The scan that told the formats apart split the list already; a second pass over the
+    // text is taken only for layouts it leaves to this reader.
+    let split = match Split::scanned(top, chosen) {
+        Some(split) => split,
+        None => Split::read(text, chosen, &lines).map_err(|e| vec![lines.error(file, &e, 0)])?,
+    };
+    let Split {
+        list,
+        members,
+        array,
+    } = split;
+    let list: &[Range<usize>] = &list;
+    let mut collect = None;
+    for (key, range) in members {
+        // Parsed for what the whole-document reader refused in them (a key named twice),
+        // and kept where the reader uses them.
+        let value = lines.parse(range, file)?;
+        if key == super::COLLECT_KEY {
+            collect = Some(value);
         }
+    }
+    let base = match (array, chosen) {
+        (true, _) => "",
+        (false, "value") => "/value",
+        (false, _) => "/data",
     };
     let mut doc = serde_json::Map::new();
     if let Some(c) = collect {
@@ -89,15 +86,15 @@ pub(crate) fn read_listing(
     }
     let mut mapping = Mapping::new(file, Provenance::Listing);
     if list.len() >= super::resources::RESERVE_FROM {
-        mapping.reserve(super::type_counts::estimate(&list));
+        mapping.reserve(super::type_counts::estimate(text, list));
     }
     let mut children: Vec<(ChildMap<'_>, Value, String, Option<u32>)> = Vec::new();
     let mut cursor = lines.cursor();
-    for_each_parsed(&list, &lines, file, |i, raw, value| {
+    for_each_parsed(list, &lines, file, |i, range, value| {
         let pointer = format!("{base}/{i}");
         // Lines are recorded for objects and arrays, as the whole-document reader's are.
-        let line = match raw.get().as_bytes().first() {
-            Some(b'{' | b'[') => Some(cursor.line_at(lines.offset(raw))),
+        let line = match text.as_bytes().get(range.start) {
+            Some(b'{' | b'[') => Some(cursor.line_at(range.start)),
             _ => None,
         };
         if !value.is_object() || super::props::str_at(&value, &["type"]).is_none() {
@@ -150,14 +147,14 @@ const BATCH: usize = 256;
 /// Parses each entry and hands it, in order, to `each`. A large listing is parsed on a
 /// second thread while this one maps what is parsed: parsing is about a third of reading.
 fn for_each_parsed(
-    list: &[&RawValue],
+    list: &[Range<usize>],
     lines: &Lines<'_>,
     file: &str,
-    mut each: impl FnMut(usize, &RawValue, Value),
+    mut each: impl FnMut(usize, &Range<usize>, Value),
 ) -> Result<(), Vec<IngestError>> {
-    let sequential = |each: &mut dyn FnMut(usize, &RawValue, Value)| {
-        for (i, raw) in list.iter().enumerate() {
-            each(i, raw, lines.parse(raw, file)?);
+    let sequential = |each: &mut dyn FnMut(usize, &Range<usize>, Value)| {
+        for (i, range) in list.iter().enumerate() {
+            each(i, range, lines.parse(range.clone(), file)?);
         }
         Ok(())
     };
@@ -171,7 +168,7 @@ fn for_each_parsed(
             .spawn_scoped(scope, move || {
                 for chunk in list.chunks(BATCH) {
                     let parsed: Result<Vec<Value>, _> =
-                        chunk.iter().map(|raw| lines.parse(raw, file)).collect();
+                        chunk.iter().map(|r| lines.parse(r.clone(), file)).collect();
                     let failed = parsed.is_err();
                     // A closed channel: the reader stopped.
                     if tx.send(parsed).is_err() || failed {
@@ -185,10 +182,10 @@ fn for_each_parsed(
         let mut entries = list.iter().enumerate();
         for batch in rx {
             for value in batch? {
-                let Some((i, raw)) = entries.next() else {
+                let Some((i, range)) = entries.next() else {
                     break;
                 };
-                each(i, raw, value);
+                each(i, range, value);
             }
         }
         if entries.next().is_some() {
@@ -201,6 +198,82 @@ fn for_each_parsed(
         }
         Ok(())
     })
+}
+
+/// A listing's top level: its list split into entries and its other members, as ranges
+/// of the text.
+struct Split<'a> {
+    list: Cow<'a, [Range<usize>]>,
+    members: Vec<(Cow<'a, str>, Range<usize>)>,
+    /// Whether the list is the top-level array (not a member).
+    array: bool,
+}
+
+impl<'a> Split<'a> {
+    /// The split the scan made, when it made one this reader can take: the list is the
+    /// chosen member, every other member's range is known, and no key is named twice
+    /// (the pass in [`Split::read`] reports it where it stands).
+    fn scanned(top: &'a TopLevel, chosen: &str) -> Option<Self> {
+        let parts = &top.parts;
+        if parts.duplicate_key {
+            return None;
+        }
+        if top.kind == Kind::Array {
+            return Some(Split {
+                list: Cow::Borrowed(&parts.array),
+                members: Vec::new(),
+                array: true,
+            });
+        }
+        let list = if chosen == "value" {
+            &parts.value
+        } else {
+            &parts.data
+        };
+        let mut members = Vec::with_capacity(top.keys.len());
+        for (key, range) in top.keys.iter().zip(&parts.members) {
+            if key == chosen {
+                continue;
+            }
+            members.push((Cow::Borrowed(key.as_str()), range.clone()?));
+        }
+        Some(Split {
+            list: Cow::Borrowed(list.as_deref()?),
+            members,
+            array: false,
+        })
+    }
+
+    /// Splits the text in a pass of its own, refusing a key named twice.
+    fn read(
+        text: &str,
+        chosen: &'static str,
+        lines: &Lines<'_>,
+    ) -> Result<Self, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let top = (&mut de)
+            .deserialize_any(TopVisitor { list_key: chosen })
+            .and_then(|t| de.end().map(|()| t))?;
+        let ranges = |list: Vec<&RawValue>| list.into_iter().map(|r| lines.range(r)).collect();
+        Ok(match top {
+            Top::Array(entries) => Split {
+                list: Cow::Owned(ranges(entries)),
+                members: Vec::new(),
+                array: true,
+            },
+            Top::Object { list, members } => Split {
+                // The scan found the list in this text, so this pass finds it too.
+                list: Cow::Owned(ranges(list.ok_or_else(|| {
+                    de::Error::custom("internal error: a listing without its list")
+                })?)),
+                members: members
+                    .into_iter()
+                    .map(|(k, r)| (Cow::Owned(k), lines.range(r)))
+                    .collect(),
+                array: false,
+            },
+        })
+    }
 }
 
 /// A listing's top level, its members left as text and its list split into entries.
@@ -227,19 +300,15 @@ impl<'de> Visitor<'de> for TopVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Top<'de>, A::Error> {
-        entries(seq).map(Top::Array)
+        elements(seq).map(Top::Array)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top<'de>, A::Error> {
         let mut members: Vec<(String, &RawValue)> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         let mut list = None;
         while let Some(key) = map.next_key::<String>()? {
-            let seen = if key == self.list_key {
-                list.is_some()
-            } else {
-                members.iter().any(|(k, _)| *k == key)
-            };
-            if seen {
+            if !seen.insert(key.clone()) {
                 return Err(de::Error::custom(format_args!(
                     "duplicate key `{key}`: JSON readers disagree on which value counts"
                 )));
@@ -266,20 +335,11 @@ impl<'de> serde::Deserialize<'de> for Entries<'de> {
                 f.write_str("a list of resources")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Entries<'de>, A::Error> {
-                entries(seq).map(Entries)
+                elements(seq).map(Entries)
             }
         }
         d.deserialize_seq(V)
     }
-}
-
-/// The elements of a sequence, left as text.
-fn entries<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<&'de RawValue>, A::Error> {
-    let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-    while let Some(raw) = seq.next_element::<&RawValue>()? {
-        out.push(raw);
-    }
-    Ok(out)
 }
 
 /// Positions in the document text of slices taken from it.
@@ -292,15 +352,17 @@ impl<'t> Lines<'t> {
         Lines { text }
     }
 
-    /// Where a slice of the text starts, in bytes.
-    fn offset(&self, raw: &RawValue) -> usize {
-        (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
+    /// Where a slice of the text stands in it, in bytes.
+    fn range(&self, raw: &RawValue) -> Range<usize> {
+        let start = (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        start..start + raw.get().len()
     }
 
     /// Parses a member or entry strictly, its errors placed in the whole document.
-    fn parse(&self, raw: &RawValue, file: &str) -> Result<Value, Vec<IngestError>> {
-        crate::strict_json::from_str(raw.get())
-            .map_err(|e| vec![self.error(file, &e, self.offset(raw))])
+    fn parse(&self, range: Range<usize>, file: &str) -> Result<Value, Vec<IngestError>> {
+        let start = range.start;
+        let text = self.text.get(range).unwrap_or_default();
+        crate::strict_json::from_str(text).map_err(|e| vec![self.error(file, &e, start)])
     }
 
     /// A JSON error in the slice starting at `offset`, at its line and column in the file.
@@ -411,6 +473,35 @@ mod tests {
         assert_eq!(estate.storage_accounts.len(), 1);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].message.contains("HTTP 403"));
+    }
+
+    #[test]
+    fn the_scan_split_is_read_where_it_can_be_and_a_pass_of_its_own_otherwise() {
+        let scanned = |text: &str| {
+            let top = TopLevel::read(text).unwrap();
+            let chosen = if top.value_is_array { "value" } else { "data" };
+            Split::scanned(&top, chosen).map(|s| (s.list.len(), s.members.len()))
+        };
+        let collect = r#""ahdsGuardCollect": {"failures": [{"scope": "/subscriptions/x", "status": 403, "message": "denied"}]}"#;
+        // Members on both sides of the list: taken from the scan, and read as before.
+        let text = format!(
+            "{{{collect},\n \"value\": [\n{STORAGE},\n{NAMESPACE}\n], \"nextLink\": null}}"
+        );
+        assert_eq!(scanned(&text), Some((2, 2)));
+        let (estate, problems) = both(&text).unwrap();
+        assert_eq!(estate.storage_accounts.len(), 1);
+        assert!(problems[0].message.contains("HTTP 403"), "{problems:?}");
+        assert_eq!(scanned(&format!("[{STORAGE}]")), Some((1, 0)));
+        // Layouts the scan does not split for this reader: a second list beside the one
+        // read (its members are not all known) and a key named twice.
+        for text in [
+            format!("{{\"value\": [{STORAGE}], \"data\": [{NAMESPACE}]}}"),
+            format!("{{\"data\": [{STORAGE}], \"value\": {{\"a\": 1}}}}"),
+            format!("{{\"value\": [{STORAGE}], \"n\": 1, \"n\": 2}}"),
+        ] {
+            assert_eq!(scanned(&text), None, "{text}");
+            let _ = both(&text);
+        }
     }
 
     /// A listing large enough to be parsed on a second thread.

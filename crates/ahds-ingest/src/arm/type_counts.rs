@@ -12,8 +12,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use std::ops::Range;
+
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde_json::value::RawValue;
 
 /// How many entries are read to estimate the counts of a longer listing.
 pub(super) const SAMPLE: usize = 4096;
@@ -22,10 +23,10 @@ pub(super) const SAMPLE: usize = 4096;
 /// up to [`SAMPLE`] entries, beyond that estimated from [`SAMPLE`] entries picked at
 /// pseudo-random (an even stride would alias with a listing that repeats a pattern of
 /// types, and miss a type or count one for all), with a margin for what a sample misses.
-pub(super) fn estimate<'t>(entries: &[&'t RawValue]) -> HashMap<&'t str, usize> {
+pub(super) fn estimate<'t>(text: &'t str, entries: &[Range<usize>]) -> HashMap<&'t str, usize> {
     let mut counts = HashMap::new();
-    let mut count = |raw: &&'t RawValue| {
-        if let Some(ty) = type_of(raw) {
+    let mut count = |range: &Range<usize>| {
+        if let Some(ty) = text.get(range.clone()).and_then(type_of) {
             *counts.entry(ty).or_insert(0usize) += 1;
         }
     };
@@ -59,9 +60,9 @@ fn sample_index(k: u64, n: usize) -> usize {
 }
 
 /// The entry's `type`, reading only up to it.
-fn type_of(raw: &RawValue) -> Option<&str> {
+fn type_of(entry: &str) -> Option<&str> {
     let mut found = None;
-    let mut de = serde_json::Deserializer::from_str(raw.get());
+    let mut de = serde_json::Deserializer::from_str(entry);
     // The visitor stops at `type`, so serde_json reports the object unfinished: whatever
     // was found before that is the answer.
     let _ = de.deserialize_map(TypeOf(&mut found));
@@ -93,21 +94,20 @@ impl<'t> Visitor<'t> for TypeOf<'_, 't> {
 mod tests {
     use super::*;
 
-    fn entries(text: &str) -> Vec<&RawValue> {
-        serde_json::from_str(text).unwrap()
+    /// Where each element of the array `text` stands, as the scan records it.
+    fn entries(text: &str) -> Vec<Range<usize>> {
+        crate::top_level::TopLevel::read(text).unwrap().parts.array
     }
 
     #[test]
     fn counts_each_spelling_of_a_type_wherever_it_stands_in_the_entry() {
-        let list = entries(
-            r#"[
+        let text = r#"[
               {"id": "/a", "type": "Microsoft.Storage/storageAccounts", "properties": {"type": "x"}},
               {"properties": {"type": "x"}, "tags": {}, "type": "Microsoft.Storage/storageAccounts"},
               {"type": "microsoft.storage/storageaccounts"},
               {"type": "Microsoft.KeyVault/vaults", "type": "ignored"}
-            ]"#,
-        );
-        let counts = estimate(&list);
+            ]"#;
+        let counts = estimate(text, &entries(text));
         assert_eq!(counts.get("Microsoft.Storage/storageAccounts"), Some(&2));
         assert_eq!(counts.get("microsoft.storage/storageaccounts"), Some(&1));
         assert_eq!(counts.get("Microsoft.KeyVault/vaults"), Some(&1));
@@ -116,16 +116,15 @@ mod tests {
 
     #[test]
     fn entries_without_a_plain_string_type_are_not_counted() {
-        let list = entries(
-            r#"[
+        let text = r#"[
               {"type": 3},
               {"name": "no type"},
               "not an object",
               {"type": "Microsoft.Storage/storage\u0041ccounts"},
               {"typ\u0065": "Microsoft.Storage/storageAccounts"}
-            ]"#,
-        );
-        assert!(estimate(&list).is_empty(), "{:?}", estimate(&list));
+            ]"#;
+        let counts = estimate(text, &entries(text));
+        assert!(counts.is_empty(), "{counts:?}");
     }
 
     #[test]
@@ -142,7 +141,7 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(",")
         );
-        let counts = estimate(&entries(&text));
+        let counts = estimate(&text, &entries(&text));
         // A fifth and four fifths of 10,240 entries, and a margin that keeps the estimate
         // above them but not far (the fixed sample gives the same figures every run).
         let (a, c) = (counts["a/b"], counts["c/d"]);
