@@ -180,7 +180,11 @@ mod functions {
                 args.join(", ")
             );
             std::fs::write(dir.join("main.tf"), &text).unwrap();
-            match read_terraform_config(&dir, "prop", &TerraformOptions::default()) {
+            let read = read_terraform_config(&dir, "prop", &TerraformOptions::default());
+            // Removed before the checks: a failing case is printed whole, and the scratch
+            // directory of every run is otherwise left in the system's temporary directory.
+            std::fs::remove_dir_all(&dir).unwrap();
+            match read {
                 Ok(config) => {
                     for p in &config.ingested.problems {
                         prop_assert!(p.place.line.is_some(), "{text}\n{p}");
