@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 /// Parses `text` as JSON, refusing duplicate keys.
@@ -189,13 +190,19 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format_args!(
-                    "duplicate key `{key}`: JSON readers disagree on which value counts"
-                )));
+            // One search of the map per key: every key of every entry of a listing passes
+            // here.
+            match out.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(map.next_value_seed(Strict)?);
+                }
+                Entry::Occupied(taken) => {
+                    return Err(de::Error::custom(format_args!(
+                        "duplicate key `{}`: JSON readers disagree on which value counts",
+                        taken.key()
+                    )));
+                }
             }
-            let v = map.next_value_seed(Strict)?;
-            out.insert(key, v);
         }
         Ok(Value::Object(out))
     }
