@@ -103,7 +103,7 @@ fn shape_of(key: &str) -> Option<Shape> {
 /// wrong.
 pub(crate) fn check(resource: &Value) -> Result<(), (String, String)> {
     match resource {
-        Value::Object(m) => check_object(m, "", 0),
+        Value::Object(m) => check_object(m, At::Root, 0),
         other => Err((
             String::new(),
             format!("a resource must be an object, found {}", kind(other)),
@@ -111,12 +111,40 @@ pub(crate) fn check(resource: &Value) -> Result<(), (String, String)> {
     }
 }
 
-fn check_object(map: &Map<String, Value>, at: &str, depth: usize) -> Result<(), (String, String)> {
+/// Where an object stands below the resource. Every resource passes through
+/// [`check_object`] with its `properties`, so the pointer is written out only for a problem.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    /// The JSON pointer below the resource.
+    fn pointer(self) -> String {
+        match self {
+            At::Root => String::new(),
+            At::Key(parent, key) => format!(
+                "{}/{}",
+                parent.pointer(),
+                crate::error::escape_pointer_segment(key)
+            ),
+            At::Index(parent, i) => format!("{}/{i}", parent.pointer()),
+        }
+    }
+}
+
+fn check_object(
+    map: &Map<String, Value>,
+    at: At<'_>,
+    depth: usize,
+) -> Result<(), (String, String)> {
     if depth > MAX_DEPTH {
         return Ok(());
     }
     // Every property of every resource passes here: nothing is allocated for a key that
-    // needs no check (the pointer is built only to recurse or to report).
+    // needs no check.
     for (key, value) in map {
         let Some(shape) = shape_of(key) else {
             continue;
@@ -124,10 +152,10 @@ fn check_object(map: &Map<String, Value>, at: &str, depth: usize) -> Result<(), 
         if value.is_null() || is_unknown(value) {
             continue;
         }
-        let path = || format!("{at}/{}", crate::error::escape_pointer_segment(key));
+        let here = At::Key(&at, key);
         let wrong = |expected: &str| {
             Err((
-                path(),
+                here.pointer(),
                 format!("`{key}` must be {expected}, found {}", kind(value)),
             ))
         };
@@ -138,18 +166,15 @@ fn check_object(map: &Map<String, Value>, at: &str, depth: usize) -> Result<(), 
             if !key.eq_ignore_ascii_case("tags")
                 && !key.eq_ignore_ascii_case("userassignedidentities")
             {
-                check_object(m, &path(), depth + 1)?;
+                check_object(m, here, depth + 1)?;
             }
         } else if shape == Shape::List {
             let Value::Array(items) = value else {
                 return wrong("a list");
             };
-            if items.iter().any(Value::is_object) {
-                let path = path();
-                for (i, item) in items.iter().enumerate() {
-                    if let Value::Object(m) = item {
-                        check_object(m, &format!("{path}/{i}"), depth + 1)?;
-                    }
+            for (i, item) in items.iter().enumerate() {
+                if let Value::Object(m) = item {
+                    check_object(m, At::Index(&here, i), depth + 1)?;
                 }
             }
         } else if !value.is_boolean() {
@@ -180,6 +205,17 @@ mod tests {
         assert_eq!(
             e.map_err(|(at, _)| at),
             Err("/Properties/NetworkAcls/ipRules".to_string())
+        );
+        // Below a list: the item's index.
+        let e = check(&json!({ "properties": { "privateEndpointConnections": [
+            {}, { "properties": { "privateLinkServiceConnectionState": [] } }
+        ] } }));
+        assert_eq!(
+            e.map_err(|(at, _)| at),
+            Err(
+                "/properties/privateEndpointConnections/1/properties/privateLinkServiceConnectionState"
+                    .to_string()
+            )
         );
     }
 
