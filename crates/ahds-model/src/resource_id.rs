@@ -210,6 +210,29 @@ impl ResourceId {
         Some(t)
     }
 
+    /// Whether [`ResourceId::resource_type`] is `ty`, compared ASCII case-insensitively as
+    /// ARM compares types, without building the type: false when the id has no provider.
+    ///
+    /// ```
+    /// use ahds_model::ResourceId;
+    /// let id = ResourceId::parse("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st").unwrap();
+    /// assert!(id.is_type("microsoft.storage/STORAGEACCOUNTS"));
+    /// assert!(!id.is_type("Microsoft.Storage"));
+    /// ```
+    pub fn is_type(&self, ty: &str) -> bool {
+        let Some(ns) = self.provider() else {
+            return false;
+        };
+        let mut segments = ty.split('/');
+        segments.next().is_some_and(|s| s.eq_ignore_ascii_case(ns))
+            && self.types.iter().all(|(t, _)| {
+                segments
+                    .next()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(self.span(*t)))
+            })
+            && segments.next().is_none()
+    }
+
     /// The name of the resource (the last name segment), if the id names a resource.
     pub fn name(&self) -> Option<&str> {
         self.types.last().map(|(_, n)| self.span(*n))
@@ -443,6 +466,43 @@ mod tests {
         assert_eq!(id.as_str(), FHIR);
         assert_eq!(id.key(), FHIR.to_ascii_lowercase());
         assert_eq!(id.text.len(), 2 * FHIR.len());
+    }
+
+    #[test]
+    fn is_type_agrees_with_the_built_type() {
+        let ids = [
+            FHIR,
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+            "/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/ra",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st/providers/Microsoft.Authorization/roleAssignments/ra",
+            "/subscriptions/s/resourceGroups/rg",
+            "/subscriptions/s",
+        ];
+        let types = [
+            "Microsoft.HealthcareApis/workspaces/fhirservices",
+            "microsoft.healthcareapis/WORKSPACES/FhirServices",
+            "Microsoft.HealthcareApis/workspaces",
+            "Microsoft.HealthcareApis/workspaces/fhirservices/x",
+            "Microsoft.HealthcareApis",
+            "Microsoft.Storage/storageAccounts",
+            "Microsoft.Authorization/roleAssignments",
+            "Microsoft.Authorization/roleAssignments/",
+            "",
+        ];
+        for id in ids {
+            let id = ResourceId::parse(id).unwrap();
+            for ty in types {
+                let built = id
+                    .resource_type()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(ty));
+                assert_eq!(id.is_type(ty), built, "{id:?} {ty}");
+            }
+        }
+        assert!(
+            ResourceId::parse(FHIR)
+                .unwrap()
+                .is_type("MICROSOFT.HEALTHCAREAPIS/workspaces/fhirservices")
+        );
     }
 
     #[test]

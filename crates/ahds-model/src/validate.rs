@@ -51,9 +51,7 @@ fn check_endpoint_targets(estate: &Estate, problems: &mut Vec<EstateProblem>) {
             let Some(ResourceRef::Id(target)) = c.target.value() else {
                 continue;
             };
-            let to_endpoint = target
-                .resource_type()
-                .is_some_and(|t| t.eq_ignore_ascii_case(PrivateEndpoint::ARM_TYPE));
+            let to_endpoint = target.is_type(PrivateEndpoint::ARM_TYPE);
             if to_endpoint {
                 let what = if pe.meta().id.is_some_and(|id| id == target) {
                     "itself"
@@ -90,17 +88,19 @@ fn check_collection<'a, T: Resource>(
             });
             continue;
         }
-        if let Some(t) = meta.id.and_then(|id| id.resource_type()) {
-            if !t.eq_ignore_ascii_case(T::ARM_TYPE) {
-                problems.push(EstateProblem {
-                    pointer: pointer(),
-                    message: format!(
-                        "id `{}` is a `{t}`, not a `{}`",
-                        meta.display_id(),
-                        T::ARM_TYPE
-                    ),
-                });
-            }
+        // Every resource passes here: the type is built only for the message.
+        let mistyped = meta
+            .id
+            .filter(|id| id.provider().is_some() && !id.is_type(T::ARM_TYPE));
+        if let Some(t) = mistyped.and_then(|id| id.resource_type()) {
+            problems.push(EstateProblem {
+                pointer: pointer(),
+                message: format!(
+                    "id `{}` is a `{t}`, not a `{}`",
+                    meta.display_id(),
+                    T::ARM_TYPE
+                ),
+            });
         }
         let mut keys: Vec<Cow<'a, str>> = Vec::with_capacity(2);
         keys.extend(meta.id.map(|id| Cow::Borrowed(id.key())));

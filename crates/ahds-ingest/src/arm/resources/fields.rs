@@ -181,10 +181,7 @@ fn key_url_of_reference(x: &Value) -> Option<String> {
         return None;
     }
     let id = ResourceId::parse(x.get(REFERENCE_KEY)?.as_str()?).ok()?;
-    if !id
-        .resource_type()
-        .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.KeyVault/vaults/keys"))
-    {
+    if !id.is_type("Microsoft.KeyVault/vaults/keys") {
         return None;
     }
     let vault = id.parent()?;
@@ -344,10 +341,7 @@ pub(super) fn login_server(v: &Value) -> Known<String> {
         .get(REFERENCE_KEY)
         .and_then(Value::as_str)
         .and_then(|r| ResourceId::parse(r).ok())
-        .filter(|id| {
-            id.resource_type()
-                .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.ContainerRegistry/registries"))
-        });
+        .filter(|id| id.is_type("Microsoft.ContainerRegistry/registries"));
     registry
         .and_then(|id| id.name().map(str::to_string))
         .map_or(Known::Unknown, Known::Value)
