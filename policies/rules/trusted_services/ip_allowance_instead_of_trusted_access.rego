@@ -45,9 +45,9 @@ allowance(link) := sprintf("%s (the FHIR egress address of %s; the account is in
 
 deny contains v if {
 	some link in input.links
-	storage_link(link)
 	t := link.target
-	t.network.trusted_services == false # implied by the next line; tested first for speed
+	t.network.trusted_services == false # implied by the lines below; tested first for speed
+	storage_link(link)
 	by_ip(link, t) == true
 	v := object.union(
 		lib.target_finding(
@@ -61,9 +61,9 @@ deny contains v if {
 
 undetermined contains u if {
 	some link in input.links
-	storage_link(link)
 	t := link.target
-	t.network.trusted_services != true # implied by the next line; tested first for speed
+	t.network.trusted_services != true # implied by the lines below; tested first for speed
+	storage_link(link)
 	by_ip(link, t) == null
 	u := object.union(
 		lib.target_finding(link, sprintf("%s: cannot tell whether the FHIR service is admitted by IP rule", [lib.describe(link)]), null),

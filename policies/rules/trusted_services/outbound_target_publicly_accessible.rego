@@ -53,6 +53,8 @@ undetermined contains u if {
 	some link in input.links
 	link.status == "resolved"
 	net := link.target.network
+	some field in ["public_network_access", "default_action"] # implied by the next line; tested first for speed
+	net[field] == null
 	lib.accepts_all_networks(net) == null
 	u := object.union(
 		lib.target_finding(link, sprintf("%s: cannot tell whether the target accepts traffic from all networks", [lib.describe(link)]), null),

@@ -37,8 +37,8 @@ storage_link(link) if {
 
 deny contains v if {
 	some link in input.links
-	storage_link(link)
 	link.facts.instance_rule == false # implied by the next lines; tested first for speed
+	storage_link(link)
 	t := link.target
 	missing_rule(link, t) == true
 	v := object.union(
@@ -56,8 +56,8 @@ deny contains v if {
 
 undetermined contains u if {
 	some link in input.links
-	storage_link(link)
 	link.facts.instance_rule != true # implied by the next lines; tested first for speed
+	storage_link(link)
 	t := link.target
 	missing_rule(link, t) == null
 	u := object.union(
