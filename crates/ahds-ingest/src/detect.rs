@@ -145,7 +145,7 @@ pub(crate) fn detect(top: &TopLevel) -> Option<InputFormat> {
             {
                 return Some(InputFormat::Arm);
             }
-            if top.value_is_array || top.data_is_array {
+            if top.value_is_array() || top.data_is_array() {
                 return Some(InputFormat::Arm);
             }
             if top.type_name.as_deref().is_some_and(|t| t.contains('/')) {

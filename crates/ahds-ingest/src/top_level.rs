@@ -29,9 +29,6 @@ pub(crate) struct TopLevel {
     pub(crate) schema: Option<String>,
     /// `type`, when a string (a single ARM resource).
     pub(crate) type_name: Option<String>,
-    /// Whether `value` / `data` are arrays (ARM listings and Resource Graph results).
-    pub(crate) value_is_array: bool,
-    pub(crate) data_is_array: bool,
     /// For an array: whether its first element is an object (`None` when empty). A list
     /// of strings (a DNS allow-list beside the Terraform files) is no resource listing.
     pub(crate) first_is_object: Option<bool>,
@@ -64,6 +61,16 @@ impl TopLevel {
         Ok(scanned.locate(text))
     }
 
+    /// Whether `value` is an array (an ARM listing).
+    pub(crate) fn value_is_array(&self) -> bool {
+        self.parts.value.is_some()
+    }
+
+    /// Whether `data` is an array (Azure Resource Graph results).
+    pub(crate) fn data_is_array(&self) -> bool {
+        self.parts.data.is_some()
+    }
+
     pub(crate) fn has(&self, key: &str) -> bool {
         self.keys.iter().any(|k| k == key)
     }
@@ -74,8 +81,6 @@ impl TopLevel {
             keys: Vec::new(),
             schema: None,
             type_name: None,
-            value_is_array: false,
-            data_is_array: false,
             first_is_object: None,
             parts: Parts::default(),
         }
@@ -147,12 +152,10 @@ impl<'de> Visitor<'de> for ShapeVisitor {
             let member = match key.as_str() {
                 "value" => {
                     scanned.value = map.next_value::<MaybeList<'de>>()?.0;
-                    scanned.top.value_is_array = scanned.value.is_some();
                     None
                 }
                 "data" => {
                     scanned.data = map.next_value::<MaybeList<'de>>()?.0;
-                    scanned.top.data_is_array = scanned.data.is_some();
                     None
                 }
                 _ => {
@@ -253,7 +256,7 @@ impl<'de> Deserialize<'de> for MaybeString {
 }
 
 /// A value's elements when it is an array (left as text); anything else is skipped.
-struct MaybeList<'t>(Option<Vec<&'t RawValue>>);
+pub(crate) struct MaybeList<'t>(pub(crate) Option<Vec<&'t RawValue>>);
 
 impl<'de> Deserialize<'de> for MaybeList<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -318,8 +321,8 @@ mod tests {
             s.schema.as_deref(),
             Some("https://x/deploymentTemplate.json#")
         );
-        assert!(s.value_is_array);
-        assert!(!s.data_is_array);
+        assert!(s.value_is_array());
+        assert!(!s.data_is_array());
         assert_eq!(s.type_name, None);
         assert_eq!(TopLevel::read("[1, 2]").unwrap().kind, Kind::Array);
         assert_eq!(

@@ -20,7 +20,7 @@ use serde_json::value::RawValue;
 use super::resources::{ArmResource, ChildMap, Mapping, Provenance};
 use crate::error::{IngestError, Position};
 use crate::positions::Positions;
-use crate::top_level::{Kind, TopLevel, elements};
+use crate::top_level::{Kind, MaybeList, TopLevel, elements};
 
 /// Whether a document with this top level is a listing [`read_listing`] reads. A single
 /// resource, a template and a parameters file are read whole.
@@ -32,7 +32,7 @@ pub(crate) fn is_streamed(top: &TopLevel) -> bool {
     !template
         && match top.kind {
             Kind::Array => true,
-            Kind::Object => top.value_is_array || top.data_is_array,
+            Kind::Object => top.value_is_array() || top.data_is_array(),
             Kind::Scalar(_) => false,
         }
 }
@@ -44,7 +44,11 @@ pub(crate) fn read_listing(
     file: &str,
 ) -> Result<(Estate, Vec<IngestError>), Vec<IngestError>> {
     let lines = Lines::new(text);
-    let chosen = if top.value_is_array { "value" } else { "data" };
+    let chosen = if top.value_is_array() {
+        "value"
+    } else {
+        "data"
+    };
     // The scan that told the formats apart split the list already; a second pass over the
     // text is taken only for layouts it leaves to this reader.
     let split = match Split::scanned(top, chosen) {
@@ -326,31 +330,13 @@ impl<'de> Visitor<'de> for TopVisitor {
                 )));
             }
             if key == self.list_key {
-                list = Some(map.next_value::<Entries<'de>>()?.0);
+                // The scan found an array here, in this text: `None` is not reached.
+                list = map.next_value::<MaybeList<'de>>()?.0;
             } else {
                 members.push((key, map.next_value::<&RawValue>()?));
             }
         }
         Ok(Top::Object { list, members })
-    }
-}
-
-/// A list's entries, left as text.
-struct Entries<'t>(Vec<&'t RawValue>);
-
-impl<'de> serde::Deserialize<'de> for Entries<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Entries<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list of resources")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Entries<'de>, A::Error> {
-                elements(seq).map(Entries)
-            }
-        }
-        d.deserialize_seq(V)
     }
 }
 
@@ -491,7 +477,11 @@ mod tests {
     fn the_scan_split_is_read_where_it_can_be_and_a_pass_of_its_own_otherwise() {
         let scanned = |text: &str| {
             let top = TopLevel::read(text).unwrap();
-            let chosen = if top.value_is_array { "value" } else { "data" };
+            let chosen = if top.value_is_array() {
+                "value"
+            } else {
+                "data"
+            };
             Split::scanned(&top, chosen).map(|s| (s.list.len(), s.members.len()))
         };
         let collect = r#""ahdsGuardCollect": {"failures": [{"scope": "/subscriptions/x", "status": 403, "message": "denied"}]}"#;
