@@ -192,12 +192,19 @@ admitting_rules(ranges, address) := {r.rule |
 # ip_allowance: the storage firewall admits the FHIR service through the documented IP
 # allowance: cgnat_range from the same region, or the service region's egress address
 # (`data.ahds.fhir_egress`) from another region.
-ip_allowance(link, t) := false if not link.feature in wording.fhir_storage_features
-
-ip_allowance(link, t) := tri_or(
+# It is tri_or(tri_and(same_region, cgnat_admitted), tri_and(tri_not(same_region),
+# egress_admitted)); a known region decides which half counts, so only that half is
+# evaluated (ahds_test.rego checks the two forms agree).
+ip_allowance(link, t) := false if {
+	not link.feature in wording.fhir_storage_features
+} else := cgnat_admitted(t) if {
+	link.facts.same_region == true
+} else := egress_admitted(link, t) if {
+	link.facts.same_region == false
+} else := tri_or(
 	tri_and(link.facts.same_region, cgnat_admitted(t)),
 	tri_and(tri_not(link.facts.same_region), egress_admitted(link, t)),
-) if link.feature in wording.fhir_storage_features
+)
 
 # cgnat_admitted: an IP rule admits all of cgnat_range.
 cgnat_admitted(t) := null if {
@@ -280,7 +287,9 @@ link_target_id(link) := link.target_resource_id if {
 } else := "unknown"
 
 # describe: `FHIR service "fhir1" uses storage account "sa" for export ($export)`. One
-# sprintf when both ends have names, as nearly every link does; the labels otherwise.
+# sprintf when both ends have names, as nearly every resolved link does, or when the
+# service has a name and an unresolved target is named by its reference (what
+# target_label says of it); the labels otherwise.
 describe(link) := sprintf("%s %q uses %s %q for %s", [
 	wording.kind_names[link.service_type],
 	link.service_name,
@@ -290,6 +299,17 @@ describe(link) := sprintf("%s %q uses %s %q for %s", [
 ]) if {
 	link.service_name != null
 	link.target.name != null
+} else := sprintf("%s %q uses %s %q for %s", [
+	wording.kind_names[link.service_type],
+	link.service_name,
+	wording.kind_names[link.target_type],
+	link.reference.value,
+	wording.feature_names[link.feature],
+]) if {
+	link.service_name != null
+	link.status != "resolved"
+	object.get(link, ["target", "name"], null) == null
+	link.reference.value != null
 } else := sprintf("%s uses %s for %s", [service_label(link), target_label(link), wording.feature_names[link.feature]])
 
 # target_finding is a deny/undetermined entry about a link whose target must change.

@@ -120,18 +120,51 @@ test_network_predicates_match_their_definitions if {
 	}
 }
 
-# describe's one-sprintf path words a link exactly as the labels do, and falls back to them
-# when a name is unknown.
+# ip_allowance evaluates only the half of its definition a known region selects; it agrees
+# with the whole definition everywhere.
+test_ip_allowance_matches_its_definition if {
+	every feature in ["fhir.export", "fhir.import", "fhir.convert"] {
+		every same_region in [true, false, null] {
+			every service_region in ["eastus", "nowhere", null] {
+				every ranges in [null, ["100.64.0.0/10"], ["20.62.128.148/32"], ["10.0.0.0/8"], []] {
+					link := {"feature": feature, "facts": {"same_region": same_region, "service_region": service_region}}
+					t := {"facts": ranges_facts(ranges)}
+					lib.ip_allowance(link, t) == ip_allowance_definition(link, t)
+				}
+			}
+		}
+	}
+}
+
+ranges_facts(null) := {"ip_ranges": null}
+
+ranges_facts(cidrs) := fixtures.ip_ranges(cidrs) if cidrs != null
+
+ip_allowance_definition(link, t) := false if not link.feature in {"fhir.export", "fhir.import"}
+
+ip_allowance_definition(link, t) := lib.tri_or(
+	lib.tri_and(link.facts.same_region, lib.cgnat_admitted(t)),
+	lib.tri_and(lib.tri_not(link.facts.same_region), lib.egress_admitted(link, t)),
+) if link.feature in {"fhir.export", "fhir.import"}
+
+# describe's one-sprintf paths word a link exactly as the labels do, and it falls back to
+# them when a name is unknown.
 test_describe_matches_the_labels if {
 	named := object.union(fixtures.link, {"target": {"name": "sa", "resource_id": "sa-id"}})
 	unnamed_target := object.union(fixtures.link, {"target": {"name": null, "resource_id": "sa-id"}})
 	unnamed_service := object.union(named, {"service_name": null})
-	every link in [named, unnamed_target, unnamed_service] {
+	not_found := object.union(fixtures.link, {"status": "not_found", "target_id": null, "target_resource_id": null})
+	not_found_null_target := object.union(not_found, {"target": null})
+	symbolic := object.union(not_found, {"status": "unknown", "reference": {"by": "account_name", "value": "{sa}x", "symbols": ["sa"]}})
+	unknown_name := object.union(not_found, {"status": "unknown", "reference": {"by": "account_name", "value": null}})
+	every link in [named, unnamed_target, unnamed_service, not_found, not_found_null_target, symbolic, unknown_name] {
 		lib.describe(link) == sprintf("%s uses %s for %s", [lib.service_label(link), lib.target_label(link), "export ($export)"])
 	}
 	lib.describe(named) == `FHIR service "fhir" uses storage account "sa" for export ($export)`
 	lib.describe(unnamed_target) == `FHIR service "fhir" uses storage account "sa-id" for export ($export)`
 	lib.describe(unnamed_service) == `FHIR service fhir-id uses storage account "sa" for export ($export)`
+	lib.describe(not_found) == `FHIR service "fhir" uses storage account "sa" for export ($export)`
+	lib.describe(unknown_name) == `FHIR service "fhir" uses an unknown storage account for export ($export)`
 }
 
 test_unresolved_finding_says_why_and_what_would_decide_it if {

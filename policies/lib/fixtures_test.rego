@@ -89,3 +89,21 @@ unresolved(status) := {"links": [object.union(link, {
 	"target_resource_id": null,
 	"target": null,
 })]}
+
+# storage_cases: a FHIR export link and its storage target under every combination of the
+# settings the storage rules decide on (network access, trusted services, IP rules, region,
+# instance rule), each known or unknown; for tests that check a rule's written-out verdict
+# against its definition.
+storage_cases := [[l, t] |
+	some pna in ["Enabled", "Disabled", null]
+	some action in ["Allow", "Deny", null]
+	some trusted in [true, false, null]
+	some ranges in [{"ip_ranges": null}, ip_ranges([]), ip_ranges(["100.64.0.0/10"])]
+	some same_region in [true, null]
+	some instance_rule in [true, false, null]
+	l := object.union(link, {"facts": {"same_region": same_region, "instance_rule": instance_rule}})
+	t := {
+		"network": object.union(network, {"public_network_access": pna, "default_action": action, "trusted_services": trusted}),
+		"facts": ranges,
+	}
+]

@@ -34,9 +34,7 @@ checked(link) if {
 
 grant_text(link) := sprintf("an access policy with key permissions get, wrapKey and unwrapKey on %s", [lib.target_label(link)]) if {
 	link.facts.role.model == "access_policy"
-}
-
-grant_text(link) := sprintf("the %s role on %s or a parent scope", [link.facts.role.required_role, lib.target_label(link)]) if {
+} else := sprintf("the %s role on %s or a parent scope", [link.facts.role.required_role, lib.target_label(link)]) if {
 	link.facts.role.model != "access_policy"
 }
 
@@ -49,14 +47,16 @@ finding(link, msg) := {
 
 deny contains v if {
 	some link in input.links
-	link.facts.role.checked == true # implied by the next line; tested first for speed
-	checked(link)
+	link.facts.role.checked == true # implied by checked(link); tested first for speed
 	link.facts.role.held == false
+	checked(link)
+	service := lib.service_label(link)
+	grant := grant_text(link)
 	v := object.union(
-		finding(link, sprintf("the managed identity of %s lacks %s, which %s needs", [lib.service_label(link), grant_text(link), wording.feature_names[link.feature]])),
+		finding(link, sprintf("the managed identity of %s lacks %s, which %s needs", [service, grant, wording.feature_names[link.feature]])),
 		{
 			"evidence": {"required_role": link.facts.role.required_role, "required_role_id": link.facts.role.required_role_id, "model": link.facts.role.model, "principals": [p | some p in link.identity.principals; not startswith(p, "identity:")]},
-			"remediation": sprintf("Grant %s to the managed identity of %s.", [grant_text(link), lib.service_label(link)]),
+			"remediation": sprintf("Grant %s to the managed identity of %s.", [grant, service]),
 			"fix": {"decision": sprintf("at which scope to grant it: %s itself, the narrowest, or a parent scope the identity may also use", [lib.target_label(link)])},
 		},
 	)
@@ -64,9 +64,9 @@ deny contains v if {
 
 undetermined contains u if {
 	some link in input.links
-	link.facts.role.checked == true # implied by the next line; tested first for speed
-	checked(link)
+	link.facts.role.checked == true # implied by checked(link); tested first for speed
 	link.facts.role.held == null
+	checked(link)
 	u := object.union(
 		finding(link, sprintf("cannot tell whether the managed identity of %s holds %s", [lib.service_label(link), grant_text(link)])),
 		{"missing": ["role_assignments[].principal_id", "role_assignments[].scope", "role_assignments[].role_definition_id"]},

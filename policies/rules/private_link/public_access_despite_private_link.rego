@@ -25,12 +25,17 @@ import data.ahds.lib
 
 kinds := ["workspaces", "fhir_services", "dicom_services"]
 
-workspace_of("workspaces", r) := r
+# Whether each workspace has an approved private endpoint, by workspace key: decided once
+# per workspace rather than once for each of its services.
+private_link := {key: lib.approved_private_link(ws) | some key, ws in input.workspaces}
 
-workspace_of(kind, r) := input.workspaces[r.facts.workspace] if kind != "workspaces"
+# The private-link verdict of the workspace a resource (under its key) is or belongs to.
+workspace_verdict("workspaces", key, _) := private_link[key]
 
-exposed(kind, r) := lib.tri_and(
-	lib.approved_private_link(workspace_of(kind, r)),
+workspace_verdict(kind, _, r) := private_link[r.facts.workspace] if kind != "workspaces"
+
+exposed(kind, key, r) := lib.tri_and(
+	workspace_verdict(kind, key, r),
 	lib.tri_eq(r.public_network_access, "Enabled"),
 )
 
@@ -40,8 +45,8 @@ whose(kind) := "its workspace" if kind != "workspaces"
 
 deny contains v if {
 	some kind in kinds
-	some r in lib.collection(kind)
-	exposed(kind, r) == true
+	some key, r in lib.collection(kind)
+	exposed(kind, key, r) == true
 	v := {
 		"msg": sprintf("%s still has public network access enabled although %s has an approved private endpoint", [lib.label(kind, r), whose(kind)]),
 		"resource_id": r.resource_id,
@@ -52,8 +57,8 @@ deny contains v if {
 
 undetermined contains u if {
 	some kind in kinds
-	some r in lib.collection(kind)
-	exposed(kind, r) == null
+	some key, r in lib.collection(kind)
+	exposed(kind, key, r) == null
 	u := {
 		"msg": sprintf("%s: cannot tell whether public access stays open next to Private Link", [lib.label(kind, r)]),
 		"resource_id": r.resource_id,

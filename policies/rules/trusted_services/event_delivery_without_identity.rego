@@ -45,9 +45,10 @@ deny contains v if {
 	link.feature == "workspace.events" # implied by the next line; tested first for speed
 	event_link(link)
 	unprotected(link) == true
+	target := lib.target_label(link)
 	v := object.union(
-		finding(link, sprintf("event subscription %s of %s delivers to %s, which restricts network access, without a managed identity", [link.via_resource_id, lib.service_label(link), lib.target_label(link)])),
-		{"fix": {"decision": sprintf("which identity the subscription delivers with: the system topic's own (turn it on) or a user-assigned one, granted Azure Event Hubs Data Sender on %s", [lib.target_label(link)])}},
+		finding(link, sprintf("event subscription %s of %s delivers to %s, which restricts network access, without a managed identity", [link.via_resource_id, lib.service_label(link), target])),
+		{"fix": {"decision": sprintf("which identity the subscription delivers with: the system topic's own (turn it on) or a user-assigned one, granted Azure Event Hubs Data Sender on %s", [target])}},
 	)
 }
 

@@ -24,11 +24,12 @@ package ahds.rules.trusted_services.ip_allowance_instead_of_trusted_access
 import data.ahds.lib
 import data.ahds.wording
 
-by_ip(link, t) := lib.all_of([
-	lib.restricted(t.network),
-	lib.tri_eq(t.network.trusted_services, false),
-	lib.ip_allowance(link, t),
-])
+by_ip(link, t) := lib.all_of([restricted, trusted_off, lib.ip_allowance(link, t)]) if {
+	restricted := lib.restricted(t.network)
+	restricted != false
+	trusted_off := lib.tri_eq(t.network.trusted_services, false)
+	trusted_off != false
+} else := false
 
 storage_link(link) if {
 	link.status == "resolved"

@@ -1,6 +1,7 @@
 package ahds.rules.trusted_services.ip_allowance_instead_of_trusted_access_test
 
 import data.ahds.rules.trusted_services.ip_allowance_instead_of_trusted_access as rule
+import data.ahds.lib
 import data.ahds.test.fixtures
 
 test_fails_for_the_cgnat_range_in_the_same_region if {
@@ -35,4 +36,17 @@ test_unknown_region_is_undetermined if {
 test_unresolved_target_is_undetermined if {
 	count(rule.deny) == 0 with input as fixtures.unresolved("not_found")
 	count(rule.undetermined) == 1 with input as fixtures.unresolved("not_found")
+}
+
+# by_ip stops at the first cheap fact that is false; it agrees with the whole fold.
+test_by_ip_matches_its_definition if {
+	count(fixtures.storage_cases) == 486
+	every case in fixtures.storage_cases {
+		[link, t] := case
+		rule.by_ip(link, t) == lib.all_of([
+			lib.restricted(t.network),
+			lib.tri_eq(t.network.trusted_services, false),
+			lib.ip_allowance(link, t),
+		])
+	}
 }

@@ -27,18 +27,21 @@ deny contains v if {
 	# Cheap tests first: most targets have no IP rules (docs/writing-rules.md).
 	is_array(t.facts.ip_ranges) # null while the IP rules are unknown; OPA rejects count(null)
 	count(t.facts.ip_ranges) > 0
+	t.network.public_network_access == "Enabled" # implied by the next line; tested first for speed
 	lib.ip_rules_in_effect(t.network) == true
 	broad := lib.broad_ip_rules(t)
 	count(broad) > 0
+	ranges := concat(", ", broad)
+	target := lib.target_label(link)
 	v := object.union(
 		lib.target_finding(
 			link,
-			sprintf("%s, whose firewall admits the overly broad range(s) %s", [lib.describe(link), concat(", ", broad)]),
+			sprintf("%s, whose firewall admits the overly broad range(s) %s", [lib.describe(link), ranges]),
 			{"broad_ip_rules": broad},
 		),
 		{
-			"remediation": sprintf("Remove %s from the IP rules of %s.", [concat(", ", broad), lib.target_label(link)]),
-			"fix": {"decision": sprintf("which narrower ranges the callers %s admits need, to list in place of %s", [lib.target_label(link), concat(", ", broad)])},
+			"remediation": sprintf("Remove %s from the IP rules of %s.", [ranges, target]),
+			"fix": {"decision": sprintf("which narrower ranges the callers %s admits need, to list in place of %s", [target, ranges])},
 		},
 	)
 }
@@ -62,6 +65,8 @@ undetermined contains u if {
 	# Cheap tests first: most targets have no IP rules (docs/writing-rules.md).
 	is_array(t.facts.ip_ranges) # null while the IP rules are unknown; OPA rejects count(null)
 	count(t.facts.ip_ranges) > 0
+	some field in ["public_network_access", "default_action"] # implied by the next line; tested first for speed
+	t.network[field] == null
 	lib.ip_rules_in_effect(t.network) == null
 	broad := lib.broad_ip_rules(t)
 	count(broad) > 0

@@ -24,11 +24,12 @@ package ahds.rules.trusted_services.storage_instance_rule_missing
 import data.ahds.lib
 import data.ahds.wording
 
-missing_rule(link, t) := lib.all_of([
-	lib.restricted(t.network),
-	lib.tri_eq(t.network.trusted_services, true),
-	lib.tri_eq(link.facts.instance_rule, false),
-])
+missing_rule(link, t) := lib.all_of([restricted, trusted_on, lib.tri_eq(link.facts.instance_rule, false)]) if {
+	trusted_on := lib.tri_eq(t.network.trusted_services, true)
+	trusted_on != false
+	restricted := lib.restricted(t.network)
+	restricted != false
+} else := false
 
 storage_link(link) if {
 	link.status == "resolved"

@@ -1,6 +1,7 @@
 package ahds.rules.trusted_services.storage_instance_rule_missing_test
 
 import data.ahds.rules.trusted_services.storage_instance_rule_missing as rule
+import data.ahds.lib
 import data.ahds.test.fixtures
 
 test_fails_without_an_instance_rule if {
@@ -45,4 +46,17 @@ test_unknown_rules_are_undetermined if {
 test_unresolved_target_is_undetermined if {
 	count(rule.deny) == 0 with input as fixtures.unresolved("not_found")
 	count(rule.undetermined) == 1 with input as fixtures.unresolved("not_found")
+}
+
+# missing_rule stops at the first cheap fact that is false; it agrees with the whole fold.
+test_missing_rule_matches_its_definition if {
+	count(fixtures.storage_cases) == 486
+	every case in fixtures.storage_cases {
+		[link, t] := case
+		rule.missing_rule(link, t) == lib.all_of([
+			lib.restricted(t.network),
+			lib.tri_eq(t.network.trusted_services, true),
+			lib.tri_eq(link.facts.instance_rule, false),
+		])
+	}
 }

@@ -25,11 +25,12 @@ package ahds.rules.trusted_services.trusted_service_access_blocked
 import data.ahds.lib
 import data.ahds.wording
 
-blocked(link, t) := lib.all_of([
-	lib.restricted(t.network),
-	lib.tri_eq(t.network.trusted_services, false),
-	lib.tri_not(lib.ip_allowance(link, t)),
-])
+blocked(link, t) := lib.all_of([restricted, trusted_off, lib.tri_not(lib.ip_allowance(link, t))]) if {
+	restricted := lib.restricted(t.network)
+	restricted != false
+	trusted_off := lib.tri_eq(t.network.trusted_services, false)
+	trusted_off != false
+} else := false
 
 # Letting trusted services into an account FHIR exports to or imports from also takes the
 # resource-instance rule that access needs (AHDS-TS-003), so one fix leaves no finding behind.

@@ -1,6 +1,7 @@
 package ahds.rules.trusted_services.trusted_service_access_blocked_test
 
 import data.ahds.rules.trusted_services.trusted_service_access_blocked as rule
+import data.ahds.lib
 import data.ahds.test.fixtures
 
 test_fails_when_trusted_services_are_blocked if {
@@ -70,4 +71,17 @@ test_fails_when_a_registry_of_oci_artifacts_blocks_trusted_services if {
 test_passes_when_a_registry_of_oci_artifacts_lets_trusted_services_through if {
 	d := fixtures.doc({"target_type": "container_registries", "feature": "fhir.oci_artifacts"}, {"trusted_services": true}, {})
 	count(rule.deny) == 0 with input as d
+}
+
+# blocked stops at the first cheap fact that is false; it agrees with the whole fold.
+test_blocked_matches_its_definition if {
+	count(fixtures.storage_cases) == 486
+	every case in fixtures.storage_cases {
+		[link, t] := case
+		rule.blocked(link, t) == lib.all_of([
+			lib.restricted(t.network),
+			lib.tri_eq(t.network.trusted_services, false),
+			lib.tri_not(lib.ip_allowance(link, t)),
+		])
+	}
 }
