@@ -41,6 +41,7 @@ deny contains v if {
 	link.facts.instance_rule == false # implied by the next lines; tested first for speed
 	storage_link(link)
 	t := link.target
+	t.network.trusted_services == true # implied by the next line; tested first for speed
 	missing_rule(link, t) == true
 	v := object.union(
 		lib.target_finding(
@@ -60,6 +61,7 @@ undetermined contains u if {
 	link.facts.instance_rule != true # implied by the next lines; tested first for speed
 	storage_link(link)
 	t := link.target
+	t.network.trusted_services != false # implied by the next line; tested first for speed
 	missing_rule(link, t) == null
 	u := object.union(
 		lib.target_finding(link, sprintf("%s: cannot tell whether a resource-instance rule admits the workspace", [lib.describe(link)]), null),
