@@ -27,12 +27,12 @@ kinds := ["workspaces", "fhir_services", "dicom_services"]
 
 # Whether each workspace has an approved private endpoint, by workspace key: decided once
 # per workspace rather than once for each of its services.
-private_link := {key: lib.approved_private_link(ws) | some key, ws in input.workspaces}
+private_link_by_workspace := {key: lib.approved_private_link(ws) | some key, ws in input.workspaces}
 
 # The private-link verdict of the workspace a resource (under its key) is or belongs to.
-workspace_verdict("workspaces", key, _) := private_link[key]
+workspace_verdict("workspaces", key, _) := private_link_by_workspace[key]
 
-workspace_verdict(kind, _, r) := private_link[r.facts.workspace] if kind != "workspaces"
+workspace_verdict(kind, _, r) := private_link_by_workspace[r.facts.workspace] if kind != "workspaces"
 
 exposed(kind, key, r) := lib.tri_and(
 	workspace_verdict(kind, key, r),
