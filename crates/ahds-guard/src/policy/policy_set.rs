@@ -1,7 +1,7 @@
 //! A set of policies: the bundled catalog plus any custom policy directories, with their
 //! data documents and catalog entries.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use ahds_model::Place;
@@ -248,6 +248,19 @@ impl PolicySet {
             used.extend(&m.summary.input);
         }
         used
+    }
+
+    /// What of the input document each package's modules name themselves (not through the
+    /// helpers they call), by package.
+    pub(crate) fn input_use_by_package(&self) -> HashMap<String, InputUse> {
+        let mut by_package: HashMap<String, InputUse> = HashMap::new();
+        for m in &self.modules {
+            by_package
+                .entry(m.package.clone())
+                .or_default()
+                .extend(&m.summary.input);
+        }
+        by_package
     }
 
     pub(crate) fn summaries(&self) -> Vec<&ModuleSummary> {

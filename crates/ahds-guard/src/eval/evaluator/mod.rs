@@ -6,6 +6,7 @@ mod entries;
 mod memory;
 mod schedule;
 
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -54,6 +55,9 @@ pub struct Evaluator {
     /// The members of the input document the policy set can read: the others are not
     /// built (a tenant's million role assignments, when no rule reads them).
     input_use: InputUse,
+    /// What each rule package's modules name of the input, to estimate which rules are the
+    /// largest and start them first.
+    package_input_use: HashMap<String, InputUse>,
 }
 
 /// How long each phase of an evaluation took, and what the heap held as each ended.
@@ -159,6 +163,7 @@ impl Evaluator {
             rule_timeout: DEFAULT_RULE_TIMEOUT,
             rule_memory: Some(DEFAULT_RULE_MEMORY),
             input_use: set.input_use(),
+            package_input_use: set.input_use_by_package(),
         })
     }
 
@@ -316,13 +321,14 @@ impl Evaluator {
         mark(|h| &mut h.analysis);
         stats.analysis = t.elapsed();
         let t = Instant::now();
-        let parts = PolicyInput {
+        let document = PolicyInput {
             estate,
             analysis: &analysis,
         }
-        .without_link_targets()
-        .parts()
-        .filter(|p| self.builds(p.name()));
+        .without_link_targets();
+        let sizes: HashMap<&str, usize> =
+            document.parts().map(|p| (p.name(), p.weight())).collect();
+        let parts = document.parts().filter(|p| self.builds(p.name()));
         let mut input = crate::eval::input_document::parts_to_value(parts, threads)
             .map_err(|e| EvaluateError::Input(e.to_string()))?;
         crate::eval::input_document::attach_link_targets(&mut input)
@@ -351,13 +357,26 @@ impl Evaluator {
         let pick = |idx: &[usize]| idx.iter().map(|&i| rules[i].clone()).collect::<Vec<_>>();
         let mut slots: Vec<Option<(Result<Found, String>, Duration)>> = Vec::new();
         slots.resize_with(rules.len(), || None);
-        let ran = self.run_rules(&pick(&bundled), &input, &sources, threads);
+        let bundled_rules = pick(&bundled);
+        let work: Vec<usize> = bundled_rules
+            .iter()
+            .map(|r| self.estimated_work(r, &sizes))
+            .collect();
+        let ran = self.run_rules(
+            &bundled_rules,
+            &schedule::largest_first(&work),
+            &input,
+            &sources,
+            threads,
+        );
         for (i, o) in bundled.iter().zip(ran) {
             slots[*i] = Some(o);
         }
         if !custom.is_empty() {
+            let custom_rules = pick(&custom);
+            let in_catalog_order: Vec<usize> = (0..custom_rules.len()).collect();
             let ran = memory::limited(self.rule_memory, || {
-                self.run_rules(&pick(&custom), &input, &sources, 1)
+                self.run_rules(&custom_rules, &in_catalog_order, &input, &sources, 1)
             });
             for (i, o) in custom.iter().zip(ran) {
                 slots[*i] = Some(o);
