@@ -89,6 +89,14 @@ impl Evaluator {
     }
 }
 
+/// A rule's sets as the engine returned them: kept in this form until every rule has run
+/// and the input document is freed (see [`Evaluator::read_entries`]).
+pub(super) struct Entries {
+    pub(super) denies: Vec<Value>,
+    pub(super) undetermined: Vec<Value>,
+    pub(super) notes: Vec<Value>,
+}
+
 /// What one rule found.
 pub(super) struct Found {
     pub(super) violations: Vec<Violation>,

@@ -31,99 +31,53 @@ impl Evaluator {
         sets.saturating_mul(records.saturating_add(1))
     }
 
-    /// Runs every rule, on `threads` threads pulling rules in `order` (indices into
-    /// `rules`; a single thread takes them as listed); each thread has its own engine
-    /// session over the shared input and a stack of [`RULE_STACK_BYTES`]. A panic inside a rule becomes that rule's error. Results
-    /// come back in the order of `rules`, whichever order they ran in.
+    /// Evaluates every rule's sets, on `threads` threads pulling rules in `order` (indices
+    /// into `rules`; a single thread takes them as listed); each thread has its own engine
+    /// session over the shared input. A panic inside a rule becomes that rule's error.
+    /// Results come back in the order of `rules`, whichever order they ran in.
     pub(super) fn run_rules(
         &self,
         rules: &[RuleInfo],
         order: &[usize],
         input: &Value,
-        sources: &Sources<'_>,
         threads: usize,
-    ) -> Vec<(Result<Found, String>, Duration)> {
-        let run_one = |session: &mut Session<'_>, rule: &RuleInfo| {
+    ) -> Vec<(Result<Entries, String>, Duration)> {
+        let session = |private: bool| {
+            Session::new(
+                &self.engine,
+                self.vm.as_ref(),
+                input.clone(),
+                self.rule_timeout,
+                private,
+            )
+        };
+        let run_one = |session: &mut Session<'_>, i: usize| {
             let started = Instant::now();
-            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                self.run_rule(session, rule, sources)
-            }))
-            .unwrap_or_else(|panic| {
-                // The session may be half-way through an evaluation: start afresh.
-                session.reset();
-                Err(format!(
-                    "internal error while evaluating: {}",
-                    panic_message(panic.as_ref())
-                ))
-            });
+            let outcome =
+                std::panic::catch_unwind(AssertUnwindSafe(|| self.run_rule(session, &rules[i])))
+                    .unwrap_or_else(|panic| {
+                        // The session may be half-way through an evaluation: start afresh.
+                        session.reset();
+                        Err(format!(
+                            "internal error while evaluating: {}",
+                            panic_message(panic.as_ref())
+                        ))
+                    });
             (outcome, started.elapsed())
         };
-        if threads <= 1 {
-            // On the calling thread, whose caches are warm (a fresh thread per call cost
-            // a third of a small evaluation), on a stack of our size switched to in place.
-            return stacker::maybe_grow(RULE_STACK_BYTES, RULE_STACK_BYTES, || {
-                let mut session = Session::new(
-                    &self.engine,
-                    self.vm.as_ref(),
-                    input.clone(),
-                    self.rule_timeout,
-                    false,
-                );
-                rules.iter().map(|r| run_one(&mut session, r)).collect()
-            });
-        }
-        let next = AtomicUsize::new(0);
-        let mut slots: Vec<Option<(Result<Found, String>, Duration)>> = Vec::new();
-        slots.resize_with(rules.len(), || None);
-        let done = Mutex::new(slots);
-        let spawned = std::thread::scope(|scope| {
-            let mut spawned = Ok(());
-            for _ in 0..threads {
-                let worker = || {
-                    let mut session = Session::new(
-                        &self.engine,
-                        self.vm.as_ref(),
-                        input.clone(),
-                        self.rule_timeout,
-                        true,
-                    );
-                    loop {
-                        let taken = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&i) = order.get(taken) else { break };
-                        let Some(rule) = rules.get(i) else { break };
-                        let result = run_one(&mut session, rule);
-                        if let Ok(mut slots) = done.lock() {
-                            slots[i] = Some(result);
-                        }
-                    }
-                };
-                if let Err(e) = std::thread::Builder::new()
-                    .name("ahds-guard-rules".into())
-                    .stack_size(RULE_STACK_BYTES)
-                    .spawn_scoped(scope, worker)
-                {
-                    spawned = Err(e.to_string());
-                }
-            }
-            spawned
-        });
-        let unfinished = match spawned {
-            Ok(()) => "internal error: the rule's thread stopped".to_string(),
-            Err(e) => format!("cannot start a rule-evaluation thread: {e}"),
-        };
-        done.into_inner()
-            .unwrap_or_default()
+        let (slots, unfinished) = on_threads(rules.len(), order, threads, session, run_one);
+        slots
             .into_iter()
             .map(|slot| slot.unwrap_or_else(|| (Err(unfinished.clone()), Duration::ZERO)))
             .collect()
     }
 
+    /// Evaluates a rule's `deny`, `undetermined` and `notes` sets.
     pub(super) fn run_rule(
         &self,
         session: &mut Session<'_>,
         rule: &RuleInfo,
-        sources: &Sources<'_>,
-    ) -> Result<Found, String> {
+    ) -> Result<Entries, String> {
         // Collect everything first so a failing rule contributes nothing half-way.
         let denies = eval_set(session, rule, "deny")?;
         let undetermined = if rule.has_undetermined {
@@ -136,8 +90,112 @@ impl Evaluator {
         } else {
             Vec::new()
         };
-        self.found(rule, sources, denies, undetermined, notes)
+        Ok(Entries {
+            denies,
+            undetermined,
+            notes,
+        })
     }
+
+    /// Turns each rule's entries into report entries, on `threads` threads, in the order
+    /// of `rules`. The evaluator does this after it has freed the input document, which the
+    /// entries (engine values, sharing its strings) take far less memory than: report
+    /// entries copy each finding's rule, place and fix. A rule whose entries cannot be read
+    /// is that rule's error.
+    pub(super) fn read_entries(
+        &self,
+        rules: &[RuleInfo],
+        entries: Vec<Result<Entries, String>>,
+        sources: &Sources<'_>,
+        threads: usize,
+    ) -> Vec<(Result<Found, String>, Duration)> {
+        let entries: Vec<Mutex<Option<Result<Entries, String>>>> =
+            entries.into_iter().map(|e| Mutex::new(Some(e))).collect();
+        let read_one = |_: &mut (), i: usize| {
+            let started = Instant::now();
+            let taken = entries[i].lock().ok().and_then(|mut e| e.take());
+            let outcome = match taken {
+                None => Err("internal error: the rule's entries were read twice".to_string()),
+                Some(Err(message)) => Err(message),
+                Some(Ok(e)) => std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    self.found(&rules[i], sources, e.denies, e.undetermined, e.notes)
+                }))
+                .unwrap_or_else(|panic| {
+                    Err(format!(
+                        "internal error while reading its entries: {}",
+                        panic_message(panic.as_ref())
+                    ))
+                }),
+            };
+            (outcome, started.elapsed())
+        };
+        let order: Vec<usize> = (0..rules.len()).collect();
+        let (slots, unfinished) = on_threads(rules.len(), &order, threads, |_| (), read_one);
+        slots
+            .into_iter()
+            .map(|slot| slot.unwrap_or_else(|| (Err(unfinished.clone()), Duration::ZERO)))
+            .collect()
+    }
+}
+
+/// Runs `work` for each index of `order` (a permutation of `0..count`), on `threads`
+/// threads pulling indices in that order, each on a stack of [`RULE_STACK_BYTES`] with a state of its own made by `state`
+/// (told whether it is one of several threads). One thread is the calling thread, whose
+/// caches are warm (a fresh thread per call cost a third of a small evaluation), on a
+/// stack of that size switched to in place. Results come back by index; an index no thread
+/// reached is `None`, with the message to report for it.
+fn on_threads<S, R: Send>(
+    count: usize,
+    order: &[usize],
+    threads: usize,
+    state: impl Fn(bool) -> S + Sync,
+    work: impl Fn(&mut S, usize) -> R + Sync,
+) -> (Vec<Option<R>>, String) {
+    let mut slots: Vec<Option<R>> = Vec::new();
+    slots.resize_with(count, || None);
+    if threads <= 1 {
+        stacker::maybe_grow(RULE_STACK_BYTES, RULE_STACK_BYTES, || {
+            let mut own = state(false);
+            for &i in order {
+                let result = work(&mut own, i);
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = Some(result);
+                }
+            }
+        });
+        return (slots, "internal error: not run".to_string());
+    }
+    let next = AtomicUsize::new(0);
+    let done = Mutex::new(slots);
+    let spawned = std::thread::scope(|scope| {
+        let mut spawned = Ok(());
+        for _ in 0..threads {
+            let worker = || {
+                let mut own = state(true);
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let result = work(&mut own, i);
+                    if let Ok(mut slots) = done.lock()
+                        && let Some(slot) = slots.get_mut(i)
+                    {
+                        *slot = Some(result);
+                    }
+                }
+            };
+            if let Err(e) = std::thread::Builder::new()
+                .name("ahds-guard-rules".into())
+                .stack_size(RULE_STACK_BYTES)
+                .spawn_scoped(scope, worker)
+            {
+                spawned = Err(e.to_string());
+            }
+        }
+        spawned
+    });
+    let unfinished = match spawned {
+        Ok(()) => "internal error: the rule's thread stopped".to_string(),
+        Err(e) => format!("cannot start a rule-evaluation thread: {e}"),
+    };
+    (done.into_inner().unwrap_or_default(), unfinished)
 }
 
 /// The order threads take rules in: the largest estimated work first, equal estimates in
@@ -167,6 +225,32 @@ mod tests {
     fn the_largest_start_first_and_equals_keep_their_order() {
         assert_eq!(largest_first(&[3, 10, 3, 7, 10]), vec![1, 4, 3, 0, 2]);
         assert_eq!(largest_first(&[]), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn results_come_back_by_index_whatever_the_order_and_threads() {
+        let order = [3, 0, 4, 1, 2];
+        for threads in [1, 2, 3] {
+            let states = AtomicUsize::new(0);
+            let (slots, _) = on_threads(
+                5,
+                &order,
+                threads,
+                |private| {
+                    states.fetch_add(1, Ordering::Relaxed);
+                    (private, 0usize)
+                },
+                |(private, done), i| {
+                    *done += 1;
+                    (i * 10, *private)
+                },
+            );
+            let got: Vec<(usize, bool)> = slots.into_iter().map(Option::unwrap).collect();
+            let expected: Vec<(usize, bool)> = (0..5).map(|i| (i * 10, threads > 1)).collect();
+            assert_eq!(got, expected, "{threads} thread(s)");
+            // One state per thread, made once, not once per item.
+            assert_eq!(states.load(Ordering::Relaxed), threads);
+        }
     }
 
     #[test]
