@@ -194,13 +194,19 @@ admitting_rules(ranges, address) := {r.rule |
 # (`data.ahds.fhir_egress`) from another region.
 # It is tri_or(tri_and(same_region, cgnat_admitted), tri_and(tri_not(same_region),
 # egress_admitted)); a known region decides which half counts, so only that half is
-# evaluated (ahds_test.rego checks the two forms agree).
+# evaluated. Without t.facts.ip_ranges or link.facts.service_region a half can be undefined,
+# and with it the whole definition, so the shortcut is taken only when both are there, null
+# included (ahds_test.rego checks the two forms agree, undefined where the other is too).
 ip_allowance(link, t) := false if {
 	not link.feature in wording.fhir_storage_features
 } else := cgnat_admitted(t) if {
 	link.facts.same_region == true
+	t.facts.ip_ranges
+	link.facts.service_region
 } else := egress_admitted(link, t) if {
 	link.facts.same_region == false
+	t.facts.ip_ranges
+	link.facts.service_region
 } else := tri_or(
 	tri_and(link.facts.same_region, cgnat_admitted(t)),
 	tri_and(tri_not(link.facts.same_region), egress_admitted(link, t)),

@@ -98,8 +98,8 @@ storage_cases := [[l, t] |
 	some pna in ["Enabled", "Disabled", null]
 	some action in ["Allow", "Deny", null]
 	some trusted in [true, false, null]
-	some ranges in [{"ip_ranges": null}, ip_ranges([]), ip_ranges(["100.64.0.0/10"])]
-	some same_region in [true, null]
+	some ranges in [{"ip_ranges": null}, ip_ranges([]), ip_ranges(["100.64.0.0/10"]), ip_ranges(["20.62.128.148/32"])]
+	some same_region in [true, false, null]
 	some instance_rule in [true, false, null]
 	l := object.union(link, {"facts": {"same_region": same_region, "instance_rule": instance_rule}})
 	t := {

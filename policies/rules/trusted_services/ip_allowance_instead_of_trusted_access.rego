@@ -24,6 +24,11 @@ package ahds.rules.trusted_services.ip_allowance_instead_of_trusted_access
 import data.ahds.lib
 import data.ahds.wording
 
+# by_ip is lib.all_of([restricted, trusted services off, admitted by IP rule]), with the IP
+# allowance (a dozen calls) evaluated only when the cheap facts leave it open.
+# Where a cheap fact is false the answer is false even if a later fact is undefined (the
+# plain fold is then undefined); the rules test only == true and == null, so they report the
+# same. The test file holds it to the plain fold on 972 combinations of settings.
 by_ip(link, t) := lib.all_of([restricted, trusted_off, lib.ip_allowance(link, t)]) if {
 	restricted := lib.restricted(t.network)
 	restricted != false

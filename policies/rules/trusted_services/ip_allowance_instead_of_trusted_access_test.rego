@@ -40,7 +40,7 @@ test_unresolved_target_is_undetermined if {
 
 # by_ip stops at the first cheap fact that is false; it agrees with the whole fold.
 test_by_ip_matches_its_definition if {
-	count(fixtures.storage_cases) == 486
+	count(fixtures.storage_cases) == 972
 	every case in fixtures.storage_cases {
 		[link, t] := case
 		rule.by_ip(link, t) == lib.all_of([

@@ -24,6 +24,11 @@ package ahds.rules.trusted_services.storage_instance_rule_missing
 import data.ahds.lib
 import data.ahds.wording
 
+# missing_rule is lib.all_of([restricted, trusted services on, no instance rule]), each fact
+# evaluated only while the ones before it leave the answer open.
+# Where a cheap fact is false the answer is false even if a later fact is undefined (the
+# plain fold is then undefined); the rules test only == true and == null, so they report the
+# same. The test file holds it to the plain fold on 972 combinations of settings.
 missing_rule(link, t) := lib.all_of([restricted, trusted_on, lib.tri_eq(link.facts.instance_rule, false)]) if {
 	trusted_on := lib.tri_eq(t.network.trusted_services, true)
 	trusted_on != false

@@ -50,7 +50,7 @@ test_unresolved_target_is_undetermined if {
 
 # missing_rule stops at the first cheap fact that is false; it agrees with the whole fold.
 test_missing_rule_matches_its_definition if {
-	count(fixtures.storage_cases) == 486
+	count(fixtures.storage_cases) == 972
 	every case in fixtures.storage_cases {
 		[link, t] := case
 		rule.missing_rule(link, t) == lib.all_of([

@@ -25,6 +25,11 @@ package ahds.rules.trusted_services.trusted_service_access_blocked
 import data.ahds.lib
 import data.ahds.wording
 
+# blocked is lib.all_of([restricted, trusted services off, not admitted by IP rule]), with
+# the IP allowance (a dozen calls) evaluated only when the cheap facts leave it open.
+# Where a cheap fact is false the answer is false even if a later fact is undefined (the
+# plain fold is then undefined); the rules test only == true and == null, so they report the
+# same. The test file holds it to the plain fold on 972 combinations of settings.
 blocked(link, t) := lib.all_of([restricted, trusted_off, lib.tri_not(lib.ip_allowance(link, t))]) if {
 	restricted := lib.restricted(t.network)
 	restricted != false

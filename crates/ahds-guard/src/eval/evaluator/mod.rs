@@ -94,7 +94,8 @@ pub struct HeapUse {
     pub analysis: u64,
     /// With the policy input document built and the analysis freed.
     pub input: u64,
-    /// With every rule's findings collected, the input document still held.
+    /// With every rule's entries collected as the engine returned them, the input document
+    /// still held (they become report entries after it is freed, counted in `report`).
     pub rules: u64,
     /// At the end: the report finished, the input document freed.
     pub report: u64,

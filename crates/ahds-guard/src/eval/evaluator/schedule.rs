@@ -139,11 +139,12 @@ impl Evaluator {
 }
 
 /// Runs `work` for each index of `order` (a permutation of `0..count`), on `threads`
-/// threads pulling indices in that order, each on a stack of [`RULE_STACK_BYTES`] with a state of its own made by `state`
-/// (told whether it is one of several threads). One thread is the calling thread, whose
-/// caches are warm (a fresh thread per call cost a third of a small evaluation), on a
-/// stack of that size switched to in place. Results come back by index; an index no thread
-/// reached is `None`, with the message to report for it.
+/// threads pulling indices in that order, each on a stack of [`RULE_STACK_BYTES`] with a
+/// state of its own made by `state` (told whether it is one of several threads). With one
+/// thread the work runs on the calling thread, whose caches are warm (a fresh thread per
+/// call cost a third of a small evaluation), on a stack of that size switched to in place.
+/// Results come back by index; an index no thread reached is `None`, with the message to
+/// report for it.
 fn on_threads<S, R: Send>(
     count: usize,
     order: &[usize],
