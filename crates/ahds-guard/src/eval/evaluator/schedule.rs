@@ -65,11 +65,9 @@ impl Evaluator {
                     });
             (outcome, started.elapsed())
         };
-        let (slots, unfinished) = on_threads(rules.len(), order, threads, session, run_one);
-        slots
-            .into_iter()
-            .map(|slot| slot.unwrap_or_else(|| (Err(unfinished.clone()), Duration::ZERO)))
-            .collect()
+        on_threads(rules.len(), order, threads, session, run_one, |why| {
+            (Err(why.to_string()), Duration::ZERO)
+        })
     }
 
     /// Evaluates a rule's `deny`, `undetermined` and `notes` sets.
@@ -98,10 +96,10 @@ impl Evaluator {
     }
 
     /// Turns each rule's entries into report entries, on `threads` threads, in the order
-    /// of `rules`. The evaluator does this after it has freed the input document, which the
-    /// entries (engine values, sharing its strings) take far less memory than: report
-    /// entries copy each finding's rule, place and fix. A rule whose entries cannot be read
-    /// is that rule's error.
+    /// of `rules`. The evaluator does this after it has freed the input document, so that
+    /// the report entries (which copy each finding's rule, place and fix, and take a little
+    /// more than the engine's values) are never alive beside it. A rule whose entries
+    /// cannot be read is that rule's error.
     pub(super) fn read_entries(
         &self,
         rules: &[RuleInfo],
@@ -130,11 +128,14 @@ impl Evaluator {
             (outcome, started.elapsed())
         };
         let order: Vec<usize> = (0..rules.len()).collect();
-        let (slots, unfinished) = on_threads(rules.len(), &order, threads, |_| (), read_one);
-        slots
-            .into_iter()
-            .map(|slot| slot.unwrap_or_else(|| (Err(unfinished.clone()), Duration::ZERO)))
-            .collect()
+        on_threads(
+            rules.len(),
+            &order,
+            threads,
+            |_| (),
+            read_one,
+            |why| (Err(why.to_string()), Duration::ZERO),
+        )
     }
 }
 
@@ -143,15 +144,21 @@ impl Evaluator {
 /// state of its own made by `state` (told whether it is one of several threads). With one
 /// thread the work runs on the calling thread, whose caches are warm (a fresh thread per
 /// call cost a third of a small evaluation), on a stack of that size switched to in place.
-/// Results come back by index; an index no thread reached is `None`, with the message to
-/// report for it.
+/// Results come back by index; an index no thread reached gets `unreached` of why.
 fn on_threads<S, R: Send>(
     count: usize,
     order: &[usize],
     threads: usize,
     state: impl Fn(bool) -> S + Sync,
     work: impl Fn(&mut S, usize) -> R + Sync,
-) -> (Vec<Option<R>>, String) {
+    unreached: impl Fn(&str) -> R,
+) -> Vec<R> {
+    let fill = |slots: Vec<Option<R>>, why: &str| -> Vec<R> {
+        slots
+            .into_iter()
+            .map(|slot| slot.unwrap_or_else(|| unreached(why)))
+            .collect()
+    };
     let mut slots: Vec<Option<R>> = Vec::new();
     slots.resize_with(count, || None);
     if threads <= 1 {
@@ -164,7 +171,7 @@ fn on_threads<S, R: Send>(
                 }
             }
         });
-        return (slots, "internal error: not run".to_string());
+        return fill(slots, "internal error: not run");
     }
     let next = AtomicUsize::new(0);
     let done = Mutex::new(slots);
@@ -196,7 +203,7 @@ fn on_threads<S, R: Send>(
         Ok(()) => "internal error: the rule's thread stopped".to_string(),
         Err(e) => format!("cannot start a rule-evaluation thread: {e}"),
     };
-    (done.into_inner().unwrap_or_default(), unfinished)
+    fill(done.into_inner().unwrap_or_default(), &unfinished)
 }
 
 /// The order threads take rules in: the largest estimated work first, equal estimates in
@@ -233,7 +240,7 @@ mod tests {
         let order = [3, 0, 4, 1, 2];
         for threads in [1, 2, 3] {
             let states = AtomicUsize::new(0);
-            let (slots, _) = on_threads(
+            let got: Vec<(usize, bool)> = on_threads(
                 5,
                 &order,
                 threads,
@@ -245,8 +252,9 @@ mod tests {
                     *done += 1;
                     (i * 10, *private)
                 },
+                // An index no thread reached: a value no item yields.
+                |_| (usize::MAX, false),
             );
-            let got: Vec<(usize, bool)> = slots.into_iter().map(Option::unwrap).collect();
             let expected: Vec<(usize, bool)> = (0..5).map(|i| (i * 10, threads > 1)).collect();
             assert_eq!(got, expected, "{threads} thread(s)");
             // One state per thread, made once, not once per item.
