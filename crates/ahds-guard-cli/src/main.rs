@@ -4,6 +4,7 @@
 
 mod cli;
 mod commands;
+mod pages;
 mod setup;
 
 use std::io::Write;

@@ -71,6 +71,7 @@ pub(crate) fn path_options(source: &InputArgs) -> PathOptions {
 
 /// Reads and evaluates every input the arguments name.
 pub(crate) fn check(evaluator: &Evaluator, source: &InputArgs) -> Result<Checked, Failure> {
+    crate::pages::for_inputs(&source.inputs);
     check_paths(evaluator, &source.inputs, &path_options(source)).map_err(|e| match e {
         CheckError::Paths(e) => Failure(e.messages),
         other => Failure(vec![other.to_string()]),
@@ -79,5 +80,6 @@ pub(crate) fn check(evaluator: &Evaluator, source: &InputArgs) -> Result<Checked
 
 /// Reads every input the arguments name.
 pub(crate) fn read_inputs(source: &InputArgs) -> Result<Inputs, Failure> {
+    crate::pages::for_inputs(&source.inputs);
     read_paths(&source.inputs, &path_options(source)).map_err(|e| Failure(e.messages))
 }
