@@ -42,12 +42,16 @@ fn file_bytes(paths: &[PathBuf]) -> u64 {
 
 #[cfg(target_os = "linux")]
 fn no_transparent_huge_pages() {
+    // The kernel reads every argument as an `unsigned long` and refuses the call unless the
+    // last three are zero: pass them at that width, not as `int`s whose upper halves a
+    // variadic call leaves unspecified.
+    let (on, zero): (libc::c_ulong, libc::c_ulong) = (1, 0);
     // SAFETY: `prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)` takes no pointers and sets one flag
     // of this process's memory map, read by the kernel at later page faults. A kernel
     // without it returns an error, which changes nothing.
     #[allow(unsafe_code)]
     unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        libc::prctl(libc::PR_SET_THP_DISABLE, on, zero, zero, zero);
     }
 }
 
@@ -74,6 +78,30 @@ mod tests {
             dir.join("missing.json"),
         ];
         assert_eq!(file_bytes(&paths), 1234);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The flag reaches the kernel: the process's status says huge pages are off. (Once off,
+    /// nothing in the process turns them on again, so the case below the threshold would
+    /// need a process of its own; `only_regular_files_count` covers the sum it compares.)
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn large_input_files_turn_huge_pages_off() {
+        let dir = std::env::temp_dir().join(format!("ahds-pages-large-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big = dir.join("estate.json");
+        // Sparse: the size counts, nothing is written.
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(LARGE_INPUT_BYTES)
+            .unwrap();
+        for_inputs(&[big]);
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status
+            .lines()
+            .find(|l| l.starts_with("THP_enabled:"))
+            .expect("Linux 5.0 or later reports THP_enabled");
+        assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
