@@ -4,9 +4,9 @@
 //! with `MADV_HUGEPAGE`, so the process's memory comes in 2 MiB pages. On the virtual
 //! machines this project is built and measured on, a fresh 2 MiB page costs far more to
 //! fault in than 512 small ones (touching 1 GiB once: 3.3 s with huge pages, 0.65 s
-//! without; `/proc/vmstat` counts no compaction stalls, so it is the host backing the page,
-//! which free-page reporting had handed back). A check of a large estate faults in
-//! gigabytes: at 3,000 generated workspaces (73 MB) 1.8–2.1 s of system time in a
+//! without; `/proc/vmstat` counts no compaction stalls, so most likely the host backs each
+//! page anew: the VM's balloon device hands free memory back). A check of a large estate
+//! faults in gigabytes: at 3,000 generated workspaces (73 MB) 1.8–2.1 s of system time in a
 //! 4.7–5.1 s run, 0.6–0.9 s with huge pages off (medians of three interleaved runs: 4.72 s
 //! against 4.19 s wall); at 10,000, 6.1 s against 2.6 s system and 14.8 s against 12.8 s
 //! wall, user time unchanged. A small input is the other way round: the bundled example
